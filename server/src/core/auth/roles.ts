@@ -1,0 +1,60 @@
+import type { Db, DialectName } from '../../db/database';
+import { boolFromDb, boolToDb } from '../../db/column-types';
+import { isoNow, type Clock } from '../clock';
+import { newId } from '../ids';
+import { permissionsSchema, type Permissions, type RoleGrant } from '../permissions/grants';
+
+/** Roles every installation has. Administrators may do everything; the others are examples to edit. */
+const BUILT_IN: { name: string; isAdmin: boolean; permissions: Permissions }[] = [
+  { name: 'Administrator', isAdmin: true, permissions: { objects: {} } },
+  {
+    name: 'Sales manager',
+    isAdmin: false,
+    permissions: permissionsSchema.parse({
+      objects: {
+        '*': { read: 'all', create: true, update: 'all', delete: 'team', import: true, export: true },
+      },
+    }),
+  },
+  {
+    name: 'Sales representative',
+    isAdmin: false,
+    permissions: permissionsSchema.parse({
+      objects: {
+        '*': { read: 'team', create: true, update: 'own', delete: 'own', export: true },
+        pipelines: { read: 'all' },
+        stages: { read: 'all' },
+        products: { read: 'all' },
+        product_categories: { read: 'all' },
+      },
+    }),
+  },
+];
+
+export async function ensureBuiltInRoles(db: Db, dialect: DialectName, clock: Clock) {
+  const now = isoNow(clock);
+  for (const r of BUILT_IN) {
+    const existing = await db.selectFrom('roles').select('id').where('name', '=', r.name).executeTakeFirst();
+    if (existing) continue;
+    await db
+      .insertInto('roles')
+      .values({
+        id: newId(),
+        name: r.name,
+        is_admin: boolToDb(dialect, r.isAdmin),
+        permissions: JSON.stringify(r.permissions),
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+  }
+}
+
+export async function roleIdByName(db: Db, name: string): Promise<string | undefined> {
+  const row = await db.selectFrom('roles').select('id').where('name', '=', name).executeTakeFirst();
+  return row?.id as string | undefined;
+}
+
+export function roleGrant(row: { is_admin: unknown; permissions: string }): RoleGrant {
+  return { isAdmin: boolFromDb(row.is_admin), permissions: permissionsSchema.parse(JSON.parse(row.permissions)) };
+}

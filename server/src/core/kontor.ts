@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Database, Db } from '../db/database';
+import type { Actor } from './actor';
+import type { Clock } from './clock';
+import type { MetadataRegistry } from './metadata/registry';
+import type { ObjectDef } from './metadata/types';
+import type { RecordHooks } from './records/hooks';
+import { flushRollups } from './records/rollups';
+
+/** A business domain: its objects, the rules a generic CRUD cannot express, its routes. */
+export interface Module {
+  name: string;
+  objects: ObjectDef[];
+  hooks?: Record<string, RecordHooks | RecordHooks[]>;
+  /** Records every installation starts with (a default pipeline); must be idempotent. */
+  seed?: (ctx: RecordContext) => Promise<void>;
+  /** Domain actions beyond the generic API (`POST /api/v1/leads/{id}/convert`). */
+  routes?: (app: FastifyInstance) => Promise<void>;
+}
+
+export interface KontorSettings {
+  phoneRegion: string;
+  currency: string;
+}
+
+/** What every part of the server is handed: the database, metadata, clock, modules. */
+export interface Kontor {
+  database: Database;
+  meta: MetadataRegistry;
+  clock: Clock;
+  settings: KontorSettings;
+  modules: Module[];
+  log: Logger;
+  hooksFor(object: string): RecordHooks[];
+}
+
+/** A unit of work inside one transaction, on behalf of one actor. */
+export interface RecordContext {
+  k: Kontor;
+  db: Db;
+  actor: Actor;
+  requestId?: string;
+  /** Work deferred to the end of the transaction (totals to recompute). */
+  pending: PendingWork;
+}
+
+export interface PendingWork {
+  rollups: Map<string, Set<string>>;
+}
+
+/** Runs fn in one transaction; totals the engine keeps are brought up to date before commit. */
+export async function inTransaction<T>(
+  k: Kontor,
+  actor: Actor,
+  fn: (ctx: RecordContext) => Promise<T>,
+  requestId?: string,
+): Promise<T> {
+  return k.database.db.transaction().execute(async (trx) => {
+    const ctx: RecordContext = { k, db: trx, actor, requestId, pending: { rollups: new Map() } };
+    const result = await fn(ctx);
+    await flushRollups(ctx);
+    return result;
+  });
+}

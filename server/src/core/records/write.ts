@@ -1,0 +1,399 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
+import { diff, emitEvent, writeAudit } from '../audit/audit-log';
+import { isoNow } from '../clock';
+import { AppError, validationError, type ErrorDetail } from '../errors';
+import { newId } from '../ids';
+import type { RecordContext } from '../kontor';
+import { fieldHandler, type WriteContext } from '../metadata/field-types';
+import { countryCode } from '../metadata/phone';
+import type { FieldMeta, ObjectMeta } from '../metadata/types';
+import { assertCan, canReadField, canWriteField, scopeCondition } from '../permissions/scope';
+import { indexRecord, isSearchable, searchBody } from '../search/search-index';
+import type { ApiRecord, WriteOptions } from './hooks';
+import { loadRecord, recordColumns, rowToRecord } from './read';
+import { markRollups, recompute } from './rollups';
+
+type Values = Record<string, unknown>;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+function zodPath(key: string, path: PropertyKey[]): string {
+  return [key, ...path.map(String)].join('.');
+}
+
+/** Checks API input against the object's fields; returns parsed values or throws a 400. */
+export function parseInput(
+  ctx: RecordContext,
+  object: ObjectMeta,
+  input: unknown,
+  mode: 'create' | 'update',
+  options: WriteOptions,
+): Values {
+  if (!isPlainObject(input)) {
+    throw validationError([{ path: '', message: 'the body must be a JSON object of field values' }]);
+  }
+  const errors: ErrorDetail[] = [];
+  const values: Values = {};
+  for (const [key, raw] of Object.entries(input)) {
+    const field = object.field(key);
+    if (!field) {
+      errors.push({ path: key, message: `unknown field; ${object.name} has no field "${key}"` });
+      continue;
+    }
+    const writable =
+      (!field.readOnly || options.system) && field.type !== 'computed' && field.name !== 'id';
+    if (!writable || !canWriteField(ctx.actor, object, key)) {
+      errors.push({ path: key, message: 'is read-only' });
+      continue;
+    }
+    if (raw === null) {
+      if (field.required) errors.push({ path: key, message: 'is required' });
+      else values[key] = null;
+      continue;
+    }
+    const parsed = fieldHandler(field.type).input(field).safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        errors.push({ path: zodPath(key, issue.path), message: issueMessage(issue, field) });
+      }
+      continue;
+    }
+    const v = parsed.data;
+    if (field.required && (v === '' || (Array.isArray(v) && v.length === 0))) {
+      errors.push({ path: key, message: 'is required' });
+      continue;
+    }
+    values[key] = v;
+  }
+  if (mode === 'create') {
+    for (const f of object.fields) {
+      if (f.required && !f.isSystem && values[f.name] === undefined && !errors.some((e) => e.path === f.name)) {
+        errors.push({ path: f.name, message: 'is required' });
+      }
+    }
+  }
+  if (errors.length) throw validationError(errors);
+  return values;
+}
+
+function issueMessage(issue: { code: string; message: string; expected?: unknown }, field: FieldMeta) {
+  if (issue.code === 'invalid_type') return `must be ${expectedOf(field)}`;
+  if (issue.code === 'unrecognized_keys') return issue.message.replace(/^Unrecognized keys?/, 'unknown key');
+  return issue.message;
+}
+
+function expectedOf(field: FieldMeta): string {
+  switch (field.type) {
+    case 'integer':
+      return 'a whole number';
+    case 'decimal':
+      return 'a decimal number (as a string like "12.50" or a number)';
+    case 'currency':
+      return 'an object like {"amount_minor": 1250, "currency": "EUR"}';
+    case 'boolean':
+      return 'true or false';
+    case 'multi_select':
+      return 'a list of option values';
+    default:
+      return 'a text';
+  }
+}
+
+function writeContext(ctx: RecordContext, object: ObjectMeta, values: Values, before: ApiRecord | null): WriteContext {
+  const country = object.field('country') ? (values.country ?? before?.country) : undefined;
+  return {
+    dialect: ctx.k.database.dialect,
+    phoneRegion: countryCode(country as string | undefined) ?? (ctx.k.settings.phoneRegion || undefined),
+  };
+}
+
+function toColumns(object: ObjectMeta, values: Values, wctx: WriteContext): Values {
+  const cols: Values = {};
+  for (const [name, v] of Object.entries(values)) {
+    const f = object.field(name)!;
+    Object.assign(cols, fieldHandler(f.type).toDb(f, v, wctx));
+  }
+  return cols;
+}
+
+/** Relations must point at records that exist and that the actor can see. */
+async function checkRelations(ctx: RecordContext, object: ObjectMeta, values: Values) {
+  const errors: ErrorDetail[] = [];
+  for (const [name, v] of Object.entries(values)) {
+    const f = object.field(name)!;
+    if (f.type !== 'relation' || v === null || v === undefined) continue;
+    if (f.target === 'users') {
+      const u = await ctx.db.selectFrom('users').select('id').where('id', '=', v as string).executeTakeFirst();
+      if (!u) errors.push({ path: name, message: `no user with id ${String(v)}` });
+      continue;
+    }
+    const target = ctx.k.meta.find(f.target ?? '');
+    if (!target) continue;
+    const conds: Expression<SqlBool>[] = [sql<SqlBool>`id = ${v}`, sql<SqlBool>`deleted_at is null`];
+    const scope = scopeCondition(ctx.actor, target, 'read');
+    if (scope) conds.push(scope);
+    const row = await ctx.db
+      .selectFrom(target.table)
+      .select('id')
+      .where(sql<SqlBool>`${sql.join(conds, sql` and `)}`)
+      .executeTakeFirst();
+    if (!row) errors.push({ path: name, message: `no ${target.labelSingular.toLowerCase()} with id ${String(v)}` });
+  }
+  if (errors.length) throw validationError(errors);
+}
+
+async function checkUnique(ctx: RecordContext, object: ObjectMeta, cols: Values, id: string) {
+  for (const f of object.fields) {
+    if (!f.unique) continue;
+    const column = fieldHandler(f.type).column(f) as string;
+    const v = cols[column];
+    if (v === undefined || v === null) continue;
+    const lhs = f.type === 'email' ? sql`lower(${sql.ref(column)})` : sql.ref(column);
+    const rhs = f.type === 'email' ? String(v).toLowerCase() : v;
+    const other = await ctx.db
+      .selectFrom(object.table)
+      .select('id')
+      .where(sql<SqlBool>`${lhs} = ${rhs} and deleted_at is null and id <> ${id}`)
+      .executeTakeFirst();
+    if (other) {
+      throw new AppError(
+        'conflict',
+        `Another ${object.labelSingular.toLowerCase()} already has this ${f.label.toLowerCase()}`,
+        [{ path: f.name, message: `must be unique; ${String(other.id)} has it` }],
+        { existing_id: other.id },
+      );
+    }
+  }
+}
+
+function auditedFields(object: ObjectMeta): string[] {
+  return object.fields
+    .filter((f) => (!f.isSystem || f.name === 'owner_id') && f.type !== 'computed')
+    .map((f) => f.name);
+}
+
+async function readRow(ctx: RecordContext, object: ObjectMeta, id: string): Promise<ApiRecord> {
+  const row = await ctx.db
+    .selectFrom(object.table)
+    .select(recordColumns(object, ctx.k.database.dialect))
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  return rowToRecord(object, row as Record<string, unknown>);
+}
+
+async function afterWrite(
+  ctx: RecordContext,
+  object: ObjectMeta,
+  action: 'create' | 'update' | 'delete' | 'restore',
+  before: ApiRecord | null,
+  after: ApiRecord,
+  searchChanged: boolean,
+) {
+  if (searchChanged && isSearchable(object)) {
+    await indexRecord(ctx.db, ctx.k.database.dialect, object, after.id, searchBody(object, after), action === 'create');
+  }
+  const changes = diff(before, after, auditedFields(object));
+  await writeAudit(ctx, { object: object.name, recordId: after.id, action, changes });
+  const eventType = action === 'create' ? 'created' : action === 'update' ? 'updated' : action === 'delete' ? 'deleted' : 'restored';
+  await emitEvent(ctx, {
+    type: `${object.name}.${eventType}`,
+    object: object.name,
+    recordId: after.id,
+    payload: { changes },
+  });
+  markRollups(ctx, object, before, after);
+  for (const h of ctx.k.hooksFor(object.name)) {
+    await h.afterWrite?.(ctx, { action, object, before, after });
+  }
+}
+
+/** Creates a record: validation, module rules, audit, event and search index in one go. */
+export async function createRecord(
+  ctx: RecordContext,
+  objectName: string,
+  input: unknown,
+  options: WriteOptions = {},
+): Promise<ApiRecord> {
+  const object = ctx.k.meta.get(objectName);
+  assertCan(ctx.actor, object, 'create');
+  const values = parseInput(ctx, object, input, 'create', options);
+  for (const h of ctx.k.hooksFor(object.name)) {
+    await h.beforeWrite?.(ctx, { action: 'create', object, before: null, values, options });
+  }
+  await checkRelations(ctx, object, values);
+
+  const id = newId();
+  const now = isoNow(ctx.k.clock);
+  const cols = toColumns(object, values, writeContext(ctx, object, values, null));
+  await checkUnique(ctx, object, cols, id);
+  const row = {
+    ...cols,
+    id,
+    created_at: now,
+    updated_at: now,
+    created_by: ctx.actor.userId,
+    updated_by: ctx.actor.userId,
+    owner_id: values.owner_id !== undefined ? values.owner_id : ctx.actor.userId,
+    version: 1,
+  };
+  await ctx.db.insertInto(object.table).values(row).execute();
+  // A new record's own totals start from what already points at it (usually nothing).
+  for (const f of object.fields) if (f.type === 'computed') await recompute(ctx, object, f, id);
+  const after = await readRow(ctx, object, id);
+  await afterWrite(ctx, object, 'create', null, after, true);
+  return visibleTo(ctx, object, after);
+}
+
+/** Changes the given fields of a record; a stale expectedVersion gets 412, nothing written. */
+export async function updateRecord(
+  ctx: RecordContext,
+  objectName: string,
+  id: string,
+  input: unknown,
+  opts: { expectedVersion?: number; options?: WriteOptions; skipScope?: boolean } = {},
+): Promise<ApiRecord> {
+  const object = ctx.k.meta.get(objectName);
+  const options = opts.options ?? {};
+  const before = opts.skipScope
+    ? await loadRecordUnscoped(ctx, object, id)
+    : await loadRecord(ctx, object, id, { action: 'update', raw: true });
+  if (opts.expectedVersion !== undefined && opts.expectedVersion !== before.version) {
+    throw staleVersion(object, before.version);
+  }
+  const values = parseInput(ctx, object, input, 'update', options);
+  for (const h of ctx.k.hooksFor(object.name)) {
+    await h.beforeWrite?.(ctx, { action: 'update', object, before, values, options });
+  }
+  for (const [k, v] of Object.entries(values)) {
+    if (JSON.stringify(before[k] ?? null) === JSON.stringify(outputOf(object, k, v, ctx))) delete values[k];
+  }
+  if (Object.keys(values).length === 0) return visibleTo(ctx, object, before);
+  await checkRelations(ctx, object, values);
+
+  const cols = toColumns(object, values, writeContext(ctx, object, values, before));
+  await checkUnique(ctx, object, cols, id);
+  const result = await ctx.db
+    .updateTable(object.table)
+    .set({
+      ...cols,
+      updated_at: isoNow(ctx.k.clock),
+      updated_by: ctx.actor.userId,
+      version: before.version + 1,
+    })
+    .where('id', '=', id)
+    .where('version', '=', before.version)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw staleVersion(object, null);
+
+  const after = await readRow(ctx, object, id);
+  const searchChanged = Object.keys(values).some((k) => object.field(k)?.searchable);
+  await afterWrite(ctx, object, 'update', before, after, searchChanged);
+  return visibleTo(ctx, object, after);
+}
+
+/** Drops the fields the actor may not read from a record loaded without field checks. */
+function visibleTo(ctx: RecordContext, object: ObjectMeta, rec: ApiRecord): ApiRecord {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(rec)) if (canReadField(ctx.actor, object, k)) out[k] = v;
+  return out as ApiRecord;
+}
+
+/** The API form a parsed value will have once stored, to skip writes that change nothing. */
+function outputOf(object: ObjectMeta, name: string, v: unknown, ctx: RecordContext): unknown {
+  const f = object.field(name)!;
+  const cols = fieldHandler(f.type).toDb(f, v, { dialect: ctx.k.database.dialect });
+  if (f.type === 'phone') return v === '' ? null : v;
+  return fieldHandler(f.type).fromDb(f, cols);
+}
+
+async function loadRecordUnscoped(ctx: RecordContext, object: ObjectMeta, id: string) {
+  const row = await ctx.db
+    .selectFrom(object.table)
+    .select(recordColumns(object, ctx.k.database.dialect))
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) throw new AppError('not_found', `${object.labelSingular} ${id} not found`);
+  return rowToRecord(object, row as Record<string, unknown>);
+}
+
+export function staleVersion(object: ObjectMeta, current: number | null) {
+  return new AppError(
+    'version_mismatch',
+    `This ${object.labelSingular.toLowerCase()} was changed by someone else; reload it and try again`,
+    [{ path: 'version', message: current === null ? 'is stale' : `is stale; the current version is ${current}` }],
+    current === null ? {} : { current_version: current },
+  );
+}
+
+/**
+ * Soft-deletes a record. References to it are cleared (each change audited) or, where a
+ * relation says `restrict`, the delete is refused with the list of dependents.
+ */
+export async function deleteRecord(
+  ctx: RecordContext,
+  objectName: string,
+  id: string,
+  opts: { expectedVersion?: number } = {},
+): Promise<ApiRecord> {
+  const object = ctx.k.meta.get(objectName);
+  const before = await loadRecord(ctx, object, id, { action: 'delete', raw: true });
+  if (opts.expectedVersion !== undefined && opts.expectedVersion !== before.version) {
+    throw staleVersion(object, before.version);
+  }
+  const dependents: { object: string; field: string; count: number; ids: string[] }[] = [];
+  const toClear: { object: ObjectMeta; field: FieldMeta; ids: string[] }[] = [];
+  for (const { object: other, field } of ctx.k.meta.reverseRelations(object.name)) {
+    const rows = (await ctx.db
+      .selectFrom(other.table)
+      .select('id')
+      .where(field.column, '=', id)
+      .where('deleted_at', 'is', null)
+      .execute()) as { id: string }[];
+    if (rows.length === 0) continue;
+    if (field.onDelete === 'restrict') {
+      dependents.push({ object: other.name, field: field.name, count: rows.length, ids: rows.slice(0, 20).map((r) => r.id) });
+    } else {
+      toClear.push({ object: other, field, ids: rows.map((r) => r.id) });
+    }
+  }
+  if (dependents.length) {
+    const list = dependents.map((d) => `${d.count} ${d.object}`).join(', ');
+    throw new AppError('conflict', `This ${object.labelSingular.toLowerCase()} is still used by ${list}`, dependents.map((d) => ({ path: `${d.object}.${d.field}`, message: `${d.count} record(s) point here` })), { dependents });
+  }
+  for (const c of toClear) {
+    for (const depId of c.ids) {
+      await updateRecord(ctx, c.object.name, depId, { [c.field.name]: null }, { skipScope: true, options: { system: true } });
+    }
+  }
+  const now = isoNow(ctx.k.clock);
+  const res = await ctx.db
+    .updateTable(object.table)
+    .set({ deleted_at: now, updated_at: now, updated_by: ctx.actor.userId, version: before.version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', before.version)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw staleVersion(object, null);
+  const after = await readRow(ctx, object, id);
+  await afterWrite(ctx, object, 'delete', before, after, false);
+  return visibleTo(ctx, object, after);
+}
+
+export async function restoreRecord(ctx: RecordContext, objectName: string, id: string): Promise<ApiRecord> {
+  const object = ctx.k.meta.get(objectName);
+  const before = await loadRecord(ctx, object, id, { action: 'delete', includeDeleted: true, raw: true });
+  if (!before.deleted_at) return visibleTo(ctx, object, before);
+  const unique: Values = {};
+  for (const f of object.fields) if (f.unique && !f.isSystem) unique[f.name] = before[f.name];
+  await checkUnique(ctx, object, toColumns(object, unique, writeContext(ctx, object, {}, before)), id);
+  await ctx.db
+    .updateTable(object.table)
+    .set({ deleted_at: null, merged_into_id: null, updated_at: isoNow(ctx.k.clock), updated_by: ctx.actor.userId, version: before.version + 1 })
+    .where('id', '=', id)
+    .execute();
+  const after = await readRow(ctx, object, id);
+  await afterWrite(ctx, object, 'restore', before, after, false);
+  return visibleTo(ctx, object, after);
+}

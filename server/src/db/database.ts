@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+// Record tables are defined at run time by metadata, so queries are typed loosely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Db = Kysely<any>;
+
+export interface Database {
+  db: Db;
+  dialect: DialectName;
+  /** PostgreSQL schema in use (tests isolate themselves in one); null on SQLite. */
+  schema: string | null;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  /** PostgreSQL only: a schema to create and use instead of `public`. */
+  schema?: string;
+  /** SQLite only: a file name inside dataDir, or ':memory:'. */
+  sqliteFile?: string;
+  poolSize?: number;
+}
+
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+const PG_DATE = 1082;
+const PG_TIMESTAMP = 1114;
+const PG_TIMESTAMPTZ = 1184;
+
+/** Values come back from PostgreSQL in the same shapes SQLite gives: numbers, ISO strings. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    switch (oid) {
+      case PG_INT8:
+        return (v: string) => Number(v);
+      case PG_NUMERIC:
+      case PG_DATE:
+        return (v: string) => v;
+      case PG_TIMESTAMP:
+        return (v: string) => new Date(`${v.replace(' ', 'T')}Z`).toISOString();
+      case PG_TIMESTAMPTZ:
+        return (v: string) => new Date(v).toISOString();
+      default:
+        return pg.types.getTypeParser(oid, format ?? 'text');
+    }
+  },
+};
+
+/** Opens the database named by the configuration: PostgreSQL when a URL is given, else SQLite. */
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.schema, opts.poolSize ?? 10);
+  return openSqlite(opts.dataDir, opts.sqliteFile ?? 'kontor.sqlite');
+}
+
+function openSqlite(dataDir: string, file: string): Database {
+  let path = file;
+  if (file !== ':memory:') {
+    mkdirSync(dataDir, { recursive: true });
+    path = join(dataDir, file);
+  }
+  const sqlite = new SQLite(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('cache_size = -65536');
+  const db = new Kysely({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    schema: null,
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function openPostgres(url: string, schema: string | undefined, max: number): Promise<Database> {
+  if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid schema name ${schema}`);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    types: pgTypes,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  return {
+    db,
+    dialect: 'postgres',
+    schema: schema ?? null,
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './database';
+import * as m0001 from './migrations/0001-system-tables';
+import * as m0002 from './migrations/0002-crm-tables';
+
+type Step = { up: (db: Database['db'], dialect: Database['dialect']) => Promise<void> };
+
+/** Versioned migrations, in order. A migration is never edited once it has shipped. */
+const STEPS: Record<string, Step> = {
+  '0001-system-tables': m0001,
+  '0002-crm-tables': m0002,
+};
+
+class CodeMigrations implements MigrationProvider {
+  constructor(private readonly database: Database) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const out: Record<string, Migration> = {};
+    for (const [name, step] of Object.entries(STEPS)) {
+      out[name] = { up: (db) => step.up(db, this.database.dialect) };
+    }
+    return out;
+  }
+}
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const migrator = new Migrator({
+    db: database.db,
+    provider: new CodeMigrations(database),
+    migrationTableName: 'sys_migrations',
+    migrationLockTableName: 'sys_migrations_lock',
+    ...(database.schema ? { migrationTableSchema: database.schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    const where = failed ? ` in ${failed.migrationName}` : '';
+    throw new Error(`Migration failed${where}: ${(error as Error).message ?? String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,59 @@
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import qs from 'qs';
+import { v7 } from 'uuid';
+import { AppError } from '../core/errors';
+import type { Kontor } from '../core/kontor';
+import { authenticate, authRoutes } from './auth';
+import { errorHandler, sendProblem } from './problem';
+import { metadataRoutes } from './routes/metadata';
+import { openapiRoutes } from './routes/openapi';
+import { recordRoutes } from './routes/records';
+import { userRoutes } from './routes/users';
+
+export interface AppOptions {
+  bodyLimit?: number;
+  /** Log each request at info level (off in tests). */
+  logRequests?: boolean;
+}
+
+/** The Fastify application: authentication, error mapping and every route. */
+export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: kontor.log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: !opts.logRequests }),
+    bodyLimit: opts.bodyLimit ?? 10 * 1024 * 1024,
+    genReqId: () => v7(),
+    requestIdHeader: false,
+    routerOptions: {
+      querystringParser: (s: string) => qs.parse(s, { depth: 8, arrayLimit: 500, parameterLimit: 2000 }),
+      maxParamLength: 200,
+    },
+  });
+  app.decorate('kontor', kontor);
+  app.decorateRequest('actor', null);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`),
+  );
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => new AppError('rate_limited', `Too many attempts; try again in ${Math.ceil(ctx.ttl / 1000)} s`),
+  });
+  app.addHook('preHandler', authenticate);
+
+  app.get('/api/health', async () => ({ status: 'ok', database: kontor.database.dialect }));
+  await app.register(authRoutes);
+  await app.register(metadataRoutes);
+  await app.register(userRoutes);
+  await app.register(openapiRoutes);
+  for (const m of kontor.modules) if (m.routes) await app.register(m.routes);
+  await app.register(recordRoutes);
+  return app;
+}

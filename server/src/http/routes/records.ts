@@ -1,0 +1,166 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sql, type SqlBool } from 'kysely';
+import { AppError, validationError, type ErrorDetail } from '../../core/errors';
+import type { RecordContext } from '../../core/kontor';
+import type { ApiRecord } from '../../core/records/hooks';
+import { listRecords, loadRecord, type ListParams } from '../../core/records/read';
+import { timeline } from '../../core/records/timeline';
+import { createRecord, deleteRecord, restoreRecord, updateRecord } from '../../core/records/write';
+import { etag, ifMatchVersion, readContext, writeTransaction } from '../context';
+import { idempotentWrite } from '../idempotency';
+
+type ObjectParams = { object: string };
+type RecordParams = { object: string; id: string };
+
+export const MAX_BATCH = 1000;
+
+function allowDuplicates(request: FastifyRequest): boolean {
+  const q = request.query as Record<string, unknown>;
+  return q.allow_duplicates === 'true';
+}
+
+/** The generic REST API every object gets from its metadata. */
+export async function recordRoutes(app: FastifyInstance) {
+  const k = app.kontor;
+
+  app.get<{ Params: ObjectParams; Querystring: ListParams }>('/api/v1/:object', async (request) => {
+    const ctx = readContext(request);
+    return listRecords(ctx, k.meta.get(request.params.object), request.query);
+  });
+
+  app.post<{ Params: ObjectParams }>('/api/v1/:object', async (request, reply) => {
+    k.meta.get(request.params.object);
+    return idempotentWrite(request, reply, 201, (ctx) =>
+      createRecord(ctx, request.params.object, request.body, { allowDuplicates: allowDuplicates(request) }),
+    );
+  });
+
+  app.get<{ Params: RecordParams }>('/api/v1/:object/:id', async (request, reply) => {
+    const ctx = readContext(request);
+    const q = request.query as Record<string, unknown>;
+    const rec = await loadRecord(ctx, k.meta.get(request.params.object), request.params.id, {
+      includeDeleted: q.include_deleted === 'true',
+    });
+    reply.header('etag', etag(rec.version));
+    return rec;
+  });
+
+  app.patch<{ Params: RecordParams }>('/api/v1/:object/:id', async (request, reply) => {
+    const object = k.meta.get(request.params.object);
+    const expectedVersion = ifMatchVersion(request);
+    const rec = await writeTransaction(request, (ctx) =>
+      updateRecord(ctx, object.name, request.params.id, request.body, { expectedVersion }),
+    );
+    reply.header('etag', etag(rec.version));
+    return rec;
+  });
+
+  app.delete<{ Params: RecordParams }>('/api/v1/:object/:id', async (request) => {
+    const object = k.meta.get(request.params.object);
+    const expectedVersion = ifMatchVersion(request);
+    return writeTransaction(request, (ctx) => deleteRecord(ctx, object.name, request.params.id, { expectedVersion }));
+  });
+
+  app.post<{ Params: RecordParams }>('/api/v1/:object/:id/restore', async (request) => {
+    const object = k.meta.get(request.params.object);
+    return writeTransaction(request, (ctx) => restoreRecord(ctx, object.name, request.params.id));
+  });
+
+  app.get<{ Params: RecordParams; Querystring: { limit?: string; cursor?: string } }>(
+    '/api/v1/:object/:id/timeline',
+    async (request) => {
+      const ctx = readContext(request);
+      return timeline(ctx, k.meta.get(request.params.object), request.params.id, request.query);
+    },
+  );
+
+  app.get<{ Params: RecordParams & { relation: string }; Querystring: ListParams }>(
+    '/api/v1/:object/:id/related/:relation',
+    async (request) => {
+      const ctx = readContext(request);
+      const object = k.meta.get(request.params.object);
+      await loadRecord(ctx, object, request.params.id);
+      const { child, condition } = relatedList(ctx, object.name, request.params.id, request.params.relation);
+      return listRecords(ctx, child, request.query, [condition]);
+    },
+  );
+
+  app.post<{ Params: ObjectParams }>('/api/v1/:object/batch', async (request, reply) => {
+    const object = k.meta.get(request.params.object);
+    return idempotentWrite(request, reply, 200, (ctx) => runBatch(ctx, object.name, request.body, allowDuplicates(request)));
+  });
+}
+
+/** The records of another object that point at this one through a named reverse relation. */
+export function relatedList(ctx: RecordContext, objectName: string, id: string, relation: string) {
+  if (relation === 'activities' || relation === 'tasks') {
+    const child = ctx.k.meta.get(relation);
+    return { child, condition: sql<SqlBool>`related_object = ${objectName} and related_id = ${id}` };
+  }
+  for (const { object: child, field } of ctx.k.meta.reverseRelations(objectName)) {
+    if (field.reverseName === relation) {
+      return { child, condition: sql<SqlBool>`${sql.ref(field.column)} = ${id}` };
+    }
+  }
+  throw new AppError('not_found', `No related list "${relation}" on ${objectName}`, [
+    { path: 'relation', message: `unknown related list "${relation}"` },
+  ]);
+}
+
+interface BatchOp {
+  op: 'create' | 'update' | 'delete';
+  id?: string;
+  data?: unknown;
+  version?: number;
+}
+
+/**
+ * Up to 1,000 creates, updates and deletes in one transaction: all of them happen, or, when
+ * any fails, none, and the error says which operation and field.
+ */
+async function runBatch(ctx: RecordContext, object: string, body: unknown, allowDup: boolean) {
+  const ops = (body as { operations?: unknown })?.operations;
+  if (!body || typeof body !== 'object' || Array.isArray(body) || !Array.isArray(ops)) {
+    throw validationError([{ path: 'operations', message: 'must be a list of {op, id, data, version}' }]);
+  }
+  const extra = Object.keys(body).filter((key) => key !== 'operations');
+  if (extra.length) throw validationError(extra.map((key) => ({ path: key, message: 'unknown key' })));
+  if (ops.length === 0 || ops.length > MAX_BATCH) {
+    throw validationError([{ path: 'operations', message: `must hold 1 to ${MAX_BATCH} operations` }]);
+  }
+  const results: ApiRecord[] = [];
+  for (const [i, raw] of (ops as BatchOp[]).entries()) {
+    const path = `operations[${i}]`;
+    try {
+      if (!raw || typeof raw !== 'object') throw validationError([{ path: '', message: 'must be an object' }]);
+      const unknownKeys = Object.keys(raw).filter((key) => !['op', 'id', 'data', 'version'].includes(key));
+      if (unknownKeys.length) throw validationError(unknownKeys.map((key) => ({ path: key, message: 'unknown key' })));
+      if (raw.version !== undefined && !Number.isInteger(raw.version)) {
+        throw validationError([{ path: 'version', message: 'must be a whole number' }]);
+      }
+      switch (raw.op) {
+        case 'create':
+          results.push(await createRecord(ctx, object, raw.data, { allowDuplicates: allowDup }));
+          break;
+        case 'update':
+          results.push(await updateRecord(ctx, object, String(raw.id ?? ''), raw.data, { expectedVersion: raw.version }));
+          break;
+        case 'delete':
+          results.push(await deleteRecord(ctx, object, String(raw.id ?? ''), { expectedVersion: raw.version }));
+          break;
+        default:
+          throw validationError([{ path: 'op', message: 'must be create, update or delete' }]);
+      }
+    } catch (err) {
+      if (err instanceof AppError) {
+        const errors: ErrorDetail[] = (err.errors.length ? err.errors : [{ path: '', message: err.message }]).map((e) => ({
+          path: e.path ? `${path}.${e.path}` : path,
+          message: e.message,
+        }));
+        throw new AppError(err.code, `Operation ${i} failed, so none was applied: ${err.message}`, errors, { ...err.extra, failed_index: i });
+      }
+      throw err;
+    }
+  }
+  return { data: results };
+}

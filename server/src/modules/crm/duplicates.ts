@@ -1,0 +1,59 @@
+import { sql, type SqlBool } from 'kysely';
+import { AppError } from '../../core/errors';
+import { countryCode, toE164 } from '../../core/metadata/phone';
+import type { RecordHooks } from '../../core/records/hooks';
+import { scopeCondition } from '../../core/permissions/scope';
+
+/**
+ * A new contact whose e-mail (ignoring case) or phone (as E.164) matches an existing one is
+ * refused with 409 naming it, unless the caller asks to create it anyway.
+ */
+export const contactDuplicatesHook: RecordHooks = {
+  async beforeWrite(ctx, e) {
+    if (e.action !== 'create' || e.options.allowDuplicates) return;
+    const checks: { field: string; cond: ReturnType<typeof sql<SqlBool>> }[] = [];
+    const email = e.values.email;
+    if (typeof email === 'string' && email) {
+      checks.push({ field: 'email', cond: sql<SqlBool>`lower(email) = ${email.toLowerCase()}` });
+    }
+    const region = countryCode(e.values.country as string | undefined) ?? (ctx.k.settings.phoneRegion || undefined);
+    for (const field of ['phone', 'mobile']) {
+      const v = e.values[field];
+      const n = typeof v === 'string' && v ? toE164(v, region) : null;
+      if (n) {
+        checks.push({ field, cond: sql<SqlBool>`(phone_e164 = ${n} or mobile_e164 = ${n})` });
+      }
+    }
+    for (const check of checks) {
+      const existing = (await ctx.db
+        .selectFrom('contacts')
+        .select(['id', 'full_name'])
+        .where(sql<SqlBool>`${check.cond} and deleted_at is null`)
+        .executeTakeFirst()) as { id: string; full_name: string | null } | undefined;
+      if (existing) {
+        const object = ctx.k.meta.get('contacts');
+        const scope = scopeCondition(ctx.actor, object, 'read');
+        const visible =
+          !scope ||
+          !!(await ctx.db
+            .selectFrom('contacts')
+            .select('id')
+            .where(sql<SqlBool>`id = ${existing.id} and ${scope}`)
+            .executeTakeFirst());
+        if (!visible) {
+          throw new AppError(
+            'duplicate',
+            `A contact with this ${check.field === 'email' ? 'e-mail' : 'phone number'} already exists, outside what you can see`,
+            [{ path: check.field, message: 'matches a contact you cannot see' }],
+          );
+        }
+        throw new AppError(
+          'duplicate',
+          `A contact with this ${check.field === 'email' ? 'e-mail' : 'phone number'} already exists: ${existing.full_name ?? existing.id}`,
+          [{ path: check.field, message: `matches contact ${existing.id}` }],
+          { existing: { object: 'contacts', id: existing.id, name: existing.full_name }, hint: 'send "allow_duplicates": true in the query to create it anyway' },
+        );
+      }
+    }
+  },
+};

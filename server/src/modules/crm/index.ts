@@ -1,0 +1,22 @@
+import type { Module } from '../../core/kontor';
+import { relatedRecordHook } from '../../core/records/related-record';
+import { dealStagesHook } from './deal-stages';
+import { contactDuplicatesHook } from './duplicates';
+import { fullNameHook } from './names';
+import { leadStatusHook } from './lead-conversion';
+import { crmObjects } from './objects';
+import { crmRoutes } from './routes';
+import { seedCrm } from './seed';
+
+export const crmModule: Module = {
+  name: 'crm',
+  objects: crmObjects,
+  hooks: {
+    contacts: [fullNameHook, contactDuplicatesHook],
+    leads: [fullNameHook, leadStatusHook],
+    deals: dealStagesHook,
+    activities: relatedRecordHook,
+  },
+  seed: seedCrm,
+  routes: crmRoutes,
+};

@@ -1,0 +1,7 @@
+import type { Module } from '../core/kontor';
+import { catalogModule } from './catalog';
+import { crmModule } from './crm';
+import { tasksModule } from './tasks';
+
+/** Every business module, in the order their objects are created. */
+export const MODULES: Module[] = [crmModule, tasksModule, catalogModule];
