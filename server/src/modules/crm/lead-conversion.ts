@@ -9,7 +9,7 @@ import { scopeCondition } from '../../core/permissions/scope';
 import type { ApiRecord, RecordHooks } from '../../core/records/hooks';
 import { loadRecord } from '../../core/records/read';
 import { createRecord, updateRecord } from '../../core/records/write';
-import { foldText } from '../../core/search/search-index';
+import { foldText, searchCondition } from '../../core/search/search-index';
 
 /** New leads start as `new`; only conversion may mark one `converted`. */
 export const leadStatusHook: RecordHooks = {
@@ -75,13 +75,13 @@ async function matchCompany(ctx: RecordContext, lead: ApiRecord): Promise<string
   const name = lead.company_name as string | null;
   if (!name) return null;
   const wanted = normaliseCompanyName(name);
-  const first = wanted.split(' ')[0];
-  if (!first) return null;
-  // Candidates share the first word; the full comparison runs on the normalised names.
+  if (!wanted) return null;
+  // Candidates come from the search index (folded like the names), then compare in full.
   const list = await ctx.db
     .selectFrom('companies')
     .select(['id', 'name'])
-    .where(sql<SqlBool>`deleted_at is null ${visible} and lower(name) like ${`%${first}%`}`)
+    .where(searchCondition(ctx.k.database.dialect, object, wanted))
+    .where(sql<SqlBool>`deleted_at is null ${visible}`)
     .orderBy('created_at')
     .limit(500)
     .execute();
