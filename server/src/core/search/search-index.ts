@@ -84,7 +84,11 @@ export async function reindexObject(
 
 const MAX_TERMS = 10;
 
-/** The condition matching records whose indexed text has every word of q (as prefixes). */
+/**
+ * The condition matching records whose indexed text has every word of q (as prefixes).
+ * Limitation: one index holds all searchable fields of a record, so a role that may not read
+ * one of them can still find a record by that field's value (the field itself stays hidden).
+ */
 export function searchCondition(
   dialect: DialectName,
   object: ObjectMeta,

@@ -5,14 +5,18 @@ import type { RecordContext } from '../../core/kontor';
 import type { ApiRecord } from '../../core/records/hooks';
 import { listRecords, loadRecord, type ListParams } from '../../core/records/read';
 import { timeline } from '../../core/records/timeline';
+import { exportCsv, exportXlsx } from '../../core/import/export';
+import { importTable } from '../../core/import/importer';
+import { readTable } from '../../core/import/read-table';
 import { createRecord, deleteRecord, restoreRecord, updateRecord } from '../../core/records/write';
-import { etag, ifMatchVersion, readContext, writeTransaction } from '../context';
+import { etag, ifMatchVersion, readContext, requireActor, writeTransaction } from '../context';
 import { idempotentWrite } from '../idempotency';
 
 type ObjectParams = { object: string };
 type RecordParams = { object: string; id: string };
 
 export const MAX_BATCH = 1000;
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 function allowDuplicates(request: FastifyRequest): boolean {
   const q = request.query as Record<string, unknown>;
@@ -33,6 +37,63 @@ export async function recordRoutes(app: FastifyInstance) {
     return idempotentWrite(request, reply, 201, (ctx) =>
       createRecord(ctx, request.params.object, request.body, { allowDuplicates: allowDuplicates(request) }),
     );
+  });
+
+  app.get<{ Params: ObjectParams; Querystring: ListParams & { format?: string; fields?: string } }>(
+    '/api/v1/:object/export',
+    async (request, reply) => {
+      const ctx = readContext(request);
+      const object = k.meta.get(request.params.object);
+      const format = request.query.format ?? 'csv';
+      const stamp = ctx.k.clock.now().toISOString().slice(0, 10);
+      if (format === 'csv') {
+        const body = await exportCsv(ctx, object, request.query);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${object.name}-${stamp}.csv"`)
+          .send(body);
+      }
+      if (format === 'xlsx') {
+        const body = await exportXlsx(ctx, object, request.query);
+        return reply
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('content-disposition', `attachment; filename="${object.name}-${stamp}.xlsx"`)
+          .send(body);
+      }
+      throw new AppError('validation', 'Unknown export format', [{ path: 'format', message: 'must be csv or xlsx' }]);
+    },
+  );
+
+  // Files for import arrive as the raw body: CSV as text/csv, XLSX as its own type.
+  app.addContentTypeParser(['text/csv', XLSX_TYPE, 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: 200 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+
+  app.post<{ Params: ObjectParams; Querystring: Record<string, string | undefined> }>('/api/v1/:object/import', async (request, reply) => {
+    const actor = requireActor(request);
+    const object = k.meta.get(request.params.object);
+    if (!Buffer.isBuffer(request.body)) {
+      throw new AppError('unsupported_media_type', 'Send the file as the body, with Content-Type text/csv or the XLSX type', [{ path: 'body', message: 'must be a CSV or XLSX file' }]);
+    }
+    const q = request.query;
+    let mapping: Record<string, string> | undefined;
+    if (q.mapping) {
+      try {
+        mapping = JSON.parse(q.mapping) as Record<string, string>;
+      } catch {
+        throw new AppError('validation', 'Invalid mapping', [{ path: 'mapping', message: 'must be a JSON object of "Header": "field"' }]);
+      }
+    }
+    const isXlsx = String(request.headers['content-type']).startsWith(XLSX_TYPE);
+    const table = await readTable(request.body, isXlsx ? 'upload.xlsx' : 'upload.csv', { encoding: q.encoding, delimiter: q.delimiter, sheet: q.sheet });
+    const report = await importTable(k, actor, object.name, table, {
+      mapping,
+      dryRun: q.dry_run === 'true',
+      upsertField: q.upsert,
+      allowDuplicates: q.allow_duplicates === 'true',
+    });
+    if (report.failed && !report.dry_run) {
+      throw new AppError('validation', `${report.failed} of ${report.rows} rows failed, so nothing was imported`, report.errors.map((e) => ({ path: `line ${e.line}.${e.field}`, message: e.message })), { report });
+    }
+    return reply.status(200).send(report);
   });
 
   app.get<{ Params: RecordParams }>('/api/v1/:object/:id', async (request, reply) => {
