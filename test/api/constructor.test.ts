@@ -37,6 +37,16 @@ describe.each(DIALECTS)('custom fields and objects on %s', (dialect) => {
     expect(doc.body.openapi).toBe('3.1.0');
     expect(doc.body.components.schemas.Deals.properties.region_manager).toBeDefined();
     expect(doc.body.components.schemas.DealsCreate.properties.region_manager).toBeDefined();
+
+    const anonymous = await s!.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    const anonDoc = JSON.parse(anonymous.body);
+    expect(anonDoc.components.schemas.Deals.properties.name).toBeDefined();
+    expect(anonDoc.components.schemas.Deals.properties.region_manager).toBeUndefined();
+    const page = await s!.app.inject({ method: 'GET', url: '/api/docs' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('/api/docs/start.js');
+    expect((await s!.app.inject({ method: 'GET', url: '/api/docs/start.js' })).body).toContain('/api/openapi.json');
+    expect((await s!.app.inject({ method: 'GET', url: '/api/docs/swagger-ui-bundle.js' })).statusCode).toBe(200);
   });
 
   test('renames, relabels and removes a custom field without destroying its data', async () => {

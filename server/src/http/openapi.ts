@@ -1,8 +1,19 @@
+import type { Actor } from '../core/actor';
 import type { Kontor } from '../core/kontor';
+import { buildObjectMeta } from '../core/metadata/registry';
+import { grantFor } from '../core/permissions/grants';
+import { canReadField } from '../core/permissions/scope';
 import { FILTER_OPS, fieldHandler } from '../core/metadata/field-types';
 import type { FieldMeta, ObjectMeta } from '../core/metadata/types';
 
 type Schema = Record<string, unknown>;
+
+function visibleObjects(k: Kontor, actor: Actor | null): ObjectMeta[] {
+  return k.meta
+    .all()
+    .filter((o) => (actor ? grantFor(actor.role, o.name).read !== 'none' : !o.isCustom))
+    .map((o) => buildObjectMeta(o, o.fields.filter((f) => !f.isSystem && (actor ? canReadField(actor, o, f.name) : !f.isCustom))));
+}
 
 function pascal(name: string): string {
   return name.replace(/(^|_)([a-z0-9])/g, (_m, _u, c: string) => c.toUpperCase());
@@ -170,15 +181,18 @@ function objectPaths(o: ObjectMeta): Record<string, Schema> {
   };
 }
 
-/** The OpenAPI 3.1 document, generated from the metadata in force (custom fields included). */
-export function openapiDocument(k: Kontor): Schema {
+/**
+ * The OpenAPI 3.1 document, generated from the metadata in force. A signed-in caller sees every
+ * object and field their role may read, custom ones included; an anonymous one the standard API.
+ */
+export function openapiDocument(k: Kontor, actor: Actor | null): Schema {
   const schemas: Record<string, Schema> = {
     Money: { type: 'object', properties: { amount_minor: { type: 'integer', description: 'amount in minor units (cents)' }, currency: { type: 'string', description: 'ISO 4217 code' }, amount: { type: 'string', readOnly: true, description: 'the same amount as a decimal string' } }, required: ['amount_minor', 'currency'] },
     MoneyInput: { type: 'object', description: 'give amount_minor, or amount as a decimal string with no more places than the currency has', properties: { amount_minor: { type: 'integer' }, amount: { type: 'string' }, currency: { type: 'string', pattern: '^[A-Z]{3}$' } }, required: ['currency'] },
     Problem: { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string' }, detail: { type: 'string' }, instance: { type: 'string' }, request_id: { type: 'string' }, errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } } },
   };
   let paths: Record<string, Schema> = {};
-  for (const o of k.meta.all()) {
+  for (const o of visibleObjects(k, actor)) {
     Object.assign(schemas, objectSchemas(o));
     paths = { ...paths, ...objectPaths(o) };
   }
@@ -207,7 +221,7 @@ export function openapiDocument(k: Kontor): Schema {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { session: [] }],
-    tags: k.meta.all().map((o) => ({ name: o.labelPlural })),
+    tags: visibleObjects(k, actor).map((o) => ({ name: o.labelPlural })),
     paths,
     components: {
       schemas,
