@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { loadConfig, SETTINGS, type SettingKey } from '../config';
-import { serveCommand } from './serve';
+import { serveCommand, workerCommand } from './serve';
 import { migrateCommand, userCreateCommand, apiKeyCreateCommand } from './admin';
 import { demoCommand, importCommand } from './data';
 
@@ -41,6 +41,10 @@ withSettings(program.command('serve'))
   .addOption(new Option('--demo', 'import the Northwind demo company if the database has no companies yet'))
   .addHelpText('after', settingsHelp)
   .action((opts) => serveCommand(configFrom(opts), opts));
+
+withSettings(program.command('worker'))
+  .description('run a background job worker without the HTTP server')
+  .action((opts) => workerCommand(configFrom(opts)));
 
 withSettings(program.command('migrate'))
   .description('apply pending database migrations and sync standard objects')

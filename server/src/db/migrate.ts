@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database';
 import * as m0001 from './migrations/0001-system-tables';
 import * as m0002 from './migrations/0002-crm-tables';
+import * as m0003 from './migrations/0003-job-keys';
 
 type Step = { up: (db: Database['db'], dialect: Database['dialect']) => Promise<void> };
 
@@ -9,6 +10,7 @@ type Step = { up: (db: Database['db'], dialect: Database['dialect']) => Promise<
 const STEPS: Record<string, Step> = {
   '0001-system-tables': m0001,
   '0002-crm-tables': m0002,
+  '0003-job-keys': m0003,
 };
 
 class CodeMigrations implements MigrationProvider {

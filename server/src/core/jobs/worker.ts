@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { SYSTEM_ACTOR } from '../actor';
+import { isoNow } from '../clock';
+import { inTransaction, type Kontor, type RecordContext } from '../kontor';
+import { backoffMs, claimJobs, type JobRow } from './queue';
+
+export type JobHandler = (ctx: RecordContext, payload: unknown, job: JobRow) => Promise<void>;
+
+const LEASE_MS = 5 * 60_000;
+
+/**
+ * Runs due jobs. A job's work and its completion commit in one transaction, so a crash leaves the
+ * job to run again rather than half done, and a job another worker took over is not finished twice.
+ * A failing job is retried with backoff, then parked as failed with its error; never dropped.
+ */
+export class JobWorker {
+  readonly id = `worker-${randomUUID()}`;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly k: Kontor,
+    private readonly handlers: Record<string, JobHandler>,
+    private readonly opts: { batch?: number; pollMs?: number } = {},
+  ) {}
+
+  /** Runs every job due now; returns how many ran (succeeded or failed). */
+  async runDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const jobs = await claimJobs(this.k.database.db, this.k.database.dialect, this.k.clock, this.id, this.opts.batch ?? 20, LEASE_MS);
+      if (jobs.length === 0) return total;
+      for (const job of jobs) {
+        await this.runOne(job);
+        total++;
+      }
+    }
+  }
+
+  private async runOne(job: JobRow) {
+    const handler = this.handlers[job.kind];
+    try {
+      if (!handler) throw new Error(`no handler for jobs of kind "${job.kind}"`);
+      await inTransaction(this.k, SYSTEM_ACTOR, async (ctx) => {
+        await handler(ctx, JSON.parse(job.payload), job);
+        const done = await ctx.db
+          .updateTable('jobs')
+          .set({ status: 'done', locked_by: null, locked_until: null, last_error: null, updated_at: isoNow(this.k.clock) })
+          .where('id', '=', job.id)
+          .where('locked_by', '=', this.id)
+          .executeTakeFirst();
+        // Another worker took the job over after our lease ran out: undo our run.
+        if (Number(done.numUpdatedRows) !== 1) throw new LostLease();
+      });
+    } catch (err) {
+      if (err instanceof LostLease) return;
+      const message = err instanceof Error ? err.message : String(err);
+      const parked = job.attempts >= job.max_attempts;
+      this.k.log[parked ? 'error' : 'warn']({ jobId: job.id, kind: job.kind, attempts: job.attempts, err: message }, parked ? 'job failed for good' : 'job failed; will retry');
+      await this.k.database.db
+        .updateTable('jobs')
+        .set({
+          status: parked ? 'failed' : 'queued',
+          run_at: parked ? job.run_at : new Date(this.k.clock.now().getTime() + backoffMs(job.attempts)).toISOString(),
+          locked_by: null,
+          locked_until: null,
+          last_error: message.slice(0, 4000),
+          updated_at: isoNow(this.k.clock),
+        })
+        .where('id', '=', job.id)
+        .where('locked_by', '=', this.id)
+        .execute();
+    }
+  }
+
+  /** Polls for due jobs until stopped. */
+  start() {
+    const tick = async () => {
+      if (this.stopped) return;
+      this.running = this.runDue().catch((err: unknown) => {
+        this.k.log.error({ err }, 'job worker could not poll');
+        return 0;
+      });
+      await this.running;
+      if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs ?? 1000);
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}
+
+class LostLease extends Error {}
