@@ -6,7 +6,7 @@ import { ensureBuiltInRoles } from './core/auth/roles';
 import { createUser } from './core/auth/users';
 import { systemClock, type Clock } from './core/clock';
 import { inTransaction, type Kontor, type Module } from './core/kontor';
-import { MetadataRegistry } from './core/metadata/registry';
+import { METADATA_CHANNEL, MetadataRegistry } from './core/metadata/registry';
 import { syncStandardObjects } from './core/metadata/sync';
 import type { RecordHooks } from './core/records/hooks';
 import { openDatabase } from './db/database';
@@ -50,6 +50,10 @@ export async function boot(opts: BootOptions): Promise<Booted> {
     });
     const meta = new MetadataRegistry();
     await meta.load(database.db);
+    // Another process changed objects or fields: read them again.
+    await database.listen(METADATA_CHANNEL, () => {
+      meta.load(database.db).catch((err: unknown) => log.error({ err }, 'could not reload metadata'));
+    });
 
     const hooks = new Map<string, RecordHooks[]>();
     for (const m of modules) {

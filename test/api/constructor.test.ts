@@ -163,3 +163,39 @@ describe('custom fields survive a restart', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('a second server process on PostgreSQL', () => {
+  test('sees a custom field created through the first one', async (ctx) => {
+    const s = await startServer('postgres');
+    if (!s) return ctx.skip();
+    const pino = (await import('pino')).default;
+    const { boot } = await import('../../server/src/boot');
+    const { loadConfig } = await import('../../server/src/config');
+    const { buildApp } = await import('../../server/src/http/app');
+    const { PG_URL } = await import('../helpers');
+    const config = loadConfig({ dataDir: '/tmp', databaseUrl: PG_URL, logLevel: 'silent' }, {});
+    const other = await boot({ config, schema: s.kontor.database.schema!, log: pino({ level: 'silent' }) });
+    const otherApp = await buildApp(other.kontor);
+    try {
+      const created = await s.call('POST', '/api/v1/metadata/objects/contacts/fields', { name: 'loyalty_level', label: 'Loyalty level', type: 'integer' });
+      expect(created.status).toBe(201);
+      let seen = false;
+      for (let i = 0; i < 50 && !seen; i++) {
+        seen = !!other.kontor.meta.get('contacts').field('loyalty_level');
+        if (!seen) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(seen).toBe(true);
+      const res = await otherApp.inject({
+        method: 'POST',
+        url: '/api/v1/contacts',
+        headers: { authorization: `Bearer ${s.adminKey}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ last_name: 'Loyal', loyalty_level: 3 }),
+      });
+      expect(res.statusCode).toBe(201);
+    } finally {
+      await otherApp.close();
+      await other.kontor.database.close();
+      await s.close();
+    }
+  });
+});

@@ -15,6 +15,13 @@ export interface Database {
   dialect: DialectName;
   /** PostgreSQL schema in use (tests isolate themselves in one); null on SQLite. */
   schema: string | null;
+  /**
+   * Calls back when another process announces a change on the channel (PostgreSQL
+   * LISTEN/NOTIFY; SQLite serves one process, so there it never calls back).
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<void>;
+  /** Announces a change to every listening process, when the surrounding transaction commits. */
+  notify(db: Db, channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,6 +83,8 @@ function openSqlite(dataDir: string, file: string): Database {
     db,
     dialect: 'sqlite',
     schema: null,
+    async listen() {},
+    async notify() {},
     async close() {
       await db.destroy();
     },
@@ -92,11 +101,26 @@ async function openPostgres(url: string, schema: string | undefined, max: number
   });
   const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  // Channels are per schema, so that databases sharing a server do not hear each other.
+  const channelName = (channel: string) => `${schema ?? 'public'}_${channel}`.slice(0, 63);
+  const listeners: pg.Client[] = [];
   return {
     db,
     dialect: 'postgres',
     schema: schema ?? null,
+    async listen(channel, onNotify) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      client.on('notification', (msg) => onNotify(msg.payload ?? ''));
+      client.on('error', () => undefined);
+      await client.query(`listen "${channelName(channel)}"`);
+      listeners.push(client);
+    },
+    async notify(trx, channel, payload) {
+      await sql`select pg_notify(${channelName(channel)}, ${payload})`.execute(trx);
+    },
     async close() {
+      await Promise.all(listeners.map((c) => c.end().catch(() => undefined)));
       await db.destroy();
     },
   };

@@ -48,6 +48,9 @@ export function buildObjectMeta(
   return { ...row, fields: all, field: (name) => byName.get(name) };
 }
 
+/** Where processes announce metadata changes to each other. */
+export const METADATA_CHANNEL = 'kontor_metadata';
+
 /** The objects and fields in force, read from the metadata tables and kept in memory. */
 export class MetadataRegistry {
   private objects = new Map<string, ObjectMeta>();

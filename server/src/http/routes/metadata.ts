@@ -5,6 +5,7 @@ import { grantFor } from '../../core/permissions/grants';
 import { canReadField } from '../../core/permissions/scope';
 import type { RecordContext } from '../../core/kontor';
 import type { ObjectMeta } from '../../core/metadata/types';
+import { METADATA_CHANNEL } from '../../core/metadata/registry';
 
 type O = { object: string };
 type F = { object: string; field: string };
@@ -20,7 +21,11 @@ export async function metadataRoutes(app: FastifyInstance) {
   // Metadata changes are applied to the shared registry after their transaction commits.
   const change = async <T>(request: Parameters<typeof writeTransaction>[0], fn: (ctx: RecordContext) => Promise<T>) => {
     try {
-      return await writeTransaction(request, fn);
+      return await writeTransaction(request, async (ctx) => {
+        const result = await fn(ctx);
+        await k.database.notify(ctx.db, METADATA_CHANNEL, 'changed');
+        return result;
+      });
     } finally {
       await k.meta.load(k.database.db);
     }
