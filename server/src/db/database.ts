@@ -78,7 +78,7 @@ function openSqlite(dataDir: string, file: string): Database {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('cache_size = -65536');
-  const db = new Kysely({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -89,6 +89,29 @@ function openSqlite(dataDir: string, file: string): Database {
       await db.destroy();
     },
   };
+}
+
+/**
+ * Kysely prepares every query afresh; preparing costs more than running a small statement on
+ * SQLite. Statements are kept by their SQL text (SQLite re-prepares one itself if the schema
+ * changes under it), up to a bound.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 1000): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  // An own property in front of the prototype's method; everything else is untouched.
+  sqlite.prepare = ((source: string) => {
+    let stmt = cache.get(source);
+    if (stmt) {
+      cache.delete(source);
+    } else {
+      stmt = prepare(source);
+      if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(source, stmt);
+    return stmt;
+  }) as typeof sqlite.prepare;
+  return sqlite;
 }
 
 async function openPostgres(url: string, schema: string | undefined, max: number): Promise<Database> {

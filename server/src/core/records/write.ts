@@ -1,4 +1,5 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
+import type { ZodType } from 'zod';
 import { diff, emitEvent, writeAudit } from '../audit/audit-log';
 import { isoNow } from '../clock';
 import { AppError, validationError, type ErrorDetail } from '../errors';
@@ -21,6 +22,15 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 function zodPath(key: string, path: PropertyKey[]): string {
   return [key, ...path.map(String)].join('.');
+}
+
+// Building a zod schema costs more than using one; field metadata objects are replaced on every
+// metadata reload, so a cache keyed by them never serves a stale schema.
+const schemas = new WeakMap<FieldMeta, ZodType>();
+function inputSchema(field: FieldMeta): ZodType {
+  let schema = schemas.get(field);
+  if (!schema) schemas.set(field, (schema = fieldHandler(field.type).input(field)));
+  return schema;
 }
 
 /** Checks API input against the object's fields; returns parsed values or throws a 400. */
@@ -53,7 +63,7 @@ export function parseInput(
       else values[key] = null;
       continue;
     }
-    const parsed = fieldHandler(field.type).input(field).safeParse(raw);
+    const parsed = inputSchema(field).safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         errors.push({ path: zodPath(key, issue.path), message: issueMessage(issue, field) });
@@ -240,8 +250,10 @@ export async function createRecord(
   };
   await ctx.db.insertInto(object.table).values(row).execute();
   // A new record's own totals start from what already points at it (usually nothing).
-  for (const f of object.fields) if (f.type === 'computed') await recompute(ctx, object, f, id);
-  const after = await readRow(ctx, object, id);
+  const computed = object.fields.filter((f) => f.type === 'computed');
+  for (const f of computed) await recompute(ctx, object, f, id);
+  // The row as written is the row as stored, unless a total was just computed into it.
+  const after = computed.length ? await readRow(ctx, object, id) : rowToRecord(object, row);
   await afterWrite(ctx, object, 'create', null, after, true);
   return visibleTo(ctx, object, after);
 }

@@ -11,6 +11,7 @@ import { scopeCondition } from '../../core/permissions/scope';
 export const contactDuplicatesHook: RecordHooks = {
   async beforeWrite(ctx, e) {
     if (e.action !== 'create' || e.options.allowDuplicates) return;
+    // One indexed lookup per value; OR across columns would scan the table.
     const checks: { field: string; cond: ReturnType<typeof sql<SqlBool>> }[] = [];
     const email = e.values.email;
     if (typeof email === 'string' && email) {
@@ -21,7 +22,8 @@ export const contactDuplicatesHook: RecordHooks = {
       const v = e.values[field];
       const n = typeof v === 'string' && v ? toE164(v, region) : null;
       if (n) {
-        checks.push({ field, cond: sql<SqlBool>`(phone_e164 = ${n} or mobile_e164 = ${n})` });
+        checks.push({ field, cond: sql<SqlBool>`phone_e164 = ${n}` });
+        checks.push({ field, cond: sql<SqlBool>`mobile_e164 = ${n}` });
       }
     }
     for (const check of checks) {
