@@ -15,6 +15,11 @@ function visibleObjects(k: Kontor, actor: Actor | null): ObjectMeta[] {
     .map((o) => buildObjectMeta(o, o.fields.filter((f) => !f.isSystem && (actor ? canReadField(actor, o, f.name) : !f.isCustom))));
 }
 
+function aOrAn(label: string): string {
+  const word = label.toLowerCase();
+  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
+}
+
 function pascal(name: string): string {
   return name.replace(/(^|_)([a-z0-9])/g, (_m, _u, c: string) => c.toUpperCase());
 }
@@ -136,18 +141,18 @@ function objectPaths(o: ObjectMeta): Record<string, Schema> {
       post: {
         tags: tag,
         operationId: `create${name}`,
-        summary: `Create a ${o.labelSingular.toLowerCase()}`,
+        summary: `Create ${aOrAn(o.labelSingular)}`,
         parameters: [{ name: 'Idempotency-Key', in: 'header', schema: { type: 'string' }, description: 'a retry with the same key returns the first result' }],
         requestBody: body(`${name}Create`),
         responses: { '201': one, ...ERRORS, '409': problem('A unique value or a duplicate exists') },
       },
     },
     [`/api/v1/${o.name}/{id}`]: {
-      get: { tags: tag, operationId: `get${name}`, summary: `Get a ${o.labelSingular.toLowerCase()}`, parameters: [idParam], responses: { '200': one, ...ERRORS } },
+      get: { tags: tag, operationId: `get${name}`, summary: `Get ${aOrAn(o.labelSingular)}`, parameters: [idParam], responses: { '200': one, ...ERRORS } },
       patch: {
         tags: tag,
         operationId: `update${name}`,
-        summary: `Change fields of a ${o.labelSingular.toLowerCase()}`,
+        summary: `Change fields of ${aOrAn(o.labelSingular)}`,
         parameters: [idParam, { name: 'If-Match', in: 'header', schema: { type: 'string' }, description: 'ETag of the version you edited; a stale one gets 412' }],
         requestBody: body(`${name}Update`),
         responses: { '200': one, ...ERRORS, '412': problem('The record changed since that version') },
@@ -155,7 +160,7 @@ function objectPaths(o: ObjectMeta): Record<string, Schema> {
       delete: {
         tags: tag,
         operationId: `delete${name}`,
-        summary: `Delete (soft) a ${o.labelSingular.toLowerCase()}`,
+        summary: `Delete (soft) ${aOrAn(o.labelSingular)}`,
         parameters: [idParam, { name: 'If-Match', in: 'header', schema: { type: 'string' } }],
         responses: { '200': one, ...ERRORS, '409': problem('Other records depend on it') },
       },

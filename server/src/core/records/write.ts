@@ -54,7 +54,7 @@ export function parseInput(
     }
     const writable =
       (!field.readOnly || options.system) && field.type !== 'computed' && field.name !== 'id';
-    if (!writable || !canWriteField(ctx.actor, object, key)) {
+    if (!writable || (!options.system && !canWriteField(ctx.actor, object, key))) {
       errors.push({ path: key, message: 'is read-only' });
       continue;
     }
