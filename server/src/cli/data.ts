@@ -76,7 +76,11 @@ export function printDemoReport(r: DemoReport) {
   out.write(
     `Imported Northwind: ${r.companies} companies, ${r.contacts} contacts, ${r.users} users, ${r.categories} categories, ${r.products} products, ${r.deals} won deals.\n`,
   );
-  for (const n of r.repaired) out.write(`Repaired: ${n.file} line ${n.line}, ${n.column}: ${n.reason}\n`);
+  const repairs = new Map<string, number>();
+  for (const n of r.repaired) repairs.set(`${n.file}, ${n.column}`, (repairs.get(`${n.file}, ${n.column}`) ?? 0) + 1);
+  for (const [where, count] of repairs) {
+    out.write(`Repaired: ${where}: ${count} value${count === 1 ? '' : 's'} split by an unquoted comma, read as one.\n`);
+  }
   for (const n of r.not_imported) {
     out.write(`Not imported: ${n.file}${n.line ? ` line ${n.line}` : ''}, ${n.column}: ${n.reason}\n`);
   }

@@ -56,7 +56,7 @@ withSettings(user.command('create'))
   .requiredOption('--email <email>', 'e-mail address (the login)')
   .requiredOption('--name <name>', 'full name')
   .option('--password <password>', 'password; omitted: a one-time password is printed')
-  .option('--role <role>', 'role name', 'Administrator')
+  .option('--role <role>', 'role name: Administrator, Sales manager, Sales representative or one you made', 'Sales representative')
   .option('--team <team>', 'team name (created if new)')
   .action((opts) => userCreateCommand(configFrom(opts), opts));
 

@@ -27,7 +27,7 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
     genReqId: () => v7(),
     requestIdHeader: false,
     routerOptions: {
-      querystringParser: (s: string) => qs.parse(s, { depth: 8, arrayLimit: 500, parameterLimit: 2000 }),
+      querystringParser: (s: string) => qs.parse(s, { depth: 8, arrayLimit: 500, parameterLimit: 2000, plainObjects: true, allowPrototypes: true }),
       maxParamLength: 200,
     },
   });
@@ -39,6 +39,21 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
   );
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+
+  // JSON must be valid UTF-8; the default parser would turn bad bytes into U+FFFD and store them.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      done(new AppError('validation', 'The body is not valid UTF-8', [{ path: 'body', message: 'is not valid UTF-8' }]), undefined);
+      return;
+    }
+    parseJson(request, text, done);
   });
 
   await app.register(cookie);

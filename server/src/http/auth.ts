@@ -35,6 +35,11 @@ export async function authenticate(request: FastifyRequest) {
       throw new AppError('forbidden', 'Missing or wrong X-CSRF-Token header for a signed-in request');
     }
   }
+  // A one-time password must be replaced before the session can do anything else.
+  const allowed = ['/api/auth/password', '/api/auth/me', '/api/auth/logout'];
+  if (session.mustChangePassword && !allowed.some((p) => request.url.startsWith(p))) {
+    throw new AppError('forbidden', 'Change your one-time password first (POST /api/auth/password)', [], { must_change_password: true });
+  }
   request.actor = session.actor;
 }
 

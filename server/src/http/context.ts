@@ -32,7 +32,7 @@ export function writeTransaction<T>(request: FastifyRequest, fn: (ctx: RecordCon
 /** The version in an If-Match header (`"3"` or `W/"3"`), if any. */
 export function ifMatchVersion(request: FastifyRequest): number | undefined {
   const h = request.headers['if-match'];
-  if (h === undefined) return undefined;
+  if (h === undefined || String(h).trim() === '*') return undefined;
   const m = /^(W\/)?"(\d+)"$/.exec(String(h).trim());
   if (!m) {
     throw new AppError('validation', 'Invalid If-Match header', [
@@ -44,4 +44,20 @@ export function ifMatchVersion(request: FastifyRequest): number | undefined {
 
 export function etag(version: number): string {
   return `"${version}"`;
+}
+
+/** A true/false query parameter; anything else is a 400 rather than a silent false. */
+export function queryFlag(query: unknown, name: string): boolean {
+  const v = (query as Record<string, unknown>)[name];
+  if (v === undefined || v === 'false') return false;
+  if (v === 'true') return true;
+  throw new AppError('validation', `Invalid ${name}`, [{ path: name, message: 'must be true or false' }]);
+}
+
+/** A single-text query parameter, if present. */
+export function queryText(query: unknown, name: string): string | undefined {
+  const v = (query as Record<string, unknown>)[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new AppError('validation', `Invalid ${name}`, [{ path: name, message: 'must be given once, as text' }]);
+  return v;
 }

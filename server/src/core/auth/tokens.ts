@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/database';
 import type { Actor } from '../actor';
+import { boolFromDb } from '../../db/column-types';
 import { isoNow, type Clock } from '../clock';
 import { newId } from '../ids';
 import { actorForUser } from './users';
@@ -41,7 +42,9 @@ export async function resolveSession(db: Db, clock: Clock, token: string) {
     .executeTakeFirst()) as { user_id: string; csrf_token: string; expires_at: string } | undefined;
   if (!row || row.expires_at <= isoNow(clock)) return undefined;
   const actor = await actorForUser(db, row.user_id);
-  return actor ? { actor, csrf: row.csrf_token } : undefined;
+  if (!actor) return undefined;
+  const user = await db.selectFrom('users').select('must_change_password').where('id', '=', row.user_id).executeTakeFirst();
+  return { actor, csrf: row.csrf_token, mustChangePassword: boolFromDb(user?.must_change_password) };
 }
 
 export async function destroySession(db: Db, token: string) {

@@ -5,7 +5,7 @@ import { boolFromDb, boolToDb } from '../../db/column-types';
 import type { Actor } from '../actor';
 import { isoNow, type Clock } from '../clock';
 import { AppError, validationError } from '../errors';
-import { newId } from '../ids';
+import { isId, newId } from '../ids';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords';
 import { roleGrant, roleIdByName } from './roles';
 
@@ -31,9 +31,9 @@ export const newUserSchema = z.strictObject({
   email: z.email('must be an e-mail address').max(254),
   name: z.string().trim().min(1, 'is required').max(200),
   password: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(200).optional(),
-  role: z.string().min(1).default('Administrator'),
+  role: z.string().min(1).default('Sales representative'),
   team: z.string().trim().min(1).max(200).optional(),
-  manager_id: z.string().optional(),
+  manager_id: z.string().refine((v) => isId(v), 'must be a user id').optional(),
   title: z.string().max(200).optional(),
   phone: z.string().max(64).optional(),
   time_zone: z
@@ -74,6 +74,9 @@ export async function createUser(db: Db, dialect: DialectName, clock: Clock, inp
     .where(sql`lower(email)`, '=', u.email.toLowerCase())
     .executeTakeFirst();
   if (taken) throw new AppError('conflict', `A user with e-mail ${u.email} already exists`, [{ path: 'email', message: 'is taken' }]);
+  if (u.manager_id && !(await db.selectFrom('users').select('id').where('id', '=', u.manager_id).executeTakeFirst())) {
+    throw validationError([{ path: 'manager_id', message: `no user with id ${u.manager_id}` }]);
+  }
   const roleId = await roleIdByName(db, u.role);
   if (!roleId) throw validationError([{ path: 'role', message: `no role named "${u.role}"` }]);
   const now = isoNow(clock);

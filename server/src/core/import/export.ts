@@ -4,7 +4,7 @@ import { sql, type SqlBool } from 'kysely';
 import { AppError } from '../errors';
 import type { RecordContext } from '../kontor';
 import type { FieldMeta, ObjectMeta } from '../metadata/types';
-import { assertCan, canReadField } from '../permissions/scope';
+import { assertCan, canReadField, scopeCondition } from '../permissions/scope';
 import { listConditions, recordColumns, rowToRecord, type ListParams } from '../records/read';
 import { afterCursorSql, orderBySql, parseSort } from '../query/sort';
 
@@ -60,7 +60,14 @@ async function relationTitles(ctx: RecordContext, fields: FieldMeta[], rows: Rec
     const target = ctx.k.meta.find(f.target ?? '');
     const title = target?.field(target.titleField);
     if (!target || !title || !canReadField(ctx.actor, target, title.name)) continue;
-    const found = await ctx.db.selectFrom(target.table).select(['id', sql.ref(title.column).as('t')]).where('id', 'in', ids).execute();
+    // Only names of records the reader may see; others stay as their id, as in the list.
+    const scope = scopeCondition(ctx.actor, target, 'read');
+    const found = await ctx.db
+      .selectFrom(target.table)
+      .select(['id', sql.ref(title.column).as('t')])
+      .where('id', 'in', ids)
+      .where(scope ?? sql<SqlBool>`1 = 1`)
+      .execute();
     for (const r of found) if (r.t) titles.set(r.id as string, String(r.t));
   }
   return titles;
@@ -97,10 +104,21 @@ async function* exportRows(ctx: RecordContext, object: ObjectMeta, params: ListP
   }
 }
 
+/**
+ * A spreadsheet program runs a CSV cell that starts with = + - @ as a formula; such text gets a
+ * leading apostrophe (the importer takes it off again), unless it is only a number or a phone.
+ */
+export function csvSafe(v: string | number | boolean | null): string | number | boolean | null {
+  if (typeof v !== 'string' || !/^[=+\-@\t\r]/.test(v)) return v;
+  // A phone number or a signed number is data, not a formula.
+  if (/^[+-][\d\s().\-/]*$/.test(v)) return v;
+  return `'${v}`;
+}
+
 export async function exportCsv(ctx: RecordContext, object: ObjectMeta, params: ListParams & { fields?: unknown }): Promise<string> {
   const fields = exportFields(ctx, object, params.fields);
   const lines = [stringify([fields.map((f) => f.label)])];
-  for await (const row of exportRows(ctx, object, params, fields)) lines.push(stringify([row]));
+  for await (const row of exportRows(ctx, object, params, fields)) lines.push(stringify([row.map(csvSafe)]));
   // A BOM lets spreadsheet programs read the file as UTF-8.
   return `\uFEFF${lines.join('')}`;
 }
@@ -108,7 +126,8 @@ export async function exportCsv(ctx: RecordContext, object: ObjectMeta, params: 
 export async function exportXlsx(ctx: RecordContext, object: ObjectMeta, params: ListParams & { fields?: unknown }): Promise<Buffer> {
   const fields = exportFields(ctx, object, params.fields);
   const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet(object.labelPlural.slice(0, 31));
+  // Sheet names may not hold * ? : \ / [ ] and have at most 31 characters.
+  const ws = wb.addWorksheet(object.labelPlural.replace(/[*?:\\/[\]]/g, ' ').trim().slice(0, 31) || 'Export');
   ws.columns = fields.map((f) => ({ header: f.label, key: f.name, width: Math.min(40, Math.max(10, f.label.length + 2)) }));
   ws.getRow(1).font = { bold: true };
   for await (const row of exportRows(ctx, object, params, fields)) ws.addRow(row);

@@ -34,6 +34,7 @@ export interface ImportReport {
 }
 
 const MAX_REPORTED_ERRORS = 1000;
+const UPSERT_TYPES = new Set(['text', 'email', 'phone', 'url', 'integer', 'select', 'date', 'relation']);
 
 function key(text: string): string {
   return text
@@ -66,7 +67,9 @@ const TRUE = new Set(['true', 'yes', 'y', '1', 'x', 'ja', 'так', 'да', 'oui
 const FALSE = new Set(['false', 'no', 'n', '0', 'nein', 'ні', 'нет', 'non']);
 
 /** Turns one cell's text into the API value of a field; throws a message when it cannot. */
-async function cellValue(ctx: RecordContext, field: FieldMeta, text: string, opts: ImportOptions, cache: Map<string, string | null>): Promise<unknown> {
+async function cellValue(ctx: RecordContext, field: FieldMeta, raw: string, opts: ImportOptions, cache: Map<string, string | null>): Promise<unknown> {
+  // Text that Kontor's own CSV export protected from spreadsheet formulas.
+  const text = /^'[=+\-@\t\r]/.test(raw) ? raw.slice(1) : raw;
   const t = text.trim();
   if (t === '') return null;
   switch (field.type) {
@@ -157,6 +160,14 @@ class RollbackDryRun extends Error {}
 export async function importTable(k: Kontor, actor: Actor, objectName: string, table: Table, opts: ImportOptions = {}): Promise<ImportReport> {
   const object = k.meta.get(objectName);
   assertCan(actor, object, 'import');
+  const seenHeaders = new Set<string>();
+  const headerErrors: { path: string; message: string }[] = [];
+  for (const [i, h] of table.headers.entries()) {
+    if (h === '') headerErrors.push({ path: `column ${i + 1}`, message: 'has no header' });
+    else if (seenHeaders.has(h)) headerErrors.push({ path: h, message: 'is the header of more than one column' });
+    seenHeaders.add(h);
+  }
+  if (headerErrors.length) throw new AppError('validation', 'The header row is not valid', headerErrors);
   const suggested = suggestMapping(object, table.headers);
   const mapping: Record<string, string | null> = { ...suggested };
   const errors: ImportReport['errors'] = [];
@@ -172,6 +183,8 @@ export async function importTable(k: Kontor, actor: Actor, objectName: string, t
   const upsert = opts.upsertField ? object.field(opts.upsertField) : undefined;
   if (opts.upsertField && (!upsert || !targets.includes(opts.upsertField))) {
     errors.push({ line: 1, field: opts.upsertField, message: 'the upsert field must be a field mapped from a column' });
+  } else if (upsert && !UPSERT_TYPES.has(upsert.type)) {
+    errors.push({ line: 1, field: upsert.name, message: `records cannot be matched by a ${upsert.type} field; use a text, e-mail, phone, number or reference field` });
   }
   if (errors.length) {
     throw new AppError('validation', 'The column mapping is not valid', errors.map((e) => ({ path: e.field, message: e.message })));
@@ -242,7 +255,10 @@ export async function importTable(k: Kontor, actor: Actor, objectName: string, t
 
 async function findExisting(ctx: RecordContext, object: ObjectMeta, field: FieldMeta, value: unknown): Promise<string | undefined> {
   if (value === null || value === undefined) return undefined;
-  const cond = field.type === 'email' ? sql<SqlBool>`lower(${sql.ref(field.column)}) = ${String(value).toLowerCase()}` : sql<SqlBool>`${sql.ref(field.column)} = ${value as string}`;
+  const cond =
+    field.type === 'email'
+      ? sql<SqlBool>`lower(${sql.ref(field.column)}) = ${String(value).toLowerCase()}`
+      : sql<SqlBool>`${sql.ref(field.column)} = ${value as string | number}`;
   const scope = scopeCondition(ctx.actor, object, 'update');
   const rows = await ctx.db
     .selectFrom(object.table)

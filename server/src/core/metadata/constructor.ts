@@ -7,7 +7,7 @@ import { newId } from '../ids';
 import type { RecordContext } from '../kontor';
 import { fieldColumns } from './field-types';
 import { buildObjectMeta, MetadataRegistry } from './registry';
-import { addFieldColumns, archiveFieldColumns, createRecordTable, renameFieldColumns, existingColumns } from './schema';
+import { addFieldColumns, archiveFieldColumns, createRecordTable, existingColumns, ftsTable, renameFieldColumns } from './schema';
 import { reindexObject } from '../search/search-index';
 import { rowToRecord } from '../records/read';
 import { FIELD_TYPES, RESERVED_COLUMN_NAMES, type FieldDef, type FieldMeta, type ObjectMeta } from './types';
@@ -18,6 +18,15 @@ import { FIELD_TYPES, RESERVED_COLUMN_NAMES, type FieldDef, type FieldMeta, type
  */
 
 const NAME = /^[a-z][a-z0-9_]{0,47}$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
+const label = () =>
+  z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(100)
+    .refine((v) => !CONTROL.test(v), 'must not contain control or direction characters');
 const nameSchema = z.string().regex(NAME, 'must be snake_case: a lowercase letter, then letters, digits or _ (at most 48)');
 
 const RESERVED_OBJECT_NAMES = new Set([
@@ -27,13 +36,13 @@ const RESERVED_OBJECT_NAMES = new Set([
 
 const optionSchema = z.strictObject({
   value: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, _ or -'),
-  label: z.string().trim().min(1).max(100),
+  label: label(),
   color: z.string().max(20).optional(),
 });
 
 const fieldInputSchema = z.strictObject({
   name: nameSchema,
-  label: z.string().trim().min(1, 'is required').max(100),
+  label: label(),
   type: z.enum(FIELD_TYPES.filter((t) => t !== 'computed') as [string, ...string[]]),
   description: z.string().max(1000).optional(),
   required: z.boolean().optional(),
@@ -45,31 +54,31 @@ const fieldInputSchema = z.strictObject({
   options: z.array(optionSchema).max(500).optional(),
   target: z.string().optional(),
   reverse_name: nameSchema.optional(),
-  reverse_label: z.string().trim().min(1).max(100).optional(),
+  reverse_label: label().optional(),
   on_delete: z.enum(['clear', 'restrict']).optional(),
 });
 
 const fieldPatchSchema = z.strictObject({
   name: nameSchema.optional(),
-  label: z.string().trim().min(1).max(100).optional(),
+  label: label().optional(),
   description: z.string().max(1000).optional(),
   required: z.boolean().optional(),
   searchable: z.boolean().optional(),
   options: z.array(optionSchema).max(500).optional(),
-  reverse_label: z.string().trim().min(1).max(100).optional(),
+  reverse_label: label().optional(),
 });
 
 const objectInputSchema = z.strictObject({
   name: nameSchema,
-  label_singular: z.string().trim().min(1).max(100),
-  label_plural: z.string().trim().min(1).max(100),
+  label_singular: label(),
+  label_plural: label(),
   fields: z.array(fieldInputSchema).max(200).optional(),
 });
 
 const objectPatchSchema = z.strictObject({
   name: nameSchema.optional(),
-  label_singular: z.string().trim().min(1).max(100).optional(),
-  label_plural: z.string().trim().min(1).max(100).optional(),
+  label_singular: label().optional(),
+  label_plural: label().optional(),
 });
 
 function parse<T>(schema: z.ZodType<T>, input: unknown, prefix = ''): T {
@@ -143,7 +152,7 @@ function toFieldDef(input: FieldInput): FieldDef {
   return def;
 }
 
-function checkFieldDef(ctx: RecordContext, object: ObjectMeta, def: FieldDef, prefix: string) {
+function checkFieldDef(ctx: RecordContext, object: ObjectMeta, def: FieldDef, prefix: string, renamedFrom?: string) {
   const errs = (path: string, message: string) => validationError([{ path: prefix ? `${prefix}.${path}` : path, message }]);
   if (object.field(def.name)) throw errs('name', `${object.name} already has a field "${def.name}"`);
   if (RESERVED_COLUMN_NAMES.has(def.name)) throw errs('name', `"${def.name}" is reserved`);
@@ -162,7 +171,9 @@ function checkFieldDef(ctx: RecordContext, object: ObjectMeta, def: FieldDef, pr
     if (def.target !== 'users' && !ctx.k.meta.find(def.target)) throw errs('target', `no object named "${def.target}"`);
     if (def.reverseName) {
       const target = ctx.k.meta.find(def.target);
-      const clash = ctx.k.meta.reverseRelations(def.target).some((r) => r.field.reverseName === def.reverseName);
+      const clash = ctx.k.meta
+        .reverseRelations(def.target)
+        .some((r) => r.field.reverseName === def.reverseName && !(r.object.id === object.id && r.field.name === (renamedFrom ?? def.name)));
       if (clash || target?.field(def.reverseName)) throw errs('reverse_name', `"${def.reverseName}" is already used on ${def.target}`);
     }
   } else if (def.target || def.reverseName) throw errs('target', 'only relation fields have a target');
@@ -263,7 +274,7 @@ export async function updateField(ctx: RecordContext, objectName: string, fieldN
   if (patch.name !== undefined && patch.name !== field.name) {
     const probe = { ...next, name: patch.name };
     const others = buildObjectMeta(object, object.fields.filter((f) => f.name !== field.name && !f.isSystem));
-    checkFieldDef(ctx, others, probe, '');
+    checkFieldDef(ctx, others, probe, '', field.name);
     next.name = patch.name;
     column = patch.name;
     await renameFieldColumns(ctx.db, ctx.k.database.dialect, object, field, column);
@@ -329,7 +340,9 @@ export async function createObject(ctx: RecordContext, input: unknown) {
   const fields: FieldMeta[] = [await insertField(ctx, shell, nameDef)];
   let current = buildObjectMeta(shell, fields);
   for (const [i, f] of (body.fields ?? []).entries()) {
-    if (f.name === 'name') continue;
+    if (f.name === 'name') {
+      throw validationError([{ path: `fields.${i}.name`, message: 'every object has a text field "name" already; choose another name' }]);
+    }
     const def = toFieldDef(f);
     checkFieldDef(ctx, current, def, `fields.${i}`);
     fields.push(await insertField(ctx, current, def));
@@ -345,7 +358,9 @@ export async function updateObject(ctx: RecordContext, objectName: string, input
   const patch = parse(objectPatchSchema, input);
   if (patch.name !== undefined && patch.name !== object.name) {
     if (!object.isCustom) throw validationError([{ path: 'name', message: 'standard objects keep their name' }]);
-    if (RESERVED_OBJECT_NAMES.has(patch.name) || ctx.k.meta.find(patch.name)) throw validationError([{ path: 'name', message: `"${patch.name}" is taken` }]);
+    if (RESERVED_OBJECT_NAMES.has(patch.name) || patch.name.startsWith('sys_') || ctx.k.meta.find(patch.name)) {
+      throw validationError([{ path: 'name', message: `"${patch.name}" is taken` }]);
+    }
     // Relations that point at the object follow the new name.
     const fields = (await ctx.db.selectFrom('sys_fields').select(['id', 'definition']).where('deleted_at', 'is', null).execute()) as { id: string; definition: string }[];
     for (const f of fields) {
@@ -383,7 +398,7 @@ export async function deleteObject(ctx: RecordContext, objectName: string) {
   const archived = `zz_removed_${suffix}_${object.table}`.slice(0, 63);
   await ctx.db.schema.alterTable(object.table).renameTo(archived).execute();
   if (ctx.k.database.dialect === 'sqlite') {
-    await sql`drop table if exists ${sql.table(`${object.table}_fts`)}`.execute(ctx.db);
+    await sql`drop table if exists ${sql.table(ftsTable(object.table))}`.execute(ctx.db);
   }
   await ctx.db.updateTable('sys_objects').set({ deleted_at: isoNow(ctx.k.clock), table_name: archived }).where('id', '=', object.id).execute();
 }

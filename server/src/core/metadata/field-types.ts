@@ -60,6 +60,10 @@ const TEXT_OPS: FilterOp[] = [...ORDER_OPS, 'contains', 'starts_with'];
 /** NFC, trimmed, and without control characters other than tab and newline. */
 function cleanText(multiline: boolean) {
   return z.string().transform((s, ctx) => {
+    if (!(s as string & { isWellFormed(): boolean }).isWellFormed()) {
+      ctx.addIssue({ code: 'custom', message: 'contains an unpaired surrogate (not valid Unicode)' });
+      return z.NEVER;
+    }
     const v = s.normalize('NFC');
     // eslint-disable-next-line no-control-regex
     const bad = multiline ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/;
@@ -208,7 +212,8 @@ const handlers: Record<FieldType, FieldHandler> = {
   },
   integer: {
     columns: (f, d) => single(f, columnTypes(d).bigint),
-    input: () => z.int().refine(Number.isSafeInteger, 'is too large'),
+    input: () =>
+      z.number({ error: 'must be a whole number' }).refine((n) => Number.isInteger(n), 'must be a whole number').refine((n) => Number.isSafeInteger(n), 'is too large'),
     toDb: (f, v) => ({ [f.column]: v }),
     fromDb: (f, row) => (row[f.column] === null || row[f.column] === undefined ? null : Number(row[f.column])),
     ops: ORDER_OPS,

@@ -6,8 +6,9 @@ import type { FieldMeta, ObjectMeta } from './types';
 
 /** DDL for record tables: every field is a real column, so it filters and sorts like any other. */
 
+/** The FTS5 table of a record table; no record table starts with fts_, so the names never meet. */
 export function ftsTable(table: string): string {
-  return `${table}_fts`;
+  return `fts_${table}`;
 }
 
 export async function createRecordTable(db: Db, dialect: DialectName, object: ObjectMeta) {

@@ -51,6 +51,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
+
 function groupList(v: unknown): unknown[] | null {
   if (Array.isArray(v)) return v;
   if (isPlainObject(v) && Object.keys(v).every((k) => /^\d+$/.test(k))) return Object.values(v);
@@ -83,7 +84,7 @@ function parseGroup(raw: unknown, path: string, kind: 'and' | 'or', s: ParseStat
 function parseField(key: string, value: unknown, path: string, s: ParseState): FilterNode[] {
   const [name, sub, ...rest] = key.split('.');
   const field = s.object.field(name);
-  if (!field || !canReadField(s.actor, s.object, name) || rest.length) {
+  if (!field || !canReadField(s.actor, s.object, name) || rest.length || sub === '') {
     s.errors.push({ path, message: `no field "${key}" on ${s.object.name}` });
     return [];
   }
@@ -163,6 +164,10 @@ function parseValue(
     const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : null;
     if (!list || list.length === 0 || list.length > MAX_IN_VALUES) {
       s.errors.push({ path, message: `must list 1 to ${MAX_IN_VALUES} values` });
+      return undefined;
+    }
+    if (list.some((x) => x === '')) {
+      s.errors.push({ path, message: 'must not list an empty value; use is_empty for that' });
       return undefined;
     }
     const values = list.map((x, i) => one(x, `${path}[${i}]`));

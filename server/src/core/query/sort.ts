@@ -5,6 +5,10 @@ import { AppError } from '../errors';
 import { fieldHandler } from '../metadata/field-types';
 import type { ObjectMeta } from '../metadata/types';
 import { canReadField } from '../permissions/scope';
+import { boolToDb } from '../../db/column-types';
+import { isId } from '../ids';
+import { isDate, normaliseDatetime } from '../metadata/field-types';
+import type { FieldType } from '../metadata/types';
 
 /**
  * Sorting and keyset pages. NULL counts as the smallest value on both databases (first when
@@ -15,6 +19,27 @@ export interface SortKey {
   name: string;
   column: string;
   desc: boolean;
+  /** What the column holds, to check cursor values: text, number, boolean, date or instant. */
+  kind: 'text' | 'number' | 'boolean' | 'date' | 'instant' | 'id';
+}
+
+function kindOf(type: FieldType, sub?: string): SortKey['kind'] {
+  if (sub === 'currency') return 'text';
+  switch (type) {
+    case 'integer':
+    case 'decimal':
+    case 'currency':
+    case 'computed':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'date':
+      return 'date';
+    case 'datetime':
+      return 'instant';
+    default:
+      return 'text';
+  }
 }
 
 const MAX_SORT_KEYS = 5;
@@ -33,7 +58,7 @@ export function parseSort(raw: unknown, object: ObjectMeta, actor: Actor): SortK
     const [name, sub] = spec.split('.');
     const field = object.field(name);
     const column = field ? fieldHandler(field.type).column(field, sub) : undefined;
-    if (!field || !column || !canReadField(actor, object, name)) {
+    if (!field || !column || !canReadField(actor, object, name) || sub === '' || spec.split('.').length > 2) {
       throw new AppError('validation', `Cannot sort by "${spec}"`, [
         { path: 'sort', message: `no field "${spec}" on ${object.name}` },
       ]);
@@ -44,7 +69,7 @@ export function parseSort(raw: unknown, object: ObjectMeta, actor: Actor): SortK
       ]);
     }
     if (name === 'id') continue;
-    keys.push({ name: spec, column, desc });
+    keys.push({ name: spec, column, desc, kind: kindOf(field.type, sub) });
   }
   if (keys.length > MAX_SORT_KEYS) {
     throw new AppError('validation', 'Too many sort keys', [
@@ -52,7 +77,7 @@ export function parseSort(raw: unknown, object: ObjectMeta, actor: Actor): SortK
     ]);
   }
   const idDesc = keys.length ? keys[0].desc : text.startsWith('-');
-  keys.push({ name: 'id', column: 'id', desc: idDesc });
+  keys.push({ name: 'id', column: 'id', desc: idDesc, kind: 'id' });
   return keys;
 }
 
@@ -81,7 +106,28 @@ export function encodeCursor(keys: SortKey[], row: Record<string, unknown>): str
   return Buffer.from(JSON.stringify(data)).toString('base64url');
 }
 
-export function decodeCursor(raw: unknown, keys: SortKey[]): unknown[] {
+/** A cursor value checked against what its column holds, in the form the database compares. */
+function cursorValue(v: unknown, key: SortKey, dialect: DialectName): unknown {
+  if (v === null) return key.kind === 'id' ? undefined : null;
+  switch (key.kind) {
+    case 'id':
+      return isId(v) ? v : undefined;
+    case 'text':
+      return typeof v === 'string' ? v : undefined;
+    case 'number':
+      return typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined;
+    case 'boolean':
+      return v === true || v === false || v === 0 || v === 1 ? boolToDb(dialect, v === true || v === 1) : undefined;
+    case 'date':
+      return typeof v === 'string' && isDate(v) ? v : undefined;
+    case 'instant':
+      return typeof v === 'string' ? (normaliseDatetime(v) ?? undefined) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function decodeCursor(raw: unknown, keys: SortKey[], dialect: DialectName): unknown[] {
   const bad = (message: string) =>
     new AppError('validation', 'Invalid cursor', [{ path: 'cursor', message }]);
   if (typeof raw !== 'string' || raw.length > 4000) throw bad('must be a next_cursor value');
@@ -95,12 +141,11 @@ export function decodeCursor(raw: unknown, keys: SortKey[]): unknown[] {
     throw bad('must be a next_cursor value from an earlier page');
   }
   if (data.s !== signature(keys)) throw bad('was made for another sort order');
-  for (const v of data.v) {
-    if (v !== null && !['string', 'number', 'boolean'].includes(typeof v)) {
-      throw bad('must be a next_cursor value from an earlier page');
-    }
-  }
-  return data.v;
+  return keys.map((k, i) => {
+    const v = cursorValue(data.v[i], k, dialect);
+    if (v === undefined) throw bad('must be a next_cursor value from an earlier page');
+    return v;
+  });
 }
 
 /** Rows strictly after the cursor row in the sort order. */

@@ -51,6 +51,7 @@ export async function loadRecord(
   const action = opts.action ?? 'read';
   assertCan(ctx.actor, object, action);
   if (!isId(id)) throw badId(id);
+  id = id.toLowerCase();
   const conds: Expression<SqlBool>[] = [sql<SqlBool>`id = ${id}`];
   if (!opts.includeDeleted) conds.push(sql<SqlBool>`deleted_at is null`);
   const scope = scopeCondition(ctx.actor, object, action);
@@ -111,7 +112,7 @@ function parseBool(raw: unknown, path: string): boolean {
   throw new AppError('validation', `Invalid ${path}`, [{ path, message: 'must be true or false' }]);
 }
 
-function parseFields(raw: unknown, object: ObjectMeta, actor: Actor): Set<string> | undefined {
+export function parseFields(raw: unknown, object: ObjectMeta, actor: Actor): Set<string> | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (typeof raw !== 'string') {
     throw new AppError('validation', 'Invalid fields', [
@@ -174,7 +175,7 @@ export async function listRecords(
 
   const pageConds = [...conds];
   if (params.cursor !== undefined && params.cursor !== '') {
-    pageConds.push(afterCursorSql(keys, decodeCursor(params.cursor, keys)));
+    pageConds.push(afterCursorSql(keys, decodeCursor(params.cursor, keys, dialect)));
   }
   const where = (list: Expression<SqlBool>[]) =>
     list.length ? sql<SqlBool>`${sql.join(list, sql` and `)}` : sql<SqlBool>`1 = 1`;

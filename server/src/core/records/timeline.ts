@@ -34,7 +34,7 @@ function parseCursor(raw: unknown): [string, string] | null {
  */
 export async function timeline(ctx: RecordContext, object: ObjectMeta, id: string, params: { limit?: unknown; cursor?: unknown }) {
   await loadRecord(ctx, object, id, { includeDeleted: true });
-  const limit = params.limit === undefined ? 50 : Number(params.limit);
+  const limit = params.limit === undefined ? 50 : typeof params.limit === 'string' && /^\d{1,3}$/.test(params.limit) ? Number(params.limit) : NaN;
   if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
     throw new AppError('validation', 'Invalid limit', [{ path: 'limit', message: 'must be a whole number from 1 to 200' }]);
   }

@@ -1,6 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { ZodType } from 'zod';
-import { diff, emitEvent, writeAudit } from '../audit/audit-log';
+import { diff, emitEvent, writeAudit, type Changes } from '../audit/audit-log';
 import { isoNow } from '../clock';
 import { AppError, validationError, type ErrorDetail } from '../errors';
 import { newId } from '../ids';
@@ -12,7 +12,7 @@ import { assertCan, canReadField, canWriteField, scopeCondition } from '../permi
 import { indexRecord, isSearchable, searchBody } from '../search/search-index';
 import type { ApiRecord, WriteOptions } from './hooks';
 import { loadRecord, recordColumns, rowToRecord } from './read';
-import { markRollups, recompute } from './rollups';
+import { flushRollups, markRollups, recompute } from './rollups';
 
 type Values = Record<string, unknown>;
 
@@ -71,7 +71,8 @@ export function parseInput(
       continue;
     }
     const v = parsed.data;
-    if (field.required && (v === '' || (Array.isArray(v) && v.length === 0))) {
+    const blank = typeof v === 'string' && v.replace(/[\s\p{Cf}]/gu, '') === '';
+    if (field.required && (blank || (Array.isArray(v) && v.length === 0))) {
       errors.push({ path: key, message: 'is required' });
       continue;
     }
@@ -84,9 +85,17 @@ export function parseInput(
       }
     }
   }
-  if (errors.length) throw validationError(errors);
+  if (errors.length) throw validationError(errors.slice(0, MAX_ERRORS));
+  if (mode === 'create') {
+    // Yes/no fields start as no, so that "is not a supplier" finds every record that is not one.
+    for (const f of object.fields) {
+      if (f.type === 'boolean' && !f.isSystem && values[f.name] === undefined) values[f.name] = false;
+    }
+  }
   return values;
 }
+
+const MAX_ERRORS = 100;
 
 function issueMessage(issue: { code: string; message: string; expected?: unknown }, field: FieldMeta) {
   if (issue.code === 'invalid_type') return `must be ${expectedOf(field)}`;
@@ -168,11 +177,16 @@ async function checkUnique(ctx: RecordContext, object: ObjectMeta, cols: Values,
       .where(sql<SqlBool>`${lhs} = ${rhs} and deleted_at is null and id <> ${id}`)
       .executeTakeFirst();
     if (other) {
+      // Name the other record only to someone who may see it.
+      const scope = scopeCondition(ctx.actor, object, 'read');
+      const visible =
+        !scope ||
+        !!(await ctx.db.selectFrom(object.table).select('id').where('id', '=', other.id).where(scope).executeTakeFirst());
       throw new AppError(
         'conflict',
         `Another ${object.labelSingular.toLowerCase()} already has this ${f.label.toLowerCase()}`,
-        [{ path: f.name, message: `must be unique; ${String(other.id)} has it` }],
-        { existing_id: other.id },
+        [{ path: f.name, message: visible ? `must be unique; ${String(other.id)} has it` : 'must be unique; a record you cannot see has it' }],
+        visible ? { existing_id: other.id } : {},
       );
     }
   }
@@ -200,11 +214,12 @@ async function afterWrite(
   before: ApiRecord | null,
   after: ApiRecord,
   searchChanged: boolean,
+  extraChanges: Changes = {},
 ) {
   if (searchChanged && isSearchable(object)) {
     await indexRecord(ctx.db, ctx.k.database.dialect, object, after.id, searchBody(object, after), action === 'create');
   }
-  const changes = diff(before, after, auditedFields(object));
+  const changes = { ...diff(before, after, auditedFields(object)), ...extraChanges };
   await writeAudit(ctx, { object: object.name, recordId: after.id, action, changes });
   const eventType = action === 'create' ? 'created' : action === 'update' ? 'updated' : action === 'delete' ? 'deleted' : 'restored';
   await emitEvent(ctx, {
@@ -271,6 +286,7 @@ export async function updateRecord(
   const before = opts.skipScope
     ? await loadRecordUnscoped(ctx, object, id)
     : await loadRecord(ctx, object, id, { action: 'update', raw: true });
+  id = before.id;
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== before.version) {
     throw staleVersion(object, before.version);
   }
@@ -352,6 +368,7 @@ export async function deleteRecord(
 ): Promise<ApiRecord> {
   const object = ctx.k.meta.get(objectName);
   const before = await loadRecord(ctx, object, id, { action: 'delete', raw: true });
+  id = before.id;
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== before.version) {
     throw staleVersion(object, before.version);
   }
@@ -371,15 +388,34 @@ export async function deleteRecord(
       toClear.push({ object: other, field, ids: rows.map((r) => r.id) });
     }
   }
+  // Clearing a reference changes another record: only where the deleting user may change it.
+  for (const c of toClear) {
+    const scope = scopeCondition(ctx.actor, c.object, 'update');
+    if (!scope) continue;
+    const reachable = await ctx.db
+      .selectFrom(c.object.table)
+      .select(sql<number>`count(*)`.as('n'))
+      .where('id', 'in', c.ids)
+      .where(scope)
+      .executeTakeFirstOrThrow();
+    const hidden = c.ids.length - Number(reachable.n);
+    if (hidden > 0) dependents.push({ object: c.object.name, field: c.field.name, count: hidden, ids: [] });
+  }
   if (dependents.length) {
     const list = dependents.map((d) => `${d.count} ${d.object}`).join(', ');
-    throw new AppError('conflict', `This ${object.labelSingular.toLowerCase()} is still used by ${list}`, dependents.map((d) => ({ path: `${d.object}.${d.field}`, message: `${d.count} record(s) point here` })), { dependents });
+    throw new AppError(
+      'conflict',
+      `This ${object.labelSingular.toLowerCase()} is still used by ${list}`,
+      dependents.map((d) => ({ path: `${d.object}.${d.field}`, message: d.ids.length ? `${d.count} record(s) point here` : `${d.count} record(s) you may not change point here` })),
+      { dependents },
+    );
   }
   for (const c of toClear) {
     for (const depId of c.ids) {
       await updateRecord(ctx, c.object.name, depId, { [c.field.name]: null }, { skipScope: true, options: { system: true } });
     }
   }
+  const cleared = toClear.map((c) => ({ object: c.object.name, field: c.field.name, ids: c.ids }));
   const now = isoNow(ctx.k.clock);
   const res = await ctx.db
     .updateTable(object.table)
@@ -389,13 +425,51 @@ export async function deleteRecord(
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw staleVersion(object, null);
   const after = await readRow(ctx, object, id);
-  await afterWrite(ctx, object, 'delete', before, after, false);
+  await afterWrite(ctx, object, 'delete', before, after, false, cleared.length ? { references_cleared: [cleared, null] } : {});
   return visibleTo(ctx, object, after);
+}
+
+interface ClearedReferences {
+  object: string;
+  field: string;
+  ids: string[];
+}
+
+/** Points records back at a restored one where its delete cleared them and nothing else took the place. */
+async function relinkReferences(ctx: RecordContext, object: ObjectMeta, id: string) {
+  const last = (await ctx.db
+    .selectFrom('audit_log')
+    .select('changes')
+    .where('record_id', '=', id)
+    .where('object', '=', object.name)
+    .where('action', '=', 'delete')
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst()) as { changes: string } | undefined;
+  const cleared = last ? ((JSON.parse(last.changes) as { references_cleared?: [ClearedReferences[], null] }).references_cleared?.[0] ?? []) : [];
+  for (const group of cleared) {
+    const other = ctx.k.meta.find(group.object);
+    const field = other?.field(group.field);
+    if (!other || !field || field.type !== 'relation') continue;
+    const scope = scopeCondition(ctx.actor, other, 'update');
+    const rows = (await ctx.db
+      .selectFrom(other.table)
+      .select('id')
+      .where('id', 'in', group.ids.length ? group.ids : [''])
+      .where(sql.ref(field.column), 'is', null)
+      .where('deleted_at', 'is', null)
+      .where(scope ?? sql<SqlBool>`1 = 1`)
+      .execute()) as { id: string }[];
+    for (const r of rows) {
+      await updateRecord(ctx, other.name, r.id, { [field.name]: id }, { skipScope: true, options: { system: true } });
+    }
+  }
 }
 
 export async function restoreRecord(ctx: RecordContext, objectName: string, id: string): Promise<ApiRecord> {
   const object = ctx.k.meta.get(objectName);
   const before = await loadRecord(ctx, object, id, { action: 'delete', includeDeleted: true, raw: true });
+  id = before.id;
   if (!before.deleted_at) return visibleTo(ctx, object, before);
   const unique: Values = {};
   for (const f of object.fields) if (f.unique && !f.isSystem) unique[f.name] = before[f.name];
@@ -405,6 +479,8 @@ export async function restoreRecord(ctx: RecordContext, objectName: string, id: 
     .set({ deleted_at: null, merged_into_id: null, updated_at: isoNow(ctx.k.clock), updated_by: ctx.actor.userId, version: before.version + 1 })
     .where('id', '=', id)
     .execute();
+  await relinkReferences(ctx, object, id);
+  await flushRollups(ctx);
   const after = await readRow(ctx, object, id);
   await afterWrite(ctx, object, 'restore', before, after, false);
   return visibleTo(ctx, object, after);

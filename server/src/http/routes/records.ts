@@ -3,13 +3,13 @@ import { sql, type SqlBool } from 'kysely';
 import { AppError, validationError, type ErrorDetail } from '../../core/errors';
 import type { RecordContext } from '../../core/kontor';
 import type { ApiRecord } from '../../core/records/hooks';
-import { listRecords, loadRecord, type ListParams } from '../../core/records/read';
+import { listRecords, loadRecord, parseFields, type ListParams } from '../../core/records/read';
 import { timeline } from '../../core/records/timeline';
 import { exportCsv, exportXlsx } from '../../core/import/export';
 import { importTable } from '../../core/import/importer';
 import { readTable } from '../../core/import/read-table';
 import { createRecord, deleteRecord, restoreRecord, updateRecord } from '../../core/records/write';
-import { etag, ifMatchVersion, readContext, requireActor, writeTransaction } from '../context';
+import { etag, ifMatchVersion, queryFlag, queryText, readContext, requireActor, writeTransaction } from '../context';
 import { idempotentWrite } from '../idempotency';
 
 type ObjectParams = { object: string };
@@ -19,8 +19,7 @@ export const MAX_BATCH = 1000;
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 function allowDuplicates(request: FastifyRequest): boolean {
-  const q = request.query as Record<string, unknown>;
-  return q.allow_duplicates === 'true';
+  return queryFlag(request.query, 'allow_duplicates');
 }
 
 /** The generic REST API every object gets from its metadata. */
@@ -34,9 +33,12 @@ export async function recordRoutes(app: FastifyInstance) {
 
   app.post<{ Params: ObjectParams }>('/api/v1/:object', async (request, reply) => {
     k.meta.get(request.params.object);
-    return idempotentWrite(request, reply, 201, (ctx) =>
-      createRecord(ctx, request.params.object, request.body, { allowDuplicates: allowDuplicates(request) }),
-    );
+    const allow = allowDuplicates(request);
+    return idempotentWrite(request, reply, 201, async (ctx) => {
+      const rec = await createRecord(ctx, request.params.object, request.body, { allowDuplicates: allow });
+      reply.header('location', `/api/v1/${request.params.object}/${rec.id}`);
+      return rec;
+    });
   });
 
   app.get<{ Params: ObjectParams; Querystring: ListParams & { format?: string; fields?: string } }>(
@@ -75,20 +77,30 @@ export async function recordRoutes(app: FastifyInstance) {
     }
     const q = request.query;
     let mapping: Record<string, string> | undefined;
-    if (q.mapping) {
+    const mappingText = queryText(q, 'mapping');
+    if (mappingText !== undefined) {
+      let parsed: unknown;
       try {
-        mapping = JSON.parse(q.mapping) as Record<string, string>;
+        parsed = JSON.parse(mappingText);
       } catch {
+        parsed = null;
+      }
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
         throw new AppError('validation', 'Invalid mapping', [{ path: 'mapping', message: 'must be a JSON object of "Header": "field"' }]);
       }
+      mapping = parsed as Record<string, string>;
     }
     const isXlsx = String(request.headers['content-type']).startsWith(XLSX_TYPE);
-    const table = await readTable(request.body, isXlsx ? 'upload.xlsx' : 'upload.csv', { encoding: q.encoding, delimiter: q.delimiter, sheet: q.sheet });
+    const table = await readTable(request.body, isXlsx ? 'upload.xlsx' : 'upload.csv', {
+      encoding: queryText(q, 'encoding'),
+      delimiter: queryText(q, 'delimiter'),
+      sheet: queryText(q, 'sheet'),
+    });
     const report = await importTable(k, actor, object.name, table, {
       mapping,
-      dryRun: q.dry_run === 'true',
-      upsertField: q.upsert,
-      allowDuplicates: q.allow_duplicates === 'true',
+      dryRun: queryFlag(q, 'dry_run'),
+      upsertField: queryText(q, 'upsert'),
+      allowDuplicates: queryFlag(q, 'allow_duplicates'),
     });
     if (report.failed && !report.dry_run) {
       throw new AppError('validation', `${report.failed} of ${report.rows} rows failed, so nothing was imported`, report.errors.map((e) => ({ path: `line ${e.line}.${e.field}`, message: e.message })), { report });
@@ -99,11 +111,13 @@ export async function recordRoutes(app: FastifyInstance) {
   app.get<{ Params: RecordParams }>('/api/v1/:object/:id', async (request, reply) => {
     const ctx = readContext(request);
     const q = request.query as Record<string, unknown>;
-    const rec = await loadRecord(ctx, k.meta.get(request.params.object), request.params.id, {
-      includeDeleted: q.include_deleted === 'true',
-    });
+    const object = k.meta.get(request.params.object);
+    const rec = await loadRecord(ctx, object, request.params.id, { includeDeleted: queryFlag(q, 'include_deleted') });
     reply.header('etag', etag(rec.version));
-    return rec;
+    const fields = queryText(q, 'fields');
+    if (!fields) return rec;
+    const only = parseFields(fields, object, ctx.actor)!;
+    return Object.fromEntries(Object.entries(rec).filter(([key]) => only.has(key)));
   });
 
   app.patch<{ Params: RecordParams }>('/api/v1/:object/:id', async (request, reply) => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createApiKey, revokeApiKey } from '../../core/auth/tokens';
+import { oneTimePassword } from '../../core/auth/passwords';
 import { createUser, newUserSchema, publicUser, teamIdByName, type UserRow } from '../../core/auth/users';
 import { roleGrant } from '../../core/auth/roles';
 import type { Actor } from '../../core/actor';
@@ -58,8 +59,12 @@ export async function userRoutes(app: FastifyInstance) {
 
   app.post('/api/v1/users', async (request, reply) => {
     requireAdmin(requireActor(request));
-    const user = await createUser(db, k.database.dialect, k.clock, request.body as never);
-    return reply.status(201).send(publicUser(user));
+    const body = (request.body ?? {}) as { password?: string };
+    // Without a password the user gets a one-time one, shown only in this answer.
+    const oneTime = body && typeof body === 'object' && body.password === undefined ? oneTimePassword() : null;
+    const input = oneTime ? { ...(request.body as object), password: oneTime, must_change_password: true } : request.body;
+    const user = await createUser(db, k.database.dialect, k.clock, input as never);
+    return reply.status(201).send({ ...publicUser(user), ...(oneTime ? { one_time_password: oneTime } : {}) });
   });
 
   app.patch<{ Params: { id: string } }>('/api/v1/users/:id', async (request) => {

@@ -79,10 +79,14 @@ export const dealStagesHook: RecordHooks = {
       if (v.lost_reason !== undefined && before?.status === 'lost' && !v.lost_reason) {
         throw validationError([{ path: 'lost_reason', message: 'is required while the deal is lost' }]);
       }
+      if (v.closed_at && before?.status === 'open') {
+        throw validationError([{ path: 'closed_at', message: 'is set by moving the deal to a won or lost stage' }]);
+      }
       return;
     }
     v.status = stage.kind;
     if (stage.kind === 'open') {
+      if (v.closed_at) throw validationError([{ path: 'closed_at', message: 'is set by moving the deal to a won or lost stage' }]);
       if (v.closed_at === undefined && before?.closed_at) v.closed_at = null;
     } else if (v.closed_at === undefined) {
       v.closed_at = isoNow(ctx.k.clock);

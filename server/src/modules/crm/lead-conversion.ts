@@ -171,6 +171,12 @@ export async function convertLead(ctx: RecordContext, leadId: string, rawInput: 
       company_id: companyId,
       contact_id: contact.id,
       owner_id: lead.owner_id ?? null,
+    }).catch((err: unknown) => {
+      // Name the deal's fields as the caller wrote them: deal.amount, deal.stage_id.
+      if (err instanceof AppError) {
+        throw new AppError(err.code, err.message, err.errors.map((e) => ({ ...e, path: `deal.${e.path}` })), err.extra);
+      }
+      throw err;
     });
   }
 
