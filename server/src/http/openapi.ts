@@ -135,6 +135,7 @@ function objectPaths(o: ObjectMeta): Record<string, Schema> {
           { name: 'fields', in: 'query', schema: { type: 'string' }, description: 'comma-separated fields to return' },
           { name: 'q', in: 'query', schema: { type: 'string' }, description: 'full-text search; every word must match (as a prefix)' },
           { name: 'count', in: 'query', schema: { type: 'boolean' }, description: 'also return total' },
+          { name: 'include_deleted', in: 'query', schema: { type: 'boolean' }, description: 'deleted records too' },
         ],
         responses: { '200': page, ...ERRORS },
       },
@@ -142,7 +143,10 @@ function objectPaths(o: ObjectMeta): Record<string, Schema> {
         tags: tag,
         operationId: `create${name}`,
         summary: `Create ${aOrAn(o.labelSingular)}`,
-        parameters: [{ name: 'Idempotency-Key', in: 'header', schema: { type: 'string' }, description: 'a retry with the same key returns the first result' }],
+        parameters: [
+          { name: 'Idempotency-Key', in: 'header', schema: { type: 'string' }, description: 'a retry with the same key returns the first result' },
+          { name: 'allow_duplicates', in: 'query', schema: { type: 'boolean' }, description: 'create a contact even if its e-mail or phone exists' },
+        ],
         requestBody: body(`${name}Create`),
         responses: { '201': one, ...ERRORS, '409': problem('A unique value or a duplicate exists') },
       },
@@ -170,6 +174,34 @@ function objectPaths(o: ObjectMeta): Record<string, Schema> {
     },
     [`/api/v1/${o.name}/{id}/timeline`]: {
       get: { tags: tag, operationId: `timeline${name}`, summary: 'Changes, activities and tasks, newest first', parameters: [idParam], responses: { '200': { description: 'timeline page' }, ...ERRORS } },
+    },
+    [`/api/v1/${o.name}/export`]: {
+      get: {
+        tags: tag,
+        operationId: `export${name}`,
+        summary: 'The list as a CSV or XLSX file (same filter, sort, q and fields as the list)',
+        parameters: [{ name: 'format', in: 'query', schema: { enum: ['csv', 'xlsx'], default: 'csv' } }],
+        responses: { '200': { description: 'the file' }, ...ERRORS },
+      },
+    },
+    [`/api/v1/${o.name}/import`]: {
+      post: {
+        tags: tag,
+        operationId: `import${name}`,
+        summary: 'Import a CSV or XLSX file, all rows or none',
+        parameters: ['dry_run', 'upsert', 'mapping', 'encoding', 'delimiter', 'sheet', 'allow_duplicates'].map((p) => ({ name: p, in: 'query', schema: { type: 'string' } })),
+        requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } }, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } },
+        responses: { '200': { description: 'the import report' }, ...ERRORS },
+      },
+    },
+    [`/api/v1/${o.name}/{id}/related/{list}`]: {
+      get: {
+        tags: tag,
+        operationId: `related${name}`,
+        summary: 'A related list (records of another object pointing here), with the list parameters',
+        parameters: [idParam, { name: 'list', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'a page of related records' }, ...ERRORS },
+      },
     },
     [`/api/v1/${o.name}/batch`]: {
       post: {
