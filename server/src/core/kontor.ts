@@ -7,6 +7,7 @@ import type { MetadataRegistry } from './metadata/registry';
 import type { ObjectDef } from './metadata/types';
 import type { RecordHooks } from './records/hooks';
 import { flushRollups } from './records/rollups';
+import { flushBulk } from './records/bulk';
 
 /** A business domain: its objects, the rules a generic CRUD cannot express, its routes. */
 export interface Module {
@@ -47,6 +48,17 @@ export interface RecordContext {
 
 export interface PendingWork {
   rollups: Map<string, Set<string>>;
+  /**
+   * Set during an import: audit entries, outbox events and search-index text for new records
+   * are gathered and written many rows per statement before the transaction commits.
+   */
+  bulk?: BulkRows;
+}
+
+export interface BulkRows {
+  audit: Record<string, unknown>[];
+  outbox: Record<string, unknown>[];
+  search: Map<string, { id: string; body: string }[]>;
 }
 
 /** Runs fn in one transaction; totals the engine keeps are brought up to date before commit. */
@@ -59,6 +71,7 @@ export async function inTransaction<T>(
   return k.database.db.transaction().execute(async (trx) => {
     const ctx: RecordContext = { k, db: trx, actor, requestId, pending: { rollups: new Map() } };
     const result = await fn(ctx);
+    await flushBulk(ctx);
     await flushRollups(ctx);
     return result;
   });

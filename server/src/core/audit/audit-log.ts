@@ -13,20 +13,19 @@ export async function writeAudit(
   ctx: RecordContext,
   entry: { object: string; recordId: string; action: AuditAction; changes: Changes },
 ) {
-  await ctx.db
-    .insertInto('audit_log')
-    .values({
-      id: newId(),
-      at: isoNow(ctx.k.clock),
-      actor_type: ctx.actor.kind,
-      actor_id: actorId(ctx.actor),
-      request_id: ctx.requestId ?? null,
-      object: entry.object,
-      record_id: entry.recordId,
-      action: entry.action,
-      changes: JSON.stringify(entry.changes),
-    })
-    .execute();
+  const row = {
+    id: newId(),
+    at: isoNow(ctx.k.clock),
+    actor_type: ctx.actor.kind,
+    actor_id: actorId(ctx.actor),
+    request_id: ctx.requestId ?? null,
+    object: entry.object,
+    record_id: entry.recordId,
+    action: entry.action,
+    changes: JSON.stringify(entry.changes),
+  };
+  if (ctx.pending.bulk) ctx.pending.bulk.audit.push(row);
+  else await ctx.db.insertInto('audit_log').values(row).execute();
 }
 
 /** Records a domain event in the outbox, in the same transaction as the change it reports. */
@@ -34,18 +33,17 @@ export async function emitEvent(
   ctx: RecordContext,
   event: { type: string; object: string; recordId: string; payload: unknown },
 ) {
-  await ctx.db
-    .insertInto('outbox_events')
-    .values({
-      id: newId(),
-      at: isoNow(ctx.k.clock),
-      type: event.type,
-      object: event.object,
-      record_id: event.recordId,
-      payload: JSON.stringify(event.payload),
-      processed_at: null,
-    })
-    .execute();
+  const row = {
+    id: newId(),
+    at: isoNow(ctx.k.clock),
+    type: event.type,
+    object: event.object,
+    record_id: event.recordId,
+    payload: JSON.stringify(event.payload),
+    processed_at: null,
+  };
+  if (ctx.pending.bulk) ctx.pending.bulk.outbox.push(row);
+  else await ctx.db.insertInto('outbox_events').values(row).execute();
 }
 
 export function diff(before: Record<string, unknown> | null, after: Record<string, unknown>, fields: string[]): Changes {

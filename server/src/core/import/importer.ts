@@ -7,6 +7,7 @@ import { isDate, normaliseDatetime } from '../metadata/field-types';
 import type { FieldMeta, ObjectMeta } from '../metadata/types';
 import { assertCan, scopeCondition } from '../permissions/scope';
 import { createRecord, updateRecord } from '../records/write';
+import { flushBulk } from '../records/bulk';
 import type { Table } from './read-table';
 
 export interface ImportOptions {
@@ -207,7 +208,9 @@ export async function importTable(k: Kontor, actor: Actor, objectName: string, t
 
   try {
     await inTransaction(k, actor, async (ctx) => {
-      for (const row of table.rows) {
+      ctx.pending.bulk = { audit: [], outbox: [], search: new Map() };
+      for (const [index, row] of table.rows.entries()) {
+        if (index % 2000 === 1999) await flushBulk(ctx);
         const input: Record<string, unknown> = {};
         const rowErrors: ErrorDetail[] = [];
         if (row.cells.length !== table.headers.length) {

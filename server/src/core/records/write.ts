@@ -217,7 +217,15 @@ async function afterWrite(
   extraChanges: Changes = {},
 ) {
   if (searchChanged && isSearchable(object)) {
-    await indexRecord(ctx.db, ctx.k.database.dialect, object, after.id, searchBody(object, after), action === 'create');
+    const body = searchBody(object, after);
+    const bulk = ctx.pending.bulk;
+    if (bulk && action === 'create') {
+      const list = bulk.search.get(object.name) ?? [];
+      list.push({ id: after.id, body });
+      bulk.search.set(object.name, list);
+    } else {
+      await indexRecord(ctx.db, ctx.k.database.dialect, object, after.id, body, action === 'create');
+    }
   }
   const changes = { ...diff(before, after, auditedFields(object)), ...extraChanges };
   await writeAudit(ctx, { object: object.name, recordId: after.id, action, changes });

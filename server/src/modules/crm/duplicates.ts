@@ -26,12 +26,17 @@ export const contactDuplicatesHook: RecordHooks = {
         checks.push({ field, cond: sql<SqlBool>`mobile_e164 = ${n}` });
       }
     }
-    for (const check of checks) {
-      const existing = (await ctx.db
-        .selectFrom('contacts')
-        .select(['id', 'full_name'])
-        .where(sql<SqlBool>`${check.cond} and deleted_at is null`)
-        .executeTakeFirst()) as { id: string; full_name: string | null } | undefined;
+    if (checks.length === 0) return;
+    // All lookups in one round trip; each branch still uses its own index.
+    const branches = checks.map(
+      (c, i) => sql`select * from (select ${i} as k, id, full_name from contacts where ${c.cond} and deleted_at is null limit 1) as ${sql.id(`b${i}`)}`,
+    );
+    const found = await sql<{ k: number; id: string; full_name: string | null }>`
+      select k, id, full_name from (${sql.join(branches, sql` union all `)}) as hits order by k limit 1`.execute(ctx.db);
+    const hit = found.rows[0];
+    {
+      const check = checks[Number(hit?.k ?? 0)];
+      const existing = hit ? { id: hit.id, full_name: hit.full_name } : undefined;
       if (existing) {
         const object = ctx.k.meta.get('contacts');
         const scope = scopeCondition(ctx.actor, object, 'read');
