@@ -164,3 +164,20 @@ describe.each(DIALECTS)('hardening on %s', (dialect) => {
     expect((await s!.app.inject({ method: 'GET', url: '/api/v1/companies', headers: { cookie } })).statusCode).toBe(200);
   });
 });
+
+describe('body and path edge cases', () => {
+  test('a __proto__ key is named as the reason, and a very long id is a 400', async (ctx) => {
+    const s = await startServer('sqlite');
+    if (!s) return ctx.skip();
+    try {
+      const proto = await s.call('POST', '/api/v1/companies', '{"__proto__":{"a":1},"name":"x"}');
+      expect(proto.status).toBe(400);
+      expect(proto.body.detail).toContain('__proto__');
+      const long = await s.call('GET', `/api/v1/companies/${'a'.repeat(1500)}`);
+      expect(long.status).toBe(400);
+      expect(long.body.errors[0].path).toBe('id');
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -28,7 +28,7 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
     requestIdHeader: false,
     routerOptions: {
       querystringParser: (s: string) => qs.parse(s, { depth: 8, arrayLimit: 500, parameterLimit: 2000, plainObjects: true, allowPrototypes: true }),
-      maxParamLength: 200,
+      maxParamLength: 2000,
     },
   });
   app.decorate('kontor', kontor);
