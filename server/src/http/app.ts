@@ -53,6 +53,10 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
       done(new AppError('validation', 'The body is not valid UTF-8', [{ path: 'body', message: 'is not valid UTF-8' }]), undefined);
       return;
     }
+    if (/"__proto__"\s*:/.test(text)) {
+      done(new AppError('validation', 'The body has a "__proto__" key, which is not accepted', [{ path: '__proto__', message: 'is not accepted' }]), undefined);
+      return;
+    }
     parseJson(request, text, done);
   });
 

@@ -88,12 +88,7 @@ function describeFastifyError(e: FastifyError): { code: string; message: string 
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return {
-        code: 'validation',
-        message: /prototype/i.test(e.message)
-          ? 'the body has a "__proto__" or "constructor.prototype" key, which is not accepted'
-          : 'the body is not valid JSON',
-      };
+      return { code: 'validation', message: 'the body is not valid JSON' };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { code: 'payload_too_large', message: 'the body is larger than this server accepts' };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
