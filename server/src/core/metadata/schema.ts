@@ -98,15 +98,16 @@ export async function createFieldIndexes(
       : field.type === 'currency'
         ? `${field.column}_minor`
         : field.column;
-  const columns = field.unique ? [column] : [column, 'id'];
-  let idx = db.schema
-    .createIndex(indexName(table, column))
-    .ifNotExists()
-    .on(table)
-    .columns(columns)
-    .where(sql.ref('deleted_at'), 'is', null);
-  if (field.unique) idx = idx.unique();
-  await idx.execute();
+  // NULL sorts first ascending on both databases (see query/sort.ts); PostgreSQL indexes must say
+  // so, or no list sorted by the column can walk them (forwards or backwards).
+  const key = dialect === 'postgres' ? `"${column}" nulls first` : `"${column}"`;
+  const columns = field.unique ? `"${column}"` : `${key}, "id"`;
+  await sql
+    .raw(
+      `create ${field.unique ? 'unique ' : ''}index if not exists "${indexName(table, column)}" ` +
+        `on "${table}" (${columns}) where deleted_at is null`,
+    )
+    .execute(db);
 }
 
 export async function dropFieldIndexes(db: Db, object: ObjectMeta, field: FieldMeta) {
