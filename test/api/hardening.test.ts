@@ -181,3 +181,18 @@ describe('body and path edge cases', () => {
     }
   });
 });
+
+describe.each(DIALECTS)('names beyond ASCII on %s', (dialect) => {
+  test('an import finds a related company by a name in Cyrillic capitals', async (ctx) => {
+    const s = await startServer(dialect);
+    if (!s) return ctx.skip();
+    try {
+      await s.call('POST', '/api/v1/companies', { name: 'Alpen Foods ТОВ' });
+      const res = await s.app.inject({ method: 'POST', url: '/api/v1/contacts/import', headers: { authorization: `Bearer ${s.adminKey}`, 'content-type': 'text/csv' }, payload: 'last_name,company\nKoval,Alpen Foods ТОВ\nPetrenko,alpen foods ТОВ\n' });
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(res.body).created).toBe(2);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -71,7 +71,7 @@ export async function createUser(db: Db, dialect: DialectName, clock: Clock, inp
   const taken = await db
     .selectFrom('users')
     .select('id')
-    .where(sql`lower(email)`, '=', u.email.toLowerCase())
+    .where(sql`lower(email)`, '=', sql`lower(${u.email})`)
     .executeTakeFirst();
   if (taken) throw new AppError('conflict', `A user with e-mail ${u.email} already exists`, [{ path: 'email', message: 'is taken' }]);
   if (u.manager_id && !(await db.selectFrom('users').select('id').where('id', '=', u.manager_id).executeTakeFirst())) {
@@ -105,7 +105,7 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserRow | 
   return (await db
     .selectFrom('users')
     .selectAll()
-    .where(sql`lower(email)`, '=', email.trim().toLowerCase())
+    .where(sql`lower(email)`, '=', sql`lower(${email.trim()})`)
     .executeTakeFirst()) as UserRow | undefined;
 }
 

@@ -129,7 +129,7 @@ async function resolveRelation(ctx: RecordContext, field: FieldMeta, t: string, 
   if (!cache.has(cacheKey)) {
     let id: string | null = null;
     if (field.target === 'users') {
-      const u = await ctx.db.selectFrom('users').select('id').where(sql<SqlBool>`lower(email) = ${t.toLowerCase()} or lower(name) = ${t.toLowerCase()}`).limit(2).execute();
+      const u = await ctx.db.selectFrom('users').select('id').where(sql<SqlBool>`lower(email) = lower(${t}) or lower(name) = lower(${t})`).limit(2).execute();
       id = u.length === 1 ? (u[0].id as string) : null;
     } else {
       const target = ctx.k.meta.get(field.target!);
@@ -138,7 +138,7 @@ async function resolveRelation(ctx: RecordContext, field: FieldMeta, t: string, 
       const rows = await ctx.db
         .selectFrom(target.table)
         .select('id')
-        .where(sql<SqlBool>`lower(${sql.ref(title.column)}) = ${t.toLowerCase()} and deleted_at is null`)
+        .where(sql<SqlBool>`lower(${sql.ref(title.column)}) = lower(${t}) and deleted_at is null`)
         .where(scope ?? sql<SqlBool>`1 = 1`)
         .limit(2)
         .execute();
@@ -260,7 +260,7 @@ async function findExisting(ctx: RecordContext, object: ObjectMeta, field: Field
   if (value === null || value === undefined) return undefined;
   const cond =
     field.type === 'email'
-      ? sql<SqlBool>`lower(${sql.ref(field.column)}) = ${String(value).toLowerCase()}`
+      ? sql<SqlBool>`lower(${sql.ref(field.column)}) = lower(${String(value)})`
       : sql<SqlBool>`${sql.ref(field.column)} = ${value as string | number}`;
   const scope = scopeCondition(ctx.actor, object, 'update');
   const rows = await ctx.db

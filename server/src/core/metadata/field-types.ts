@@ -356,7 +356,7 @@ const handlers: Record<FieldType, FieldHandler> = {
     fromDb: (f, row) => row[f.column] ?? null,
     ops: TEXT_OPS,
     column: (f, sub) => (sub ? undefined : f.column),
-    filterValue: (_f, text) => text.trim().toLowerCase(),
+    filterValue: (_f, text) => text.trim(),
     searchText: (_f, v) => String(v),
   },
   phone: {

@@ -198,6 +198,8 @@ export function filterSql(
   const col = sql.ref(alias ? `${alias}.${name}` : name);
   const isEmail = field.type === 'email';
   const lhs: RawBuilder<unknown> = isEmail ? sql`lower(${col})` : sql`${col}`;
+  // E-mails compare through the database's lower() on both sides, like the index on them.
+  const rhs = (v: unknown) => (isEmail ? sql`lower(${v})` : sql`${v}`);
   const like = dialect === 'postgres' ? sql`ilike` : sql`like`;
 
   if (field.type === 'phone' && !sub && (op === 'eq' || op === 'ne' || op === 'in')) {
@@ -205,19 +207,19 @@ export function filterSql(
   }
   switch (op) {
     case 'eq':
-      return sql<SqlBool>`${lhs} = ${value}`;
+      return sql<SqlBool>`${lhs} = ${rhs(value)}`;
     case 'ne':
-      return sql<SqlBool>`(${lhs} <> ${value} or ${col} is null)`;
+      return sql<SqlBool>`(${lhs} <> ${rhs(value)} or ${col} is null)`;
     case 'lt':
-      return sql<SqlBool>`${lhs} < ${value}`;
+      return sql<SqlBool>`${lhs} < ${rhs(value)}`;
     case 'lte':
-      return sql<SqlBool>`${lhs} <= ${value}`;
+      return sql<SqlBool>`${lhs} <= ${rhs(value)}`;
     case 'gt':
-      return sql<SqlBool>`${lhs} > ${value}`;
+      return sql<SqlBool>`${lhs} > ${rhs(value)}`;
     case 'gte':
-      return sql<SqlBool>`${lhs} >= ${value}`;
+      return sql<SqlBool>`${lhs} >= ${rhs(value)}`;
     case 'in':
-      return sql<SqlBool>`${lhs} in (${sql.join(value as unknown[])})`;
+      return sql<SqlBool>`${lhs} in (${sql.join((value as unknown[]).map(rhs))})`;
     case 'contains':
       if (field.type === 'multi_select') {
         return sql<SqlBool>`${col} like ${likePattern(String(value), false)} escape '\\'`;

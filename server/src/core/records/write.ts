@@ -170,7 +170,7 @@ async function checkUnique(ctx: RecordContext, object: ObjectMeta, cols: Values,
     const v = cols[column];
     if (v === undefined || v === null) continue;
     const lhs = f.type === 'email' ? sql`lower(${sql.ref(column)})` : sql.ref(column);
-    const rhs = f.type === 'email' ? String(v).toLowerCase() : v;
+    const rhs = f.type === 'email' ? sql`lower(${String(v)})` : v;
     const other = await ctx.db
       .selectFrom(object.table)
       .select('id')

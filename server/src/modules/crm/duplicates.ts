@@ -15,7 +15,7 @@ export const contactDuplicatesHook: RecordHooks = {
     const checks: { field: string; cond: ReturnType<typeof sql<SqlBool>> }[] = [];
     const email = e.values.email;
     if (typeof email === 'string' && email) {
-      checks.push({ field: 'email', cond: sql<SqlBool>`lower(email) = ${email.toLowerCase()}` });
+      checks.push({ field: 'email', cond: sql<SqlBool>`lower(email) = lower(${email})` });
     }
     const region = countryCode(e.values.country as string | undefined) ?? (ctx.k.settings.phoneRegion || undefined);
     for (const field of ['phone', 'mobile']) {

@@ -132,7 +132,7 @@ export async function convertLead(ctx: RecordContext, leadId: string, rawInput: 
     const existing = (await ctx.db
       .selectFrom('contacts')
       .select('id')
-      .where(sql<SqlBool>`lower(email) = ${String(lead.email).toLowerCase()} and deleted_at is null`)
+      .where(sql<SqlBool>`lower(email) = lower(${String(lead.email)}) and deleted_at is null`)
       .executeTakeFirst()) as { id: string } | undefined;
     if (existing) contact = await loadRecord(ctx, ctx.k.meta.get('contacts'), existing.id).catch(() => undefined);
   }
