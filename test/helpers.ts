@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import pg from 'pg';
 import pino from 'pino';
 import { boot } from '../server/src/boot';
@@ -127,4 +128,25 @@ export function callAs(server: TestServer, key: string) {
     });
     return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : null, headers: res.headers };
   };
+}
+
+/**
+ * A fresh server for the tests of one describe block, started before them and closed after;
+ * each test is skipped when the database is not reachable (PostgreSQL outside CI).
+ */
+export function serverFor(dialect: DialectName): TestServer {
+  let current: TestServer | null = null;
+  beforeAll(async () => {
+    current = await startServer(dialect);
+  });
+  afterAll(async () => current?.close());
+  beforeEach((ctx) => {
+    if (!current) ctx.skip();
+  });
+  return new Proxy({} as TestServer, {
+    get(_target, prop) {
+      if (!current) throw new Error('the test server is not running');
+      return current[prop as keyof TestServer];
+    },
+  });
 }

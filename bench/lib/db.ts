@@ -1,3 +1,4 @@
+import { cliActor } from '../../server/src/cli/data';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +9,6 @@ import pg from 'pg';
 import pino from 'pino';
 import { boot } from '../../server/src/boot';
 import { loadConfig } from '../../server/src/config';
-import type { Actor } from '../../server/src/core/actor';
-import { actorForUser } from '../../server/src/core/auth/users';
 import type { Kontor } from '../../server/src/core/kontor';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -137,18 +136,7 @@ export async function dropSchema(url: string, schema: string) {
 }
 
 /** The first administrator, as the command line picks it. */
-export async function adminActor(k: Kontor): Promise<Actor> {
-  const admin = await k.database.db
-    .selectFrom('users')
-    .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select('users.id')
-    .where('roles.name', '=', 'Administrator')
-    .orderBy('users.created_at')
-    .executeTakeFirstOrThrow();
-  const actor = await actorForUser(k.database.db, admin.id as string);
-  if (!actor) throw new Error('the administrator is not active');
-  return actor;
-}
+export const adminActor = cliActor;
 
 export async function countRows(k: Kontor, table: string): Promise<number> {
   const r = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(

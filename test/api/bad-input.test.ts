@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { DIALECTS, startServer, type TestServer } from '../helpers';
+import { describe, expect, test } from 'vitest';
+import { DIALECTS, serverFor } from '../helpers';
 
 /** Every kind of bad input gets a 4xx problem document that names the field, and writes nothing. */
 describe.each(DIALECTS)('bad input on %s', (dialect) => {
-  let s: TestServer | null;
-  beforeAll(async () => {
-    s = await startServer(dialect);
-  });
-  afterAll(async () => s?.close());
-  beforeEach((ctx) => {
-    if (!s) ctx.skip();
-  });
+  const s = serverFor(dialect);
 
   async function companyCount(): Promise<number> {
     return (await s!.call('GET', '/api/v1/companies?count=true&limit=1')).body.total;

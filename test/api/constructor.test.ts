@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { DIALECTS, startServer, type TestServer } from '../helpers';
+import { describe, expect, test } from 'vitest';
+import { DIALECTS, serverFor, startServer } from '../helpers';
 
 describe.each(DIALECTS)('custom fields and objects on %s', (dialect) => {
-  let s: TestServer | null;
-  beforeAll(async () => {
-    s = await startServer(dialect);
-  });
-  afterAll(async () => s?.close());
-  beforeEach((ctx) => {
-    if (!s) ctx.skip();
-  });
+  const s = serverFor(dialect);
 
   test('adds a custom field to deals that can be set, filtered, sorted, searched and documented', async () => {
     const field = await s!.call('POST', '/api/v1/metadata/objects/deals/fields', {

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { DIALECTS, callAs, startServer, type TestServer } from '../helpers';
+import { describe, expect, test } from 'vitest';
+import { DIALECTS, callAs, serverFor, startServer } from '../helpers';
 
 /** Holes found by trying to break the API, kept closed. */
 describe.each(DIALECTS)('hardening on %s', (dialect) => {
-  let s: TestServer | null;
-  beforeAll(async () => {
-    s = await startServer(dialect);
-  });
-  afterAll(async () => s?.close());
-  beforeEach((ctx) => {
-    if (!s) ctx.skip();
-  });
+  const s = serverFor(dialect);
 
   test('restoring a deleted company points its contacts and deals back at it', async () => {
     const c = (await s!.call('POST', '/api/v1/companies', { name: 'Comes Back' })).body;

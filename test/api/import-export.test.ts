@@ -1,17 +1,10 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { DIALECTS, startServer, type TestServer } from '../helpers';
+import { describe, expect, test } from 'vitest';
+import { DIALECTS, serverFor } from '../helpers';
 
 describe.each(DIALECTS)('import and export on %s', (dialect) => {
-  let s: TestServer | null;
-  beforeAll(async () => {
-    s = await startServer(dialect);
-  });
-  afterAll(async () => s?.close());
-  beforeEach((ctx) => {
-    if (!s) ctx.skip();
-  });
+  const s = serverFor(dialect);
 
   async function upload(object: string, body: Buffer | string, query = '', type = 'text/csv') {
     const res = await s!.app.inject({

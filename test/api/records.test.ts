@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { DIALECTS, startServer, type TestServer } from '../helpers';
+import { describe, expect, test } from 'vitest';
+import { DIALECTS, serverFor } from '../helpers';
 
 describe.each(DIALECTS)('records API on %s', (dialect) => {
-  let s: TestServer | null;
-  beforeAll(async () => {
-    s = await startServer(dialect);
-  });
-  afterAll(async () => s?.close());
-  beforeEach((ctx) => {
-    if (!s) ctx.skip();
-  });
+  const s = serverFor(dialect);
 
   test('creates, reads, updates with If-Match and refuses a stale version', async () => {
     const created = await s!.call('POST', '/api/v1/companies', { name: 'Alfreds Futterkiste', country: 'Germany', city: 'Berlin', is_customer: true });

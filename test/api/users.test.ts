@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { DIALECTS, callAs, startServer, type TestServer } from '../helpers';
+import { describe, expect, test } from 'vitest';
+import { DIALECTS, callAs, serverFor } from '../helpers';
 
 describe.each(DIALECTS)('users, roles and API keys on %s', (dialect) => {
-  let s: TestServer | null;
-  beforeAll(async () => {
-    s = await startServer(dialect);
-  });
-  afterAll(async () => s?.close());
-  beforeEach((ctx) => {
-    if (!s) ctx.skip();
-  });
+  const s = serverFor(dialect);
 
   test('an administrator creates a role, a user in it, and changes their team; the role takes effect', async () => {
     const role = await s!.call('POST', '/api/v1/roles', { name: 'Readers', permissions: { objects: { companies: { read: 'all' } } } });

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { DIALECTS, startServer, type TestServer } from '../../../../test/helpers';
+import { describe, expect, test } from 'vitest';
+import { DIALECTS, serverFor } from '../../../../test/helpers';
 import { enqueueJob } from './queue';
 import { CORE_JOBS, scheduleHousekeeping } from './housekeeping';
 import { JobWorker, type JobHandler } from './worker';
 
 describe.each(DIALECTS)('durable jobs on %s', (dialect) => {
-  let s: TestServer | null;
-  beforeAll(async () => {
-    s = await startServer(dialect);
-  });
-  afterAll(async () => s?.close());
-  beforeEach((ctx) => {
-    if (!s) ctx.skip();
-  });
+  const s = serverFor(dialect);
 
   const db = () => s!.kontor.database.db;
   const job = async (id: string) => db().selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();

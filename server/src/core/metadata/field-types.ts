@@ -184,32 +184,24 @@ function currencyFromDb(minor: unknown, currency: unknown) {
   };
 }
 
+/** Text on one line, or long text on several, up to a length. */
+function textLike(multiline: boolean, fallbackMax: number): FieldHandler {
+  return {
+    columns: (f, d) => single(f, columnTypes(d).text),
+    input: (f) =>
+      cleanText(multiline).refine(maxLen(f, fallbackMax), `must be at most ${f.maxLength ?? fallbackMax} characters`),
+    toDb: (f, v) => ({ [f.column]: v === '' ? null : v }),
+    fromDb: (f, row) => row[f.column] ?? null,
+    ops: TEXT_OPS,
+    column: (f, sub) => (sub ? undefined : f.column),
+    filterValue: textFilter,
+    searchText: (_f, v) => String(v),
+  };
+}
+
 const handlers: Record<FieldType, FieldHandler> = {
-  text: {
-    columns: (f, d) => single(f, columnTypes(d).text),
-    input: (f) =>
-      cleanText(false).refine(maxLen(f, 1000), `must be at most ${f.maxLength ?? 1000} characters`),
-    toDb: (f, v) => ({ [f.column]: v === '' ? null : v }),
-    fromDb: (f, row) => row[f.column] ?? null,
-    ops: TEXT_OPS,
-    column: (f, sub) => (sub ? undefined : f.column),
-    filterValue: textFilter,
-    searchText: (_f, v) => String(v),
-  },
-  long_text: {
-    columns: (f, d) => single(f, columnTypes(d).text),
-    input: (f) =>
-      cleanText(true).refine(
-        maxLen(f, 100_000),
-        `must be at most ${f.maxLength ?? 100_000} characters`,
-      ),
-    toDb: (f, v) => ({ [f.column]: v === '' ? null : v }),
-    fromDb: (f, row) => row[f.column] ?? null,
-    ops: TEXT_OPS,
-    column: (f, sub) => (sub ? undefined : f.column),
-    filterValue: textFilter,
-    searchText: (_f, v) => String(v),
-  },
+  text: textLike(false, 1000),
+  long_text: textLike(true, 100_000),
   integer: {
     columns: (f, d) => single(f, columnTypes(d).bigint),
     input: () =>
