@@ -55,6 +55,15 @@ export async function roleIdByName(db: Db, name: string): Promise<string | undef
   return row?.id as string | undefined;
 }
 
+// Every request resolves its role; the same stored text always parses to the same grant.
+const parsedGrants = new Map<string, Permissions>();
+
 export function roleGrant(row: { is_admin: unknown; permissions: string }): RoleGrant {
-  return { isAdmin: boolFromDb(row.is_admin), permissions: permissionsSchema.parse(JSON.parse(row.permissions)) };
+  let permissions = parsedGrants.get(row.permissions);
+  if (!permissions) {
+    permissions = permissionsSchema.parse(JSON.parse(row.permissions));
+    if (parsedGrants.size > 1000) parsedGrants.clear();
+    parsedGrants.set(row.permissions, permissions);
+  }
+  return { isAdmin: boolFromDb(row.is_admin), permissions };
 }

@@ -4,6 +4,7 @@ import type { Actor } from '../actor';
 import { boolFromDb } from '../../db/column-types';
 import { isoNow, type Clock } from '../clock';
 import { newId } from '../ids';
+import { roleGrant } from './roles';
 import { actorForUser } from './users';
 
 export function sha256(text: string): string {
@@ -64,18 +65,23 @@ export async function createApiKey(db: Db, clock: Clock, name: string, userId: s
 }
 
 export async function resolveApiKey(db: Db, clock: Clock, key: string): Promise<Actor | undefined> {
+  // The key, its user and the user's role in one query: this runs on every request.
   const row = (await db
     .selectFrom('api_keys')
-    .select(['id', 'user_id', 'revoked_at', 'last_used_at'])
-    .where('token_hash', '=', sha256(key))
-    .executeTakeFirst()) as { id: string; user_id: string; revoked_at: string | null; last_used_at: string | null } | undefined;
-  if (!row || row.revoked_at) return undefined;
+    .innerJoin('users', 'users.id', 'api_keys.user_id')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select(['api_keys.id', 'api_keys.user_id', 'api_keys.revoked_at', 'api_keys.last_used_at', 'users.team_id', 'users.is_active', 'roles.is_admin', 'roles.permissions'])
+    .where('api_keys.token_hash', '=', sha256(key))
+    .executeTakeFirst()) as
+    | { id: string; user_id: string; revoked_at: string | null; last_used_at: string | null; team_id: string | null; is_active: unknown; is_admin: unknown; permissions: string }
+    | undefined;
+  if (!row || row.revoked_at || !boolFromDb(row.is_active)) return undefined;
   const now = clock.now();
   // Written at most once a minute, so busy integrations do not turn every read into a write.
   if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000) {
     await db.updateTable('api_keys').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute();
   }
-  return actorForUser(db, row.user_id, row.id);
+  return { kind: 'api_key', userId: row.user_id, apiKeyId: row.id, teamId: row.team_id, role: roleGrant(row) };
 }
 
 export async function revokeApiKey(db: Db, clock: Clock, id: string): Promise<boolean> {
