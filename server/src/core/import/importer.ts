@@ -157,6 +157,8 @@ class RollbackDryRun extends Error {}
 /**
  * Imports a table into an object in one transaction: every row is checked by the same rules as
  * the API; if any row fails, nothing is written and every failing row is reported by line.
+ * Limitation: rows are written one by one through the record rules (duplicate checks, audit),
+ * about 6,000 rows/s on SQLite and 1,000 on PostgreSQL; a COPY path is not built.
  */
 export async function importTable(k: Kontor, actor: Actor, objectName: string, table: Table, opts: ImportOptions = {}): Promise<ImportReport> {
   const object = k.meta.get(objectName);

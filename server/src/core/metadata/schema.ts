@@ -68,7 +68,12 @@ function indexName(table: string, column: string) {
   return `${table}__${column}`.slice(0, 63);
 }
 
-/** Indexes carry `id` last and skip deleted rows, matching how lists sort and filter. */
+/**
+ * Indexes carry `id` last and skip deleted rows, matching how lists sort and filter.
+ * Limitation: one index per field; a list that filters on one field and sorts by another reads
+ * every matching row before sorting (about 110 ms for 130,000 matches on SQLite). Indexes over a
+ * pair of fields, chosen from saved views, would serve such lists.
+ */
 export async function createFieldIndexes(
   db: Db,
   dialect: DialectName,

@@ -7,6 +7,8 @@ import type { FieldMeta, ObjectMeta } from '../metadata/types';
 /**
  * Totals the engine keeps (computed fields) are recomputed from their source rows at the end
  * of the transaction that changed them, never adjusted by increments, so they cannot drift.
+ * Limitation: a total counts every source record, including ones the reader may not see
+ * (hide the field from such a role); and a change to a total does not change the version.
  */
 export function markRollups(
   ctx: RecordContext,
