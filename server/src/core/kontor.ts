@@ -58,7 +58,8 @@ export interface PendingWork {
 export interface BulkRows {
   audit: Record<string, unknown>[];
   outbox: Record<string, unknown>[];
-  search: Map<string, { id: string; body: string }[]>;
+  /** Per object, new records' search text by id (not yet written to the index). */
+  search: Map<string, Map<string, string>>;
 }
 
 /** Runs fn in one transaction; totals the engine keeps are brought up to date before commit. */

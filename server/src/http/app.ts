@@ -65,6 +65,11 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
     global: false,
     errorResponseBuilder: (_req, ctx) => new AppError('rate_limited', `Too many attempts; try again in ${Math.ceil(ctx.ttl / 1000)} s`),
   });
+  // Ids are lower-case UUIDs; one written in capitals means the same record on every route.
+  app.addHook('preValidation', async (request) => {
+    const params = request.params as Record<string, unknown> | undefined;
+    if (params && typeof params.id === 'string') params.id = params.id.toLowerCase();
+  });
   app.addHook('preHandler', authenticate);
 
   app.get('/api/health', async () => ({ status: 'ok', database: kontor.database.dialect }));

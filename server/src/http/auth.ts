@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { checkPassword, hashPassword, MIN_PASSWORD_LENGTH } from '../core/auth/passwords';
-import { createSession, destroySession, resolveApiKey, resolveSession } from '../core/auth/tokens';
+import { createSession, destroySession, resolveApiKey, resolveSession, sha256 } from '../core/auth/tokens';
 import { findUserByEmail, publicUser, type UserRow } from '../core/auth/users';
 import { boolFromDb, boolToDb } from '../db/column-types';
 import { isoNow } from '../core/clock';
@@ -9,6 +10,12 @@ import { AppError, validationError } from '../core/errors';
 import { requireActor } from './context';
 
 export const SESSION_COOKIE = 'kontor_session';
+// A hash of a random text nobody knows, made once, checked against for unknown addresses.
+let dummyHash: Promise<string> | null = null;
+function dummy(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(24).toString('base64url'));
+  return dummyHash;
+}
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -65,7 +72,8 @@ export async function authRoutes(app: FastifyInstance) {
       const { email, password } = parse(loginSchema, request.body);
       const k = app.kontor;
       const user = await findUserByEmail(k.database.db, email);
-      const ok = user && boolFromDb(user.is_active) && (await checkPassword(user.password_hash, password));
+      // An unknown address costs the same hash check, so timing does not tell which addresses exist.
+      const ok = (await checkPassword(user?.password_hash ?? (await dummy()), password)) && !!user && boolFromDb(user.is_active);
       if (!ok || !user) throw new AppError('unauthenticated', 'Wrong e-mail or password');
       const { token, csrf } = await createSession(k.database.db, k.clock, user.id);
       reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure, maxAge: 14 * 86400 });
@@ -99,6 +107,11 @@ export async function authRoutes(app: FastifyInstance) {
       .set({ password_hash: await hashPassword(body.new_password), must_change_password: boolToDb(k.database.dialect, false), updated_at: isoNow(k.clock) })
       .where('id', '=', user.id)
       .execute();
+    // Other sessions (another browser, a stolen cookie) end with the old password.
+    const token = request.cookies[SESSION_COOKIE];
+    let q = k.database.db.deleteFrom('sessions').where('user_id', '=', user.id);
+    if (token) q = q.where('id', '<>', sha256(token));
+    await q.execute();
     return { ok: true };
   });
 }

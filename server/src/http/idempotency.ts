@@ -64,7 +64,8 @@ export async function idempotentWrite(
   if (await replay()) return reply;
   try {
     const body = await writeTransaction(request, async (ctx) => {
-      const result = await fn(ctx);
+      // The key is taken first: a concurrent request with the same key waits on it until this
+      // transaction ends, then finds the stored answer instead of doing the work again.
       await ctx.db
         .insertInto('idempotency_keys')
         .values({
@@ -74,9 +75,16 @@ export async function idempotentWrite(
           path: request.url,
           request_hash: hash,
           status_code: status,
-          response: JSON.stringify(result),
+          response: '',
           created_at: isoNow(ctx.k.clock),
         })
+        .execute();
+      const result = await fn(ctx);
+      await ctx.db
+        .updateTable('idempotency_keys')
+        .set({ response: JSON.stringify(result) })
+        .where('actor_id', '=', owner)
+        .where('key', '=', key)
         .execute();
       return result;
     });

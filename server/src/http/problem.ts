@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../core/errors';
+import { isUniqueViolation } from './idempotency';
 
 export function statusFor(code: ErrorCode): number {
   switch (code) {
@@ -74,6 +75,10 @@ export function sendProblem(
 export function errorHandler(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AppError) {
     return sendProblem(reply, request, statusFor(error.code), error.code, error.message, error.errors, error.extra);
+  }
+  if (isUniqueViolation(error)) {
+    // Two requests raced for the same unique value; the database kept one.
+    return sendProblem(reply, request, 409, 'conflict', 'Another record already has this value; it was saved at the same moment', []);
   }
   const fe = error as FastifyError;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

@@ -3,7 +3,7 @@ import type { Actor } from '../actor';
 import { AppError, type ErrorDetail } from '../errors';
 import { isId } from '../ids';
 import { inTransaction, type Kontor, type RecordContext } from '../kontor';
-import { isDate, normaliseDatetime } from '../metadata/field-types';
+import { fieldHandler, isDate, normaliseDatetime } from '../metadata/field-types';
 import type { FieldMeta, ObjectMeta } from '../metadata/types';
 import { assertCan, scopeCondition } from '../permissions/scope';
 import { createRecord, updateRecord } from '../records/write';
@@ -258,8 +258,12 @@ export async function importTable(k: Kontor, actor: Actor, objectName: string, t
   return report;
 }
 
-async function findExisting(ctx: RecordContext, object: ObjectMeta, field: FieldMeta, value: unknown): Promise<string | undefined> {
-  if (value === null || value === undefined) return undefined;
+async function findExisting(ctx: RecordContext, object: ObjectMeta, field: FieldMeta, raw: unknown): Promise<string | undefined> {
+  if (raw === null || raw === undefined) return undefined;
+  // Compare with the value as it would be stored (trimmed, NFC), not as the cell has it.
+  const parsed = fieldHandler(field.type).input(field).safeParse(raw);
+  const value = parsed.success ? parsed.data : raw;
+  if (value === null || value === undefined || value === '') return undefined;
   const cond =
     field.type === 'email'
       ? sql<SqlBool>`lower(${sql.ref(field.column)}) = lower(${String(value)})`

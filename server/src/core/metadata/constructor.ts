@@ -11,6 +11,7 @@ import { addFieldColumns, archiveFieldColumns, createRecordTable, existingColumn
 import { reindexObject } from '../search/search-index';
 import { rowToRecord } from '../records/read';
 import { FIELD_TYPES, RESERVED_COLUMN_NAMES, type FieldDef, type FieldMeta, type ObjectMeta } from './types';
+import type { Permissions } from '../permissions/grants';
 
 /**
  * The constructor: custom fields and custom objects created, changed and removed at run time,
@@ -91,6 +92,18 @@ function parse<T>(schema: z.ZodType<T>, input: unknown, prefix = ''): T {
 
 function assertAdmin(ctx: RecordContext) {
   if (!ctx.actor.role.isAdmin) throw new AppError('forbidden', 'Only administrators may change objects and fields');
+}
+
+/** Roles grant by name, so a renamed object or field takes its grants with it. */
+async function renameInGrants(ctx: RecordContext, change: (p: Permissions) => void) {
+  const roles = (await ctx.db.selectFrom('roles').select(['id', 'permissions']).execute()) as { id: string; permissions: string }[];
+  for (const r of roles) {
+    const p = JSON.parse(r.permissions) as Permissions;
+    const before = JSON.stringify(p);
+    change(p);
+    const after = JSON.stringify(p);
+    if (after !== before) await ctx.db.updateTable('roles').set({ permissions: after }).where('id', '=', r.id).execute();
+  }
 }
 
 /** Metadata of an object as the API shows it. */
@@ -240,6 +253,9 @@ export async function updateField(ctx: RecordContext, objectName: string, fieldN
   const object = ctx.k.meta.get(objectName);
   const field = await fieldRow(ctx, object, fieldName);
   const patch = parse(fieldPatchSchema, input);
+  if (field.name === object.titleField && patch.name !== undefined && patch.name !== field.name) {
+    throw validationError([{ path: 'name', message: `"${field.name}" names the records of ${object.name} and keeps its name` }]);
+  }
   if (!field.isCustom && (patch.name !== undefined || patch.required !== undefined)) {
     throw validationError([{ path: patch.name !== undefined ? 'name' : 'required', message: 'cannot be changed on a standard field' }]);
   }
@@ -278,6 +294,22 @@ export async function updateField(ctx: RecordContext, objectName: string, fieldN
     next.name = patch.name;
     column = patch.name;
     await renameFieldColumns(ctx.db, ctx.k.database.dialect, object, field, column);
+    await renameInGrants(ctx, (p) => {
+      const grant = Object.hasOwn(p.objects, object.name) ? p.objects[object.name] : undefined;
+      if (grant && Object.hasOwn(grant.fields, field.name)) {
+        grant.fields[patch.name!] = grant.fields[field.name];
+        delete grant.fields[field.name];
+      }
+    });
+  }
+  // Standard fields remember what an administrator changed, so the start-up sync keeps it.
+  if (!field.isCustom) {
+    const edited = new Set((field as FieldMeta & { edited?: string[] }).edited ?? []);
+    if (patch.label !== undefined) edited.add('label');
+    if (patch.description !== undefined) edited.add('description');
+    if (patch.searchable !== undefined) edited.add('searchable');
+    if (patch.reverse_label !== undefined) edited.add('reverseLabel');
+    (next as FieldDef & { edited?: string[] }).edited = [...edited];
   }
   await ctx.db
     .updateTable('sys_fields')
@@ -299,6 +331,7 @@ export async function deleteField(ctx: RecordContext, objectName: string, fieldN
   const object = ctx.k.meta.get(objectName);
   const field = await fieldRow(ctx, object, fieldName);
   if (!field.isCustom) throw validationError([{ path: 'field', message: 'standard fields cannot be removed' }]);
+  if (field.name === object.titleField) throw validationError([{ path: 'field', message: `"${field.name}" names the records of ${object.name} and cannot be removed` }]);
   const suffix = newId().replace(/-/g, '').slice(-8);
   await archiveFieldColumns(ctx.db, ctx.k.database.dialect, object, field, suffix);
   await ctx.db.updateTable('sys_fields').set({ deleted_at: isoNow(ctx.k.clock), column_name: `zz_removed_${suffix}_${field.column}` }).where('id', '=', field.id).execute();
@@ -372,6 +405,12 @@ export async function updateObject(ctx: RecordContext, objectName: string, input
     await ctx.db.updateTable('activities').set({ related_object: patch.name }).where('related_object', '=', object.name).execute();
     await ctx.db.updateTable('tasks').set({ related_object: patch.name }).where('related_object', '=', object.name).execute();
     await ctx.db.updateTable('audit_log').set({ object: patch.name }).where('object', '=', object.name).execute();
+    await renameInGrants(ctx, (p) => {
+      if (Object.hasOwn(p.objects, object.name)) {
+        p.objects[patch.name!] = p.objects[object.name];
+        delete p.objects[object.name];
+      }
+    });
   }
   await ctx.db
     .updateTable('sys_objects')

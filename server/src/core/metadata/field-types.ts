@@ -95,18 +95,23 @@ function dateFilter(text: string): string {
 
 export function isDate(text: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return false;
+  if (!m || m[1] === '0000') return false;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1;
 }
 
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** A valid ISO 8601 instant with a zone, in UTC; null for anything else (Feb 30, year 0, ...). */
 export function normaliseDatetime(text: string): string | null {
-  if (!DATETIME.test(text)) return null;
+  if (!DATETIME.test(text) || !isDate(text.slice(0, 10))) return null;
+  const [hh, mm, ss] = [text.slice(11, 13), text.slice(14, 16), text.length > 19 && text[16] === ':' ? text.slice(17, 19) : '00'].map(Number);
+  if (hh > 23 || mm > 59 || ss > 59) return null;
   const d = new Date(text);
   if (Number.isNaN(d.getTime())) return null;
-  return d.toISOString();
+  const iso = d.toISOString();
+  const year = Number(iso.slice(0, 4));
+  return iso.length === 24 && year >= 1 && year <= 9999 ? iso : null;
 }
 
 function intFilter(text: string): number {

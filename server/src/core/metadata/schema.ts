@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, DialectName } from '../../db/database';
 import { columnTypes } from '../../db/column-types';
@@ -64,8 +65,11 @@ export async function addFieldColumns(
   await createFieldIndexes(db, dialect, object, field);
 }
 
+/** Index names fit PostgreSQL's 63 characters; a long one ends in a hash so two never meet. */
 function indexName(table: string, column: string) {
-  return `${table}__${column}`.slice(0, 63);
+  const name = `${table}__${column}`;
+  if (name.length <= 63) return name;
+  return `${name.slice(0, 54)}_${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 }
 
 /**

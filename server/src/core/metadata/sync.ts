@@ -107,8 +107,19 @@ export async function syncStandardObjects(db: Db, dialect: DialectName, clock: C
   }
 }
 
-function keepRuntimeOptions(code: FieldDef, stored: FieldDef): FieldDef {
-  if (!code.options || !stored.options) return code;
+/**
+ * Code decides a standard field's type and rules; what an administrator may change on it
+ * (label, description, searchable, added options) is kept from the stored definition.
+ */
+function keepRuntimeOptions(code: FieldDef, stored: FieldDef & { edited?: string[] }): FieldDef {
+  const merged: FieldDef & { edited?: string[] } = { ...code };
+  for (const key of stored.edited ?? []) {
+    if (key === 'label' || key === 'description' || key === 'searchable' || key === 'reverseLabel') {
+      (merged as unknown as Record<string, unknown>)[key] = (stored as unknown as Record<string, unknown>)[key];
+    }
+  }
+  if (stored.edited?.length) merged.edited = stored.edited;
+  if (!code.options || !stored.options) return merged;
   const known = new Set(code.options.map((o) => o.value));
-  return { ...code, options: [...code.options, ...stored.options.filter((o) => !known.has(o.value))] };
+  return { ...merged, options: [...code.options, ...stored.options.filter((o) => !known.has(o.value))] };
 }

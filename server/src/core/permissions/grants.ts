@@ -46,9 +46,12 @@ export const FULL_ACCESS: ObjectGrant = {
 /** The grant a role gives on an object. Administrators may do everything. */
 export function grantFor(role: RoleGrant, object: string): ObjectGrant {
   if (role.isAdmin) return FULL_ACCESS;
-  return role.permissions.objects[object] ?? role.permissions.objects['*'] ?? NO_ACCESS;
+  // Own keys only: an object named "constructor" must not find Object.prototype.constructor.
+  const objects = role.permissions.objects;
+  if (Object.hasOwn(objects, object)) return objects[object];
+  return Object.hasOwn(objects, '*') ? objects['*'] : NO_ACCESS;
 }
 
 export function fieldAccess(grant: ObjectGrant, field: string): FieldAccess {
-  return grant.fields[field] ?? 'write';
+  return Object.hasOwn(grant.fields, field) ? grant.fields[field] : 'write';
 }

@@ -139,6 +139,10 @@ function parseValue(
       s.errors.push({ path: where, message: 'must be a single value' });
       return undefined;
     }
+    if (text.includes('\u0000')) {
+      s.errors.push({ path: where, message: 'must not contain a NUL character' });
+      return undefined;
+    }
     try {
       return handler.filterValue(field, text, ctx, sub);
     } catch (err) {
@@ -154,8 +158,8 @@ function parseValue(
     return v === 'true';
   }
   if (op === 'contains' || op === 'starts_with') {
-    if (typeof v !== 'string' || v === '') {
-      s.errors.push({ path, message: 'must be a non-empty text' });
+    if (typeof v !== 'string' || v === '' || v.includes('\u0000')) {
+      s.errors.push({ path, message: 'must be a non-empty text without NUL characters' });
       return undefined;
     }
     return field.type === 'multi_select' ? one(v, path) : v.normalize('NFC');
@@ -252,5 +256,6 @@ function phoneCondition(
     return sql<SqlBool>`(${sql.join((node.value as unknown[]).map(match), sql` or `)})`;
   }
   const eq = match(node.value);
-  return node.op === 'eq' ? eq : sql<SqlBool>`not ${eq}`;
+  // "Not equal" also matches an empty phone, as it does for other fields.
+  return node.op === 'eq' ? eq : sql<SqlBool>`not coalesce(${eq}, false)`;
 }

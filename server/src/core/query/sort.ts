@@ -113,7 +113,7 @@ function cursorValue(v: unknown, key: SortKey, dialect: DialectName): unknown {
     case 'id':
       return isId(v) ? v : undefined;
     case 'text':
-      return typeof v === 'string' ? v : undefined;
+      return typeof v === 'string' && !v.includes('\u0000') ? v : undefined;
     case 'number':
       return typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined;
     case 'boolean':

@@ -16,9 +16,10 @@ export async function flushBulk(ctx: RecordContext) {
   if (!bulk) return;
   for (const part of chunks(bulk.audit.splice(0))) await ctx.db.insertInto('audit_log').values(part).execute();
   for (const part of chunks(bulk.outbox.splice(0))) await ctx.db.insertInto('outbox_events').values(part).execute();
-  for (const [name, entries] of bulk.search) {
+  for (const [name, byId] of bulk.search) {
     const object = ctx.k.meta.get(name);
-    for (const part of chunks(entries.splice(0))) {
+    const entries = [...byId].map(([id, body]) => ({ id, body }));
+    for (const part of chunks(entries)) {
       const values = sql.join(part.map((e) => sql`(${e.id}, ${e.body})`));
       if (ctx.k.database.dialect === 'postgres') {
         await sql`update ${sql.table(object.table)} as t set search_vector = to_tsvector('simple', v.body)

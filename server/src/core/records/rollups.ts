@@ -49,6 +49,11 @@ export async function recompute(ctx: RecordContext, parent: ObjectMeta, field: F
   const via = child?.field(rollup.via);
   if (!child || !via) return;
   const dialect = ctx.k.database.dialect;
+  // Two transactions changing the same parent's children take turns here, so the second sees
+  // the first's rows (READ COMMITTED) and neither overwrites the other's total. SQLite has one writer.
+  if (dialect === 'postgres') {
+    await sql`select id from ${sql.table(parent.table)} where id = ${id} for update`.execute(ctx.db);
+  }
   const conds = [sql<SqlBool>`${sql.ref(via.column)} = ${id}`, sql<SqlBool>`deleted_at is null`];
   for (const [name, value] of Object.entries(rollup.where ?? {})) {
     const f = child.field(name);

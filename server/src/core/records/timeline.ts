@@ -5,6 +5,8 @@ import type { ObjectMeta } from '../metadata/types';
 import { canReadField, scopeCondition } from '../permissions/scope';
 import { grantFor } from '../permissions/grants';
 import { loadRecord, recordColumns, rowToRecord } from './read';
+import { normaliseDatetime } from '../metadata/field-types';
+import { isId } from '../ids';
 
 export interface TimelineItem {
   type: 'change' | 'activity' | 'task';
@@ -21,7 +23,9 @@ function parseCursor(raw: unknown): [string, string] | null {
   if (raw === undefined || raw === '') return null;
   try {
     const v = JSON.parse(Buffer.from(String(raw), 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string')) return v as [string, string];
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && normaliseDatetime(v[0]) === v[0] && isId(v[1])) {
+      return v as [string, string];
+    }
   } catch {
     /* answered below */
   }
@@ -51,11 +55,15 @@ export async function timeline(ctx: RecordContext, object: ObjectMeta, id: strin
     .where(before('at'))
     .orderBy('at', 'desc')
     .orderBy('id', 'desc')
-    .limit(limit)
+    .limit(limit + 1)
     .execute()) as { id: string; at: string; action: string; actor_type: string; actor_id: string | null; changes: string }[];
   for (const a of audit) {
     const all = JSON.parse(a.changes) as Record<string, unknown>;
-    const changes = Object.fromEntries(Object.entries(all).filter(([f]) => !object.field(f) || canReadField(ctx.actor, object, f)));
+    // Only fields the reader may read; entries that are not fields (what a conversion or a delete
+    // touched elsewhere) only for administrators.
+    const changes = Object.fromEntries(
+      Object.entries(all).filter(([f]) => (object.field(f) ? canReadField(ctx.actor, object, f) : ctx.actor.role.isAdmin)),
+    );
     items.push({ type: 'change', id: a.id, at: a.at, action: a.action, actor_type: a.actor_type, actor_id: a.actor_id, changes });
   }
 
@@ -75,7 +83,7 @@ export async function timeline(ctx: RecordContext, object: ObjectMeta, id: strin
       .where(cond)
       .orderBy(atExpr, 'desc')
       .orderBy('id', 'desc')
-      .limit(limit)
+      .limit(limit + 1)
       .execute()) as Record<string, unknown>[];
     for (const r of rows) {
       const rec = rowToRecord(child, r, ctx.actor);

@@ -9,6 +9,7 @@ import { fieldHandler, type WriteContext } from '../metadata/field-types';
 import { countryCode } from '../metadata/phone';
 import type { FieldMeta, ObjectMeta } from '../metadata/types';
 import { assertCan, canReadField, canWriteField, scopeCondition } from '../permissions/scope';
+import { grantFor } from '../permissions/grants';
 import { indexRecord, isSearchable, searchBody } from '../search/search-index';
 import type { ApiRecord, WriteOptions } from './hooks';
 import { loadRecord, recordColumns, rowToRecord } from './read';
@@ -86,12 +87,6 @@ export function parseInput(
     }
   }
   if (errors.length) throw validationError(errors.slice(0, MAX_ERRORS));
-  if (mode === 'create') {
-    // Yes/no fields start as no, so that "is not a supplier" finds every record that is not one.
-    for (const f of object.fields) {
-      if (f.type === 'boolean' && !f.isSystem && values[f.name] === undefined) values[f.name] = false;
-    }
-  }
   return values;
 }
 
@@ -166,7 +161,7 @@ async function checkRelations(ctx: RecordContext, object: ObjectMeta, values: Va
 async function checkUnique(ctx: RecordContext, object: ObjectMeta, cols: Values, id: string) {
   for (const f of object.fields) {
     if (!f.unique) continue;
-    const column = fieldHandler(f.type).column(f) as string;
+    const column = f.type === 'phone' ? `${f.column}_e164` : (fieldHandler(f.type).column(f) as string);
     const v = cols[column];
     if (v === undefined || v === null) continue;
     const lhs = f.type === 'email' ? sql`lower(${sql.ref(column)})` : sql.ref(column);
@@ -218,11 +213,13 @@ async function afterWrite(
 ) {
   if (searchChanged && isSearchable(object)) {
     const body = searchBody(object, after);
-    const bulk = ctx.pending.bulk;
-    if (bulk && action === 'create') {
-      const list = bulk.search.get(object.name) ?? [];
-      list.push({ id: after.id, body });
-      bulk.search.set(object.name, list);
+    const pending = ctx.pending.bulk?.search;
+    const waiting = pending?.get(object.name);
+    if (pending && (action === 'create' || waiting?.has(after.id))) {
+      // A new record's text waits for the bulk write; a later change in the same import replaces it.
+      const map = waiting ?? new Map<string, string>();
+      map.set(after.id, body);
+      pending.set(object.name, map);
     } else {
       await indexRecord(ctx.db, ctx.k.database.dialect, object, after.id, body, action === 'create');
     }
@@ -254,6 +251,10 @@ export async function createRecord(
   const values = parseInput(ctx, object, input, 'create', options);
   for (const h of ctx.k.hooksFor(object.name)) {
     await h.beforeWrite?.(ctx, { action: 'create', object, before: null, values, options });
+  }
+  // Yes/no fields a module left unset start as no, so "is not a supplier" finds every non-supplier.
+  for (const f of object.fields) {
+    if (f.type === 'boolean' && !f.isSystem && values[f.name] === undefined) values[f.name] = false;
   }
   await checkRelations(ctx, object, values);
 
@@ -306,6 +307,12 @@ export async function updateRecord(
     if (JSON.stringify(before[k] ?? null) === JSON.stringify(outputOf(object, k, v, ctx))) delete values[k];
   }
   if (Object.keys(values).length === 0) return visibleTo(ctx, object, before);
+  // Phones are read with the record's country: a new country re-reads them.
+  if (values.country !== undefined) {
+    for (const f of object.fields) {
+      if (f.type === 'phone' && values[f.name] === undefined && before[f.name]) values[f.name] = before[f.name];
+    }
+  }
   await checkRelations(ctx, object, values);
 
   const cols = toColumns(object, values, writeContext(ctx, object, values, before));
@@ -391,13 +398,22 @@ export async function deleteRecord(
       .execute()) as { id: string }[];
     if (rows.length === 0) continue;
     if (field.onDelete === 'restrict') {
-      dependents.push({ object: other.name, field: field.name, count: rows.length, ids: rows.slice(0, 20).map((r) => r.id) });
+      // Ids only of dependents the user may see; the count is always given.
+      const scope = scopeCondition(ctx.actor, other, 'read');
+      const readable = grantFor(ctx.actor.role, other.name).read === 'none'
+        ? []
+        : ((await ctx.db.selectFrom(other.table).select('id').where('id', 'in', rows.slice(0, 20).map((r) => r.id)).where(scope ?? sql<SqlBool>`1 = 1`).execute()) as { id: string }[]);
+      dependents.push({ object: other.name, field: field.name, count: rows.length, ids: readable.map((r) => r.id) });
     } else {
       toClear.push({ object: other, field, ids: rows.map((r) => r.id) });
     }
   }
   // Clearing a reference changes another record: only where the deleting user may change it.
   for (const c of toClear) {
+    if (!canWriteField(ctx.actor, c.object, c.field.name)) {
+      dependents.push({ object: c.object.name, field: c.field.name, count: c.ids.length, ids: [] });
+      continue;
+    }
     const scope = scopeCondition(ctx.actor, c.object, 'update');
     if (!scope) continue;
     const reachable = await ctx.db
@@ -414,7 +430,7 @@ export async function deleteRecord(
     throw new AppError(
       'conflict',
       `This ${object.labelSingular.toLowerCase()} is still used by ${list}`,
-      dependents.map((d) => ({ path: `${d.object}.${d.field}`, message: d.ids.length ? `${d.count} record(s) point here` : `${d.count} record(s) you may not change point here` })),
+      dependents.map((d) => ({ path: `${d.object}.${d.field}`, message: `${d.count} record(s) point here` })),
       { dependents },
     );
   }
@@ -441,6 +457,20 @@ interface ClearedReferences {
   object: string;
   field: string;
   ids: string[];
+}
+
+/** A restored record may point at records deleted meanwhile: those references are cleared. */
+async function clearDanglingRelations(ctx: RecordContext, object: ObjectMeta, id: string, rec: ApiRecord) {
+  const cleared: Values = {};
+  for (const f of object.fields) {
+    const target = f.type === 'relation' && !f.isSystem ? ctx.k.meta.find(f.target ?? '') : undefined;
+    const ref = rec[f.name];
+    if (!target || typeof ref !== 'string') continue;
+    const alive = await ctx.db.selectFrom(target.table).select('id').where('id', '=', ref).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!alive) cleared[f.name] = null;
+  }
+  if (Object.keys(cleared).length === 0) return;
+  await ctx.db.updateTable(object.table).set(toColumns(object, cleared, writeContext(ctx, object, {}, rec))).where('id', '=', id).execute();
 }
 
 /** Points records back at a restored one where its delete cleared them and nothing else took the place. */
@@ -479,14 +509,17 @@ export async function restoreRecord(ctx: RecordContext, objectName: string, id: 
   const before = await loadRecord(ctx, object, id, { action: 'delete', includeDeleted: true, raw: true });
   id = before.id;
   if (!before.deleted_at) return visibleTo(ctx, object, before);
-  const unique: Values = {};
-  for (const f of object.fields) if (f.unique && !f.isSystem) unique[f.name] = before[f.name];
-  await checkUnique(ctx, object, toColumns(object, unique, writeContext(ctx, object, {}, before)), id);
-  await ctx.db
+  // Unique values are checked as stored, column by column.
+  const stored = (await ctx.db.selectFrom(object.table).select(recordColumns(object, ctx.k.database.dialect)).where('id', '=', id).executeTakeFirstOrThrow()) as Values;
+  await checkUnique(ctx, object, stored, id);
+  const res = await ctx.db
     .updateTable(object.table)
     .set({ deleted_at: null, merged_into_id: null, updated_at: isoNow(ctx.k.clock), updated_by: ctx.actor.userId, version: before.version + 1 })
     .where('id', '=', id)
-    .execute();
+    .where('version', '=', before.version)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw staleVersion(object, null);
+  await clearDanglingRelations(ctx, object, id, before);
   await relinkReferences(ctx, object, id);
   await flushRollups(ctx);
   const after = await readRow(ctx, object, id);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createField, createObject, deleteField, deleteObject, describeObject, updateField, updateObject } from '../../core/metadata/constructor';
 import { readContext, requireActor, writeTransaction } from '../context';
 import { grantFor } from '../../core/permissions/grants';
-import { canReadField } from '../../core/permissions/scope';
+import { assertCan, canReadField } from '../../core/permissions/scope';
 import type { RecordContext } from '../../core/kontor';
 import type { ObjectMeta } from '../../core/metadata/types';
 import { METADATA_CHANNEL } from '../../core/metadata/registry';
@@ -10,9 +10,17 @@ import { METADATA_CHANNEL } from '../../core/metadata/registry';
 type O = { object: string };
 type F = { object: string; field: string };
 
+/** An object as the caller may see it: readable fields, and related lists of readable objects. */
 function visible(ctx: RecordContext, o: ObjectMeta) {
   const d = describeObject(ctx, o);
-  return { ...d, fields: d.fields.filter((f) => canReadField(ctx.actor, o, f.name)) };
+  return {
+    ...d,
+    fields: d.fields.filter((f) => canReadField(ctx.actor, o, f.name)),
+    related_lists: d.related_lists.filter((r) => {
+      const other = ctx.k.meta.find(r.object);
+      return !!other && grantFor(ctx.actor.role, r.object).read !== 'none' && canReadField(ctx.actor, other, r.field);
+    }),
+  };
 }
 
 /** The metadata API: read objects and fields; administrators add, change and remove them. */
@@ -39,7 +47,9 @@ export async function metadataRoutes(app: FastifyInstance) {
 
   app.get<{ Params: O }>('/api/v1/metadata/objects/:object', async (request) => {
     const ctx = readContext(request);
-    return visible(ctx, k.meta.get(request.params.object));
+    const object = k.meta.get(request.params.object);
+    assertCan(ctx.actor, object, 'read');
+    return visible(ctx, object);
   });
 
   app.post('/api/v1/metadata/objects', async (request, reply) => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sql, type SqlBool } from 'kysely';
 import { AppError, validationError, type ErrorDetail } from '../../core/errors';
+import { canReadField } from '../../core/permissions/scope';
 import type { RecordContext } from '../../core/kontor';
 import type { ApiRecord } from '../../core/records/hooks';
 import { listRecords, loadRecord, parseFields, type ListParams } from '../../core/records/read';
@@ -173,7 +174,7 @@ export function relatedList(ctx: RecordContext, objectName: string, id: string, 
     return { child, condition: sql<SqlBool>`related_object = ${objectName} and related_id = ${id}` };
   }
   for (const { object: child, field } of ctx.k.meta.reverseRelations(objectName)) {
-    if (field.reverseName === relation) {
+    if (field.reverseName === relation && canReadField(ctx.actor, child, field.name)) {
       return { child, condition: sql<SqlBool>`${sql.ref(field.column)} = ${id}` };
     }
   }

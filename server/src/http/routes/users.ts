@@ -123,6 +123,9 @@ export async function userRoutes(app: FastifyInstance) {
     const role = (await db.selectFrom('roles').selectAll().where('id', '=', request.params.id).executeTakeFirst()) as { id: string; name: string; is_admin: unknown; permissions: string } | undefined;
     if (!role) throw new AppError('not_found', 'Role not found');
     if (roleGrant(role).isAdmin && body.permissions) throw validationError([{ path: 'permissions', message: 'the administrator role may always do everything' }]);
+    if (body.name && body.name !== role.name && (await db.selectFrom('roles').select('id').where('name', '=', body.name).executeTakeFirst())) {
+      throw new AppError('conflict', `A role named ${body.name} exists`, [{ path: 'name', message: 'is taken' }]);
+    }
     await db
       .updateTable('roles')
       .set({ ...(body.name ? { name: body.name } : {}), ...(body.permissions ? { permissions: JSON.stringify(body.permissions) } : {}), updated_at: isoNow(k.clock) })

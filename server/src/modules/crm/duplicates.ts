@@ -12,21 +12,27 @@ export const contactDuplicatesHook: RecordHooks = {
   async beforeWrite(ctx, e) {
     if (e.action !== 'create' || e.options.allowDuplicates) return;
     // One indexed lookup per value; OR across columns would scan the table.
-    const checks: { field: string; cond: ReturnType<typeof sql<SqlBool>> }[] = [];
+    const checks: { field: string; cond: ReturnType<typeof sql<SqlBool>>; key: string }[] = [];
     const email = e.values.email;
     if (typeof email === 'string' && email) {
-      checks.push({ field: 'email', cond: sql<SqlBool>`lower(email) = lower(${email})` });
+      checks.push({ field: 'email', cond: sql<SqlBool>`lower(email) = lower(${email})`, key: `contact-email:${email.toLowerCase()}` });
     }
     const region = countryCode(e.values.country as string | undefined) ?? (ctx.k.settings.phoneRegion || undefined);
     for (const field of ['phone', 'mobile']) {
       const v = e.values[field];
       const n = typeof v === 'string' && v ? toE164(v, region) : null;
       if (n) {
-        checks.push({ field, cond: sql<SqlBool>`phone_e164 = ${n}` });
-        checks.push({ field, cond: sql<SqlBool>`mobile_e164 = ${n}` });
+        checks.push({ field, cond: sql<SqlBool>`phone_e164 = ${n}`, key: `contact-phone:${n}` });
+        checks.push({ field, cond: sql<SqlBool>`mobile_e164 = ${n}`, key: `contact-phone:${n}` });
       }
     }
     if (checks.length === 0) return;
+    // On PostgreSQL, creates of the same e-mail or phone wait for each other until commit, so that
+    // the second one sees the first. SQLite has a single writer already.
+    if (ctx.k.database.dialect === 'postgres') {
+      const keys = checks.map((c) => c.key).sort();
+      for (const key of new Set(keys)) await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(ctx.db);
+    }
     // All lookups in one round trip; each branch still uses its own index.
     const branches = checks.map(
       (c, i) => sql`select * from (select ${i} as k, id, full_name from contacts where ${c.cond} and deleted_at is null limit 1) as ${sql.id(`b${i}`)}`,

@@ -5,7 +5,8 @@ import { isoNow } from '../../core/clock';
 import { AppError, validationError } from '../../core/errors';
 import { isId } from '../../core/ids';
 import type { RecordContext } from '../../core/kontor';
-import { scopeCondition } from '../../core/permissions/scope';
+import { canWriteField, scopeCondition } from '../../core/permissions/scope';
+import { grantFor } from '../../core/permissions/grants';
 import type { ApiRecord, RecordHooks } from '../../core/records/hooks';
 import { loadRecord } from '../../core/records/read';
 import { createRecord, updateRecord } from '../../core/records/write';
@@ -89,6 +90,15 @@ async function matchCompany(ctx: RecordContext, lead: ApiRecord): Promise<string
   return hit?.id ?? null;
 }
 
+/** Whether the user may change this contact (a teammate's may be readable but not theirs to edit). */
+async function mayUpdate(ctx: RecordContext, contactId: string): Promise<boolean> {
+  const contacts = ctx.k.meta.get('contacts');
+  if (grantFor(ctx.actor.role, 'contacts').update === 'none' || !canWriteField(ctx.actor, contacts, 'company_id')) return false;
+  const scope = scopeCondition(ctx.actor, contacts, 'update');
+  if (!scope) return true;
+  return !!(await ctx.db.selectFrom('contacts').select('id').where('id', '=', contactId).where(scope).executeTakeFirst());
+}
+
 /**
  * Turns a lead into a contact, a company (an existing one when the domain or the normalised
  * name matches) and optionally a deal, in one transaction. A lead converts once.
@@ -155,7 +165,7 @@ export async function convertLead(ctx: RecordContext, leadId: string, rawInput: 
       },
       { allowDuplicates: true },
     );
-  } else if (!contact.company_id && companyId) {
+  } else if (!contact.company_id && companyId && (await mayUpdate(ctx, contact.id))) {
     contact = await updateRecord(ctx, 'contacts', contact.id, { company_id: companyId });
   }
 
