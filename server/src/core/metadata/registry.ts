@@ -57,8 +57,12 @@ export class MetadataRegistry {
   private byTable = new Map<string, ObjectMeta>();
   /** Bumped on every reload, so caches built from metadata know when to rebuild. */
   version = 0;
+  private started = 0;
+  private applied = 0;
 
+  /** Reads the metadata again; of two loads that overlap, the one started last wins. */
   async load(db: Db): Promise<void> {
+    const ticket = ++this.started;
     const objects = (await db
       .selectFrom('sys_objects')
       .selectAll()
@@ -103,6 +107,8 @@ export class MetadataRegistry {
         ),
       );
     }
+    if (ticket < this.applied) return;
+    this.applied = ticket;
     this.objects = next;
     this.byTable = new Map([...next.values()].map((o) => [o.table, o]));
     this.version += 1;
