@@ -1,4 +1,8 @@
 import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import qs from 'qs';
@@ -12,7 +16,11 @@ import { openapiRoutes } from './routes/openapi';
 import { recordRoutes } from './routes/records';
 import { userRoutes } from './routes/users';
 
+const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+
 export interface AppOptions {
+  /** Where the built web app is (default web/dist). */
+  webDist?: string;
   bodyLimit?: number;
   /** Log each request at info level (off in tests). */
   logRequests?: boolean;
@@ -34,9 +42,19 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
   app.decorate('kontor', kontor);
   app.decorateRequest('actor', null);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`),
-  );
+  // The web app: its files from web/dist, and its index page for every other GET outside /api,
+  // so that a reloaded page of the app opens where it was.
+  const webDist = opts.webDist ?? WEB_DIST;
+  const hasWeb = existsSync(join(webDist, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    if (request.method === 'GET' && !path.startsWith('/api/')) {
+      if (hasWeb) return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      return reply.status(503).type('text/plain; charset=utf-8').send('The web app is not built yet: run "npm run build:web" (npm ci does it).');
+    }
+    return sendProblem(reply, request, 404, 'not_found', `No route ${request.method} ${path}`);
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -1,0 +1,85 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { startServer, type TestServer } from '../helpers';
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI) throw new Error(`Browser tests need Debian's chromium at ${CHROMIUM}`);
+
+/** The web app in Debian's Chromium against a real server on 127.0.0.1 and a fresh database. */
+describe.skipIf(!available)('the web app in Chromium', () => {
+  let s: TestServer;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    s = (await startServer('sqlite'))!;
+    base = await s.app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') {
+      mkdirSync('test-results', { recursive: true });
+      await page.screenshot({ path: `test-results/${ctx.task.name.replace(/\W+/g, '-')}.png`, fullPage: true });
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  test('signs in, lists companies, filters them and opens one with its contacts and timeline', async () => {
+    const acme = (await s.call('POST', '/api/v1/companies', { name: 'Acme Berlin GmbH', city: 'Berlin', country: 'Germany' })).body;
+    await s.call('POST', '/api/v1/companies', { name: 'Lyon Bistro', city: 'Lyon', country: 'France' });
+    await s.call('POST', '/api/v1/contacts', { first_name: 'Greta', last_name: 'Klein', company_id: acme.id });
+
+    await page.goto(`${base}/`);
+    await page.getByLabel('E-mail').fill('admin@example.com');
+    await page.locator('input[type=password]').fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong e-mail or password');
+    await page.locator('input[type=password]').fill('admin-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await page.getByRole('navigation', { name: 'Objects' }).getByRole('link', { name: 'Companies' }).click();
+    await page.getByRole('link', { name: 'Acme Berlin GmbH' }).waitFor();
+    expect(await page.getByText('2 records').count()).toBe(1);
+
+    await page.getByRole('combobox', { name: 'Field' }).click();
+    await page.getByRole('option', { name: 'Country', exact: true }).click();
+    await page.getByRole('combobox', { name: 'Condition' }).click();
+    await page.getByRole('option', { name: 'is', exact: true }).click();
+    await page.getByLabel('Value').fill('France');
+    await page.getByRole('button', { name: 'Add filter' }).click();
+    await page.getByText('1 records').waitFor();
+    expect(await page.getByRole('link', { name: 'Acme Berlin GmbH' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Remove filter country' }).click();
+
+    await page.getByRole('link', { name: 'Acme Berlin GmbH' }).click();
+    await page.getByRole('heading', { name: 'Acme Berlin GmbH' }).waitFor();
+    await page.getByRole('link', { name: 'Greta Klein' }).waitFor();
+    await page.getByText('Timeline').waitFor();
+    expect(page.url()).toBe(`${base}/o/companies/${acme.id}`);
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Acme Berlin GmbH' }).waitFor();
+  });
+
+  test('shows a name written as HTML as text', async () => {
+    const c = (await s.call('POST', '/api/v1/companies', { name: '<img src=x onerror=alert(1)>' })).body;
+    let dialog = false;
+    page.on('dialog', async (d) => {
+      dialog = true;
+      await d.dismiss();
+    });
+    await page.goto(`${base}/o/companies/${c.id}`);
+    await page.getByRole('heading', { name: '<img src=x onerror=alert(1)>' }).waitFor();
+    expect(dialog).toBe(false);
+  });
+});

@@ -1,0 +1,74 @@
+import { AppShell, Burger, Button, Center, Group, Loader, NavLink, ScrollArea, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useQueryClient } from '@tanstack/react-query';
+import { Link, Outlet, useRouterState } from '@tanstack/react-router';
+import { api, setCsrfToken } from '../api/client';
+import { useMe, useObjects } from '../api/hooks';
+import { ChangePassword } from '../pages/ChangePassword';
+import { SignIn } from '../pages/SignIn';
+import { ErrorNote } from './ErrorNote';
+
+/** Signs the user in, then shows the sidebar built from metadata around the current page. */
+export function Root() {
+  const me = useMe();
+  const objects = useObjects(!!me.data && !me.data.must_change_password);
+  const [opened, { toggle, close }] = useDisclosure();
+  const path = useRouterState({ select: (s) => s.location.pathname });
+  const queryClient = useQueryClient();
+
+  if (me.isPending) {
+    return (
+      <Center h="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  }
+  if (me.error) return <ErrorNote error={me.error} />;
+  if (!me.data) return <SignIn />;
+  if (me.data.must_change_password) return <ChangePassword />;
+
+  const signOut = async () => {
+    await api('POST', '/api/auth/logout');
+    setCsrfToken(null);
+    queryClient.clear();
+    await queryClient.invalidateQueries();
+  };
+
+  return (
+    <AppShell header={{ height: 52 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group gap="sm">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
+            <Title order={3}>Kontor</Title>
+          </Group>
+          <Group gap="sm">
+            <Text size="sm" c="dimmed">
+              {me.data.name}
+            </Text>
+            <Button variant="subtle" size="xs" onClick={signOut}>
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Objects">
+        <ScrollArea>
+          {objects.data?.map((o) => (
+            <NavLink
+              key={o.name}
+              renderRoot={(props) => <Link to="/o/$object" params={{ object: o.name }} {...props} />}
+              label={o.label_plural}
+              active={path === `/o/${o.name}` || path.startsWith(`/o/${o.name}/`)}
+              onClick={close}
+            />
+          ))}
+          {objects.error && <ErrorNote error={objects.error} />}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,218 @@
+import { Anchor, Badge, Box, Button, CloseButton, Group, Loader, Select, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Link, useNavigate, useParams } from '@tanstack/react-router';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { api, type FieldMeta, type ObjectMeta, type Page } from '../api/client';
+import { useMe, useObject } from '../api/hooks';
+import { formatValue } from '../format';
+import { useTitles } from '../api/titles';
+import { ErrorNote } from '../layout/ErrorNote';
+
+interface Condition {
+  field: string;
+  op: string;
+  value: string;
+}
+
+const OPS: { value: string; label: string }[] = [
+  { value: 'eq', label: 'is' },
+  { value: 'ne', label: 'is not' },
+  { value: 'contains', label: 'contains' },
+  { value: 'starts_with', label: 'starts with' },
+  { value: 'gt', label: 'greater than' },
+  { value: 'lt', label: 'less than' },
+  { value: 'is_empty', label: 'is empty' },
+];
+
+const ROW_HEIGHT = 38;
+const PAGE_SIZE = 100;
+
+/**
+ * The columns shown: the record's name first, then the first fields that hold a value in the
+ * first rows (a field nobody fills in makes a poor column), at most three of them relations.
+ */
+function columnsOf(object: ObjectMeta, sample: Record<string, unknown>[]): FieldMeta[] {
+  const title = object.fields.find((f) => f.name === object.title_field);
+  const candidates = object.fields.filter(
+    (f) => !f.is_system && f.name !== object.title_field && !['long_text', 'multi_select'].includes(f.type),
+  );
+  const filled = sample.length ? candidates.filter((f) => sample.some((r) => r[f.name] !== null && r[f.name] !== undefined && r[f.name] !== '')) : candidates;
+  const chosen: FieldMeta[] = [];
+  for (const f of filled.length ? filled : candidates) {
+    if (chosen.length === 6) break;
+    if (f.type === 'relation' && chosen.filter((c) => c.type === 'relation').length === 3) continue;
+    chosen.push(f);
+  }
+  return [...(title ? [title] : []), ...chosen];
+}
+
+export function listQuery(sort: string, q: string, conditions: Condition[]): URLSearchParams {
+  const params = new URLSearchParams();
+  if (sort) params.set('sort', sort);
+  if (q.trim()) params.set('q', q.trim());
+  conditions.forEach((c) => params.append(`filter[${c.field}][${c.op}]`, c.op === 'is_empty' ? 'true' : c.value));
+  return params;
+}
+
+/** Names for every relation column's values on the loaded rows (one request per target object). */
+function useRelationNames(columns: FieldMeta[], rows: Record<string, unknown>[]): Map<string, string> {
+  const relations = columns.filter((c) => c.type === 'relation' && c.target !== 'users');
+  // At most three relation columns are shown, so the hooks below run in a fixed number.
+  const a = useTitles(relations[0]?.target, relations[0] ? rows.map((r) => r[relations[0].name]).filter((x): x is string => typeof x === 'string') : []);
+  const b = useTitles(relations[1]?.target, relations[1] ? rows.map((r) => r[relations[1].name]).filter((x): x is string => typeof x === 'string') : []);
+  const c = useTitles(relations[2]?.target, relations[2] ? rows.map((r) => r[relations[2].name]).filter((x): x is string => typeof x === 'string') : []);
+  return new Map([...(a.data ?? []), ...(b.data ?? []), ...(c.data ?? [])]);
+}
+
+export function ObjectTable() {
+  const { object: name } = useParams({ from: '/o/$object' });
+  const object = useObject(name);
+  if (object.error) return <ErrorNote error={object.error} />;
+  if (!object.data) return object.isPending ? <Loader aria-label="Loading" /> : <ErrorNote error={`No object named ${name}`} />;
+  return <Table key={name} object={object.data} />;
+}
+
+function Table({ object }: { object: ObjectMeta }) {
+  const me = useMe();
+  const locale = me.data?.locale === 'uk' ? 'uk-UA' : 'en-GB';
+  const navigate = useNavigate();
+
+  const [sort, setSort] = useState('');
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search, 250);
+  const [conditions, setConditions] = useState<Condition[]>([]);
+  const [draft, setDraft] = useState<Condition>({ field: object.title_field, op: 'contains', value: '' });
+
+  const params = listQuery(sort, q, conditions);
+  const list = useInfiniteQuery({
+    queryKey: ['list', object.name, params.toString()],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) => {
+      const p = new URLSearchParams(params);
+      p.set('limit', String(PAGE_SIZE));
+      if (pageParam) p.set('cursor', pageParam);
+      else p.set('count', 'true');
+      return api<Page>('GET', `/api/v1/${object.name}?${p.toString()}`);
+    },
+    getNextPageParam: (last) => last.next_cursor,
+  });
+  const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
+  const firstPage = list.data?.pages[0]?.data;
+  const columns = useMemo(() => columnsOf(object, firstPage?.slice(0, 50) ?? []), [object, firstPage]);
+  const total = list.data?.pages[0]?.total;
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const items = virtual.getVirtualItems();
+  const last = items[items.length - 1];
+  useEffect(() => {
+    if (last && last.index >= rows.length - 30 && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
+  }, [last, rows.length, list]);
+
+  const relationNames = useRelationNames(columns, rows);
+
+  const toggleSort = (field: string) => setSort(sort === field ? `-${field}` : sort === `-${field}` ? '' : field);
+  const grid = `repeat(${columns.length}, minmax(140px, 1fr))`;
+  const filterable = object.fields.filter((f) => !['long_text'].includes(f.type));
+
+  return (
+    <Box>
+      <Group justify="space-between" mb="sm">
+        <Title order={2}>{object.label_plural}</Title>
+        <Group gap="xs">
+          <Text size="sm" c="dimmed" aria-live="polite">
+            {total === undefined ? '' : `${total.toLocaleString(locale)} records`}
+          </Text>
+          <Anchor href={`/api/v1/${object.name}/export?format=xlsx&${params.toString()}`} size="sm">
+            Export XLSX
+          </Anchor>
+          <Anchor href={`/api/v1/${object.name}/export?format=csv&${params.toString()}`} size="sm">
+            CSV
+          </Anchor>
+        </Group>
+      </Group>
+
+      <Group mb="xs" align="end" wrap="wrap">
+        <TextInput label="Search" placeholder="Words to find" value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={220} />
+        <Select label="Field" data={filterable.map((f) => ({ value: f.name, label: f.label }))} value={draft.field} onChange={(v) => v && setDraft({ ...draft, field: v })} searchable w={180} allowDeselect={false} />
+        <Select label="Condition" data={OPS} value={draft.op} onChange={(v) => v && setDraft({ ...draft, op: v })} w={150} allowDeselect={false} />
+        {draft.op !== 'is_empty' && <TextInput label="Value" value={draft.value} onChange={(e) => setDraft({ ...draft, value: e.currentTarget.value })} w={180} />}
+        <Button
+          variant="light"
+          onClick={() => {
+            if (draft.op !== 'is_empty' && draft.value === '') return;
+            setConditions([...conditions, draft]);
+            setDraft({ ...draft, value: '' });
+          }}
+        >
+          Add filter
+        </Button>
+      </Group>
+      <Group gap="xs" mb="sm">
+        {conditions.map((c, i) => (
+          <Badge
+            key={`${c.field}-${c.op}-${c.value}-${i}`}
+            variant="light"
+            rightSection={<CloseButton size="xs" aria-label={`Remove filter ${c.field}`} onClick={() => setConditions(conditions.filter((_, j) => j !== i))} />}
+          >
+            {object.fields.find((f) => f.name === c.field)?.label} {OPS.find((o) => o.value === c.op)?.label} {c.op === 'is_empty' ? '' : c.value}
+          </Badge>
+        ))}
+      </Group>
+
+      {list.error && <ErrorNote error={list.error} />}
+      <Box role="table" aria-label={object.label_plural} aria-rowcount={total ?? rows.length} style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4 }}>
+        <Box role="row" style={{ display: 'grid', gridTemplateColumns: grid, background: 'var(--mantine-color-gray-0)', borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
+          {columns.map((c) => (
+            <UnstyledButton key={c.name} role="columnheader" px="sm" py={8} onClick={() => toggleSort(c.name)} aria-sort={sort === c.name ? 'ascending' : sort === `-${c.name}` ? 'descending' : 'none'}>
+              <Text size="sm" fw={600}>
+                {c.label} {sort === c.name ? '▲' : sort === `-${c.name}` ? '▼' : ''}
+              </Text>
+            </UnstyledButton>
+          ))}
+        </Box>
+        <div ref={scroller} style={{ height: 'calc(100vh - 330px)', minHeight: 240, overflow: 'auto' }}>
+          {list.isPending ? (
+            <Loader m="md" aria-label="Loading" />
+          ) : rows.length === 0 ? (
+            <Text p="md" c="dimmed">
+              No {object.label_plural.toLowerCase()} match.
+            </Text>
+          ) : (
+            <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+              {items.map((item) => {
+                const rec = rows[item.index];
+                return (
+                  <Box
+                    key={rec.id}
+                    role="row"
+                    tabIndex={0}
+                    onClick={() => void navigate({ to: '/o/$object/$id', params: { object: object.name, id: rec.id } })}
+                    onKeyDown={(e) => e.key === 'Enter' && void navigate({ to: '/o/$object/$id', params: { object: object.name, id: rec.id } })}
+                    style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, display: 'grid', gridTemplateColumns: grid, cursor: 'pointer', borderBottom: '1px solid var(--mantine-color-gray-2)' }}
+                  >
+                    {columns.map((c) => (
+                      <Text key={c.name} role="cell" size="sm" px="sm" py={8} truncate>
+                        {c.name === object.title_field ? (
+                          <Link to="/o/$object/$id" params={{ object: object.name, id: rec.id }} onClick={(e) => e.stopPropagation()}>
+                            {formatValue(c, rec[c.name], locale) || '(no name)'}
+                          </Link>
+                        ) : c.type === 'relation' && typeof rec[c.name] === 'string' ? (
+                          (relationNames.get(rec[c.name] as string) ?? '…')
+                        ) : (
+                          formatValue(c, rec[c.name], locale)
+                        )}
+                      </Text>
+                    ))}
+                  </Box>
+                );
+              })}
+            </div>
+          )}
+        </div>
+      </Box>
+    </Box>
+  );
+}
