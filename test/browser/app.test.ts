@@ -5,7 +5,8 @@ import { startServer, type TestServer } from '../helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`Browser tests need Debian's chromium at ${CHROMIUM}`);
+if (!available && process.env.CI)
+  throw new Error(`Browser tests need Debian's chromium at ${CHROMIUM}`);
 
 /** The web app in Debian's Chromium against a real server on 127.0.0.1 and a fresh database. */
 describe.skipIf(!available)('the web app in Chromium', () => {
@@ -19,14 +20,25 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     base = await s.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
   afterEach(async (ctx) => {
     if (ctx.task.result?.state === 'fail') {
       mkdirSync('test-results', { recursive: true });
-      await page.screenshot({ path: `test-results/${ctx.task.name.replace(/\W+/g, '-')}.png`, fullPage: true });
+      await page.screenshot({
+        path: `test-results/${ctx.task.name.replace(/\W+/g, '-')}.png`,
+        fullPage: true,
+      });
     }
   });
   afterAll(async () => {
@@ -35,19 +47,38 @@ describe.skipIf(!available)('the web app in Chromium', () => {
   });
 
   test('signs in, lists companies, filters them and opens one with its contacts and timeline', async () => {
-    const acme = (await s.call('POST', '/api/v1/companies', { name: 'Acme Berlin GmbH', city: 'Berlin', country: 'Germany' })).body;
-    await s.call('POST', '/api/v1/companies', { name: 'Lyon Bistro', city: 'Lyon', country: 'France' });
-    await s.call('POST', '/api/v1/contacts', { first_name: 'Greta', last_name: 'Klein', company_id: acme.id });
+    const acme = (
+      await s.call('POST', '/api/v1/companies', {
+        name: 'Acme Berlin GmbH',
+        city: 'Berlin',
+        country: 'Germany',
+      })
+    ).body;
+    await s.call('POST', '/api/v1/companies', {
+      name: 'Lyon Bistro',
+      city: 'Lyon',
+      country: 'France',
+    });
+    await s.call('POST', '/api/v1/contacts', {
+      first_name: 'Greta',
+      last_name: 'Klein',
+      company_id: acme.id,
+    });
 
     await page.goto(`${base}/`);
     await page.getByLabel('E-mail').fill('admin@example.com');
     await page.locator('input[type=password]').fill('wrong-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong e-mail or password');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('Wrong e-mail or password');
     await page.locator('input[type=password]').fill('admin-password-1');
     await page.getByRole('button', { name: 'Sign in' }).click();
 
-    await page.getByRole('navigation', { name: 'Objects' }).getByRole('link', { name: 'Companies' }).click();
+    await page
+      .getByRole('navigation', { name: 'Objects' })
+      .getByRole('link', { name: 'Companies' })
+      .click();
     await page.getByRole('link', { name: 'Acme Berlin GmbH' }).waitFor();
     expect(await page.getByText('2 records').count()).toBe(1);
 
@@ -71,8 +102,41 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     await page.getByRole('heading', { name: 'Acme Berlin GmbH' }).waitFor();
   });
 
+  test("creates a contact through the form, with the server's message next to a bad field, and edits it", async () => {
+    await page.goto(`${base}/o/contacts`);
+    await page.getByRole('button', { name: 'New contact' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('First name').fill('Olena');
+    await dialog.getByLabel('Last name').fill('Koval');
+    await dialog.getByLabel('E-mail').fill('not-an-address');
+    await dialog.getByLabel('Birthday').fill('1990-02-28');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('must be an e-mail address like name@example.com').first().waitFor();
+    await dialog.getByLabel('E-mail').fill('olena@example.com');
+    await dialog.getByRole('combobox', { name: 'Company' }).click();
+    await dialog.getByRole('combobox', { name: 'Company' }).fill('Acme');
+    await page.getByRole('option', { name: 'Acme Berlin GmbH' }).click();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'Olena Koval' }).waitFor();
+    await page.getByRole('link', { name: 'Acme Berlin GmbH' }).waitFor();
+    const created = (await s.call('GET', '/api/v1/contacts?filter[email]=olena@example.com')).body
+      .data[0];
+    expect(created).toMatchObject({ birthday: '1990-02-28', full_name: 'Olena Koval' });
+
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Job title').fill('Buyer');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Buyer').first().waitFor();
+    expect((await s.call('GET', `/api/v1/contacts/${created.id}`)).body).toMatchObject({
+      job_title: 'Buyer',
+      version: 2,
+      birthday: '1990-02-28',
+    });
+  });
+
   test('shows a name written as HTML as text', async () => {
-    const c = (await s.call('POST', '/api/v1/companies', { name: '<img src=x onerror=alert(1)>' })).body;
+    const c = (await s.call('POST', '/api/v1/companies', { name: '<img src=x onerror=alert(1)>' }))
+      .body;
     let dialog = false;
     page.on('dialog', async (d) => {
       dialog = true;

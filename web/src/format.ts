@@ -8,7 +8,9 @@ export function formatValue(field: FieldMeta, value: unknown, locale: string): s
     case 'computed': {
       if (typeof value === 'object') {
         const m = value as { amount: string; currency: string };
-        return new Intl.NumberFormat(locale, { style: 'currency', currency: m.currency }).format(Number(m.amount));
+        return new Intl.NumberFormat(locale, { style: 'currency', currency: m.currency }).format(
+          Number(m.amount),
+        );
       }
       return new Intl.NumberFormat(locale).format(Number(value));
     }
@@ -18,14 +20,20 @@ export function formatValue(field: FieldMeta, value: unknown, locale: string): s
       return value ? '✓' : '—';
     case 'date': {
       const [y, m, d] = String(value).split('-').map(Number);
-      return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+      return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(
+        new Date(Date.UTC(y, m - 1, d)),
+      );
     }
     case 'datetime':
-      return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(String(value)));
+      return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
+        new Date(String(value)),
+      );
     case 'select':
       return field.options?.find((o) => o.value === value)?.label ?? String(value);
     case 'multi_select':
-      return (value as string[]).map((v) => field.options?.find((o) => o.value === v)?.label ?? v).join(', ');
+      return (value as string[])
+        .map((v) => field.options?.find((o) => o.value === v)?.label ?? v)
+        .join(', ');
     default:
       return String(value);
   }

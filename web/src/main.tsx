@@ -23,7 +23,9 @@ declare module '@tanstack/react-router' {
   }
 }
 
-const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 10_000 } } });
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: false, staleTime: 10_000 } },
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -24,7 +24,12 @@ export function setCsrfToken(token: string | null) {
   else sessionStorage.removeItem('kontor.csrf');
 }
 
-export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
@@ -38,7 +43,12 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
   const text = await res.text();
   const data = text ? (JSON.parse(text) as Record<string, unknown>) : {};
   if (!res.ok) {
-    throw new ApiError(res.status, String(data.detail ?? res.statusText), (data.errors as ProblemError[]) ?? [], data);
+    throw new ApiError(
+      res.status,
+      String(data.detail ?? res.statusText),
+      (data.errors as ProblemError[]) ?? [],
+      data,
+    );
   }
   return data as T;
 }

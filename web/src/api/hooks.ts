@@ -21,7 +21,8 @@ export function useObjects(enabled = true) {
   return useQuery({
     queryKey: ['metadata'],
     enabled,
-    queryFn: async () => (await api<{ data: ObjectMeta[] }>('GET', '/api/v1/metadata/objects')).data,
+    queryFn: async () =>
+      (await api<{ data: ObjectMeta[] }>('GET', '/api/v1/metadata/objects')).data,
   });
 }
 

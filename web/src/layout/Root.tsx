@@ -1,4 +1,15 @@
-import { AppShell, Burger, Button, Center, Group, Loader, NavLink, ScrollArea, Text, Title } from '@mantine/core';
+import {
+  AppShell,
+  Burger,
+  Button,
+  Center,
+  Group,
+  Loader,
+  NavLink,
+  ScrollArea,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useRouterState } from '@tanstack/react-router';
@@ -35,7 +46,11 @@ export function Root() {
   };
 
   return (
-    <AppShell header={{ height: 52 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+    <AppShell
+      header={{ height: 52 }}
+      navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Group gap="sm">
@@ -57,7 +72,9 @@ export function Root() {
           {objects.data?.map((o) => (
             <NavLink
               key={o.name}
-              renderRoot={(props) => <Link to="/o/$object" params={{ object: o.name }} {...props} />}
+              renderRoot={(props) => (
+                <Link to="/o/$object" params={{ object: o.name }} {...props} />
+              )}
               label={o.label_plural}
               active={path === `/o/${o.name}` || path.startsWith(`/o/${o.name}/`)}
               onClick={close}

@@ -27,10 +27,25 @@ export function ChangePassword() {
       <Paper withBorder p="xl" w={380} component="form" onSubmit={submit}>
         <Stack>
           <Title order={2}>Choose your password</Title>
-          <Text size="sm">You signed in with a one-time password. Choose one of at least 10 characters.</Text>
+          <Text size="sm">
+            You signed in with a one-time password. Choose one of at least 10 characters.
+          </Text>
           {error !== null && <ErrorNote error={error} />}
-          <PasswordInput label="One-time password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.currentTarget.value)} />
-          <PasswordInput label="New password" autoComplete="new-password" required minLength={10} value={next} onChange={(e) => setNext(e.currentTarget.value)} />
+          <PasswordInput
+            label="One-time password"
+            autoComplete="current-password"
+            required
+            value={current}
+            onChange={(e) => setCurrent(e.currentTarget.value)}
+          />
+          <PasswordInput
+            label="New password"
+            autoComplete="new-password"
+            required
+            minLength={10}
+            value={next}
+            onChange={(e) => setNext(e.currentTarget.value)}
+          />
           <Button type="submit">Save</Button>
         </Stack>
       </Paper>

@@ -13,7 +13,11 @@ export function Home() {
       </Title>
       <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }}>
         {objects.data?.map((o) => (
-          <Card key={o.name} withBorder renderRoot={(props) => <Link to="/o/$object" params={{ object: o.name }} {...props} />}>
+          <Card
+            key={o.name}
+            withBorder
+            renderRoot={(props) => <Link to="/o/$object" params={{ object: o.name }} {...props} />}
+          >
             <Text fw={600}>{o.label_plural}</Text>
             <Text size="sm" c="dimmed">
               {o.fields.filter((f) => !f.is_system).length} fields

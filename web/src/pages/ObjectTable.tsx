@@ -1,6 +1,21 @@
-import { Anchor, Badge, Box, Button, CloseButton, Group, Loader, Select, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Box,
+  Button,
+  CloseButton,
+  Group,
+  Loader,
+  Modal,
+  Select,
+  Text,
+  TextInput,
+  Title,
+  UnstyledButton,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { RecordForm } from './RecordForm';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -36,9 +51,16 @@ const PAGE_SIZE = 100;
 function columnsOf(object: ObjectMeta, sample: Record<string, unknown>[]): FieldMeta[] {
   const title = object.fields.find((f) => f.name === object.title_field);
   const candidates = object.fields.filter(
-    (f) => !f.is_system && f.name !== object.title_field && !['long_text', 'multi_select'].includes(f.type),
+    (f) =>
+      !f.is_system &&
+      f.name !== object.title_field &&
+      !['long_text', 'multi_select'].includes(f.type),
   );
-  const filled = sample.length ? candidates.filter((f) => sample.some((r) => r[f.name] !== null && r[f.name] !== undefined && r[f.name] !== '')) : candidates;
+  const filled = sample.length
+    ? candidates.filter((f) =>
+        sample.some((r) => r[f.name] !== null && r[f.name] !== undefined && r[f.name] !== ''),
+      )
+    : candidates;
   const chosen: FieldMeta[] = [];
   for (const f of filled.length ? filled : candidates) {
     if (chosen.length === 6) break;
@@ -52,17 +74,37 @@ export function listQuery(sort: string, q: string, conditions: Condition[]): URL
   const params = new URLSearchParams();
   if (sort) params.set('sort', sort);
   if (q.trim()) params.set('q', q.trim());
-  conditions.forEach((c) => params.append(`filter[${c.field}][${c.op}]`, c.op === 'is_empty' ? 'true' : c.value));
+  conditions.forEach((c) =>
+    params.append(`filter[${c.field}][${c.op}]`, c.op === 'is_empty' ? 'true' : c.value),
+  );
   return params;
 }
 
 /** Names for every relation column's values on the loaded rows (one request per target object). */
-function useRelationNames(columns: FieldMeta[], rows: Record<string, unknown>[]): Map<string, string> {
+function useRelationNames(
+  columns: FieldMeta[],
+  rows: Record<string, unknown>[],
+): Map<string, string> {
   const relations = columns.filter((c) => c.type === 'relation' && c.target !== 'users');
   // At most three relation columns are shown, so the hooks below run in a fixed number.
-  const a = useTitles(relations[0]?.target, relations[0] ? rows.map((r) => r[relations[0].name]).filter((x): x is string => typeof x === 'string') : []);
-  const b = useTitles(relations[1]?.target, relations[1] ? rows.map((r) => r[relations[1].name]).filter((x): x is string => typeof x === 'string') : []);
-  const c = useTitles(relations[2]?.target, relations[2] ? rows.map((r) => r[relations[2].name]).filter((x): x is string => typeof x === 'string') : []);
+  const a = useTitles(
+    relations[0]?.target,
+    relations[0]
+      ? rows.map((r) => r[relations[0].name]).filter((x): x is string => typeof x === 'string')
+      : [],
+  );
+  const b = useTitles(
+    relations[1]?.target,
+    relations[1]
+      ? rows.map((r) => r[relations[1].name]).filter((x): x is string => typeof x === 'string')
+      : [],
+  );
+  const c = useTitles(
+    relations[2]?.target,
+    relations[2]
+      ? rows.map((r) => r[relations[2].name]).filter((x): x is string => typeof x === 'string')
+      : [],
+  );
   return new Map([...(a.data ?? []), ...(b.data ?? []), ...(c.data ?? [])]);
 }
 
@@ -70,7 +112,12 @@ export function ObjectTable() {
   const { object: name } = useParams({ from: '/o/$object' });
   const object = useObject(name);
   if (object.error) return <ErrorNote error={object.error} />;
-  if (!object.data) return object.isPending ? <Loader aria-label="Loading" /> : <ErrorNote error={`No object named ${name}`} />;
+  if (!object.data)
+    return object.isPending ? (
+      <Loader aria-label="Loading" />
+    ) : (
+      <ErrorNote error={`No object named ${name}`} />
+    );
   return <Table key={name} object={object.data} />;
 }
 
@@ -83,7 +130,13 @@ function Table({ object }: { object: ObjectMeta }) {
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search, 250);
   const [conditions, setConditions] = useState<Condition[]>([]);
-  const [draft, setDraft] = useState<Condition>({ field: object.title_field, op: 'contains', value: '' });
+  const [creating, setCreating] = useState(false);
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState<Condition>({
+    field: object.title_field,
+    op: 'contains',
+    value: '',
+  });
 
   const params = listQuery(sort, q, conditions);
   const list = useInfiniteQuery({
@@ -100,20 +153,30 @@ function Table({ object }: { object: ObjectMeta }) {
   });
   const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
   const firstPage = list.data?.pages[0]?.data;
-  const columns = useMemo(() => columnsOf(object, firstPage?.slice(0, 50) ?? []), [object, firstPage]);
+  const columns = useMemo(
+    () => columnsOf(object, firstPage?.slice(0, 50) ?? []),
+    [object, firstPage],
+  );
   const total = list.data?.pages[0]?.total;
 
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 20,
+  });
   const items = virtual.getVirtualItems();
   const last = items[items.length - 1];
   useEffect(() => {
-    if (last && last.index >= rows.length - 30 && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
+    if (last && last.index >= rows.length - 30 && list.hasNextPage && !list.isFetchingNextPage)
+      void list.fetchNextPage();
   }, [last, rows.length, list]);
 
   const relationNames = useRelationNames(columns, rows);
 
-  const toggleSort = (field: string) => setSort(sort === field ? `-${field}` : sort === `-${field}` ? '' : field);
+  const toggleSort = (field: string) =>
+    setSort(sort === field ? `-${field}` : sort === `-${field}` ? '' : field);
   const grid = `repeat(${columns.length}, minmax(140px, 1fr))`;
   const filterable = object.fields.filter((f) => !['long_text'].includes(f.type));
 
@@ -125,6 +188,9 @@ function Table({ object }: { object: ObjectMeta }) {
           <Text size="sm" c="dimmed" aria-live="polite">
             {total === undefined ? '' : `${total.toLocaleString(locale)} records`}
           </Text>
+          <Button size="xs" onClick={() => setCreating(true)}>
+            New {object.label_singular.toLowerCase()}
+          </Button>
           <Anchor href={`/api/v1/${object.name}/export?format=xlsx&${params.toString()}`} size="sm">
             Export XLSX
           </Anchor>
@@ -135,10 +201,38 @@ function Table({ object }: { object: ObjectMeta }) {
       </Group>
 
       <Group mb="xs" align="end" wrap="wrap">
-        <TextInput label="Search" placeholder="Words to find" value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={220} />
-        <Select label="Field" data={filterable.map((f) => ({ value: f.name, label: f.label }))} value={draft.field} onChange={(v) => v && setDraft({ ...draft, field: v })} searchable w={180} allowDeselect={false} />
-        <Select label="Condition" data={OPS} value={draft.op} onChange={(v) => v && setDraft({ ...draft, op: v })} w={150} allowDeselect={false} />
-        {draft.op !== 'is_empty' && <TextInput label="Value" value={draft.value} onChange={(e) => setDraft({ ...draft, value: e.currentTarget.value })} w={180} />}
+        <TextInput
+          label="Search"
+          placeholder="Words to find"
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          w={220}
+        />
+        <Select
+          label="Field"
+          data={filterable.map((f) => ({ value: f.name, label: f.label }))}
+          value={draft.field}
+          onChange={(v) => v && setDraft({ ...draft, field: v })}
+          searchable
+          w={180}
+          allowDeselect={false}
+        />
+        <Select
+          label="Condition"
+          data={OPS}
+          value={draft.op}
+          onChange={(v) => v && setDraft({ ...draft, op: v })}
+          w={150}
+          allowDeselect={false}
+        />
+        {draft.op !== 'is_empty' && (
+          <TextInput
+            label="Value"
+            value={draft.value}
+            onChange={(e) => setDraft({ ...draft, value: e.currentTarget.value })}
+            w={180}
+          />
+        )}
         <Button
           variant="light"
           onClick={() => {
@@ -155,25 +249,73 @@ function Table({ object }: { object: ObjectMeta }) {
           <Badge
             key={`${c.field}-${c.op}-${c.value}-${i}`}
             variant="light"
-            rightSection={<CloseButton size="xs" aria-label={`Remove filter ${c.field}`} onClick={() => setConditions(conditions.filter((_, j) => j !== i))} />}
+            rightSection={
+              <CloseButton
+                size="xs"
+                aria-label={`Remove filter ${c.field}`}
+                onClick={() => setConditions(conditions.filter((_, j) => j !== i))}
+              />
+            }
           >
-            {object.fields.find((f) => f.name === c.field)?.label} {OPS.find((o) => o.value === c.op)?.label} {c.op === 'is_empty' ? '' : c.value}
+            {object.fields.find((f) => f.name === c.field)?.label}{' '}
+            {OPS.find((o) => o.value === c.op)?.label} {c.op === 'is_empty' ? '' : c.value}
           </Badge>
         ))}
       </Group>
 
+      <Modal
+        opened={creating}
+        onClose={() => setCreating(false)}
+        title={`New ${object.label_singular.toLowerCase()}`}
+        size="xl"
+      >
+        <RecordForm
+          object={object}
+          onCancel={() => setCreating(false)}
+          onSaved={(saved) => {
+            setCreating(false);
+            void queryClient.invalidateQueries({ queryKey: ['list', object.name] });
+            void navigate({ to: '/o/$object/$id', params: { object: object.name, id: saved.id } });
+          }}
+        />
+      </Modal>
       {list.error && <ErrorNote error={list.error} />}
-      <Box role="table" aria-label={object.label_plural} aria-rowcount={total ?? rows.length} style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4 }}>
-        <Box role="row" style={{ display: 'grid', gridTemplateColumns: grid, background: 'var(--mantine-color-gray-0)', borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
+      <Box
+        role="table"
+        aria-label={object.label_plural}
+        aria-rowcount={total ?? rows.length}
+        style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4 }}
+      >
+        <Box
+          role="row"
+          style={{
+            display: 'grid',
+            gridTemplateColumns: grid,
+            background: 'var(--mantine-color-gray-0)',
+            borderBottom: '1px solid var(--mantine-color-gray-3)',
+          }}
+        >
           {columns.map((c) => (
-            <UnstyledButton key={c.name} role="columnheader" px="sm" py={8} onClick={() => toggleSort(c.name)} aria-sort={sort === c.name ? 'ascending' : sort === `-${c.name}` ? 'descending' : 'none'}>
+            <UnstyledButton
+              key={c.name}
+              role="columnheader"
+              px="sm"
+              py={8}
+              onClick={() => toggleSort(c.name)}
+              aria-sort={
+                sort === c.name ? 'ascending' : sort === `-${c.name}` ? 'descending' : 'none'
+              }
+            >
               <Text size="sm" fw={600}>
                 {c.label} {sort === c.name ? '▲' : sort === `-${c.name}` ? '▼' : ''}
               </Text>
             </UnstyledButton>
           ))}
         </Box>
-        <div ref={scroller} style={{ height: 'calc(100vh - 330px)', minHeight: 240, overflow: 'auto' }}>
+        <div
+          ref={scroller}
+          style={{ height: 'calc(100vh - 330px)', minHeight: 240, overflow: 'auto' }}
+        >
           {list.isPending ? (
             <Loader m="md" aria-label="Loading" />
           ) : rows.length === 0 ? (
@@ -189,14 +331,40 @@ function Table({ object }: { object: ObjectMeta }) {
                     key={rec.id}
                     role="row"
                     tabIndex={0}
-                    onClick={() => void navigate({ to: '/o/$object/$id', params: { object: object.name, id: rec.id } })}
-                    onKeyDown={(e) => e.key === 'Enter' && void navigate({ to: '/o/$object/$id', params: { object: object.name, id: rec.id } })}
-                    style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, display: 'grid', gridTemplateColumns: grid, cursor: 'pointer', borderBottom: '1px solid var(--mantine-color-gray-2)' }}
+                    onClick={() =>
+                      void navigate({
+                        to: '/o/$object/$id',
+                        params: { object: object.name, id: rec.id },
+                      })
+                    }
+                    onKeyDown={(e) =>
+                      e.key === 'Enter' &&
+                      void navigate({
+                        to: '/o/$object/$id',
+                        params: { object: object.name, id: rec.id },
+                      })
+                    }
+                    style={{
+                      position: 'absolute',
+                      top: 0,
+                      left: 0,
+                      right: 0,
+                      height: ROW_HEIGHT,
+                      transform: `translateY(${item.start}px)`,
+                      display: 'grid',
+                      gridTemplateColumns: grid,
+                      cursor: 'pointer',
+                      borderBottom: '1px solid var(--mantine-color-gray-2)',
+                    }}
                   >
                     {columns.map((c) => (
                       <Text key={c.name} role="cell" size="sm" px="sm" py={8} truncate>
                         {c.name === object.title_field ? (
-                          <Link to="/o/$object/$id" params={{ object: object.name, id: rec.id }} onClick={(e) => e.stopPropagation()}>
+                          <Link
+                            to="/o/$object/$id"
+                            params={{ object: object.name, id: rec.id }}
+                            onClick={(e) => e.stopPropagation()}
+                          >
                             {formatValue(c, rec[c.name], locale) || '(no name)'}
                           </Link>
                         ) : c.type === 'relation' && typeof rec[c.name] === 'string' ? (

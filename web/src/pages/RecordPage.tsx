@@ -1,5 +1,21 @@
-import { Anchor, Badge, Card, Grid, Group, Loader, SimpleGrid, Stack, Tabs, Text, Timeline, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Grid,
+  Group,
+  Loader,
+  SimpleGrid,
+  Stack,
+  Tabs,
+  Text,
+  Timeline,
+  Title,
+} from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { RecordForm } from './RecordForm';
 import { Link, useParams } from '@tanstack/react-router';
 import { api, type ApiRecord, type FieldMeta, type ObjectMeta, type Page } from '../api/client';
 import { useMe, useObject, useObjects } from '../api/hooks';
@@ -19,7 +35,10 @@ interface TimelineItem {
 export function RecordPage() {
   const { object: name, id } = useParams({ from: '/o/$object/$id' });
   const object = useObject(name);
-  const record = useQuery({ queryKey: ['record', name, id], queryFn: () => api<ApiRecord>('GET', `/api/v1/${name}/${id}`) });
+  const record = useQuery({
+    queryKey: ['record', name, id],
+    queryFn: () => api<ApiRecord>('GET', `/api/v1/${name}/${id}`),
+  });
   if (object.error || record.error) return <ErrorNote error={object.error ?? record.error} />;
   if (!object.data || !record.data) return <Loader aria-label="Loading" />;
   return <RecordView object={object.data} record={record.data} />;
@@ -29,7 +48,11 @@ function RelationValue({ field, value }: { field: FieldMeta; value: string }) {
   const titles = useTitles(field.target, [value]);
   if (field.target === 'users') return <>{value}</>;
   return (
-    <Anchor renderRoot={(props) => <Link to="/o/$object/$id" params={{ object: field.target!, id: value }} {...props} />}>
+    <Anchor
+      renderRoot={(props) => (
+        <Link to="/o/$object/$id" params={{ object: field.target!, id: value }} {...props} />
+      )}
+    >
       {titles.data?.get(value) ?? value}
     </Anchor>
   );
@@ -37,6 +60,8 @@ function RelationValue({ field, value }: { field: FieldMeta; value: string }) {
 
 function RecordView({ object, record }: { object: ObjectMeta; record: ApiRecord }) {
   const me = useMe();
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState(false);
   const locale = me.data?.locale === 'uk' ? 'uk-UA' : 'en-GB';
   const fields = object.fields.filter((f) => !f.is_system && !f.name.endsWith('_e164'));
   const title = String(record[object.title_field] ?? '') || `(no name)`;
@@ -45,32 +70,56 @@ function RecordView({ object, record }: { object: ObjectMeta; record: ApiRecord 
     <Stack>
       <Group justify="space-between">
         <div>
-          <Anchor size="sm" renderRoot={(props) => <Link to="/o/$object" params={{ object: object.name }} {...props} />}>
+          <Anchor
+            size="sm"
+            renderRoot={(props) => (
+              <Link to="/o/$object" params={{ object: object.name }} {...props} />
+            )}
+          >
             {object.label_plural}
           </Anchor>
           <Title order={2}>{title}</Title>
         </div>
-        {record.deleted_at ? <Badge color="red">Deleted</Badge> : null}
+        <Group>
+          {record.deleted_at ? <Badge color="red">Deleted</Badge> : null}
+          {!editing && !record.deleted_at && <Button onClick={() => setEditing(true)}>Edit</Button>}
+        </Group>
       </Group>
       <Grid>
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Card withBorder>
-            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-              {fields.map((f) => (
-                <div key={f.name}>
-                  <Text size="xs" c="dimmed">
-                    {f.label}
-                  </Text>
-                  <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-                    {f.type === 'relation' && typeof record[f.name] === 'string' ? (
-                      <RelationValue field={f} value={record[f.name] as string} />
-                    ) : (
-                      formatValue(f, record[f.name], locale) || '—'
-                    )}
-                  </Text>
-                </div>
-              ))}
-            </SimpleGrid>
+            {editing ? (
+              <RecordForm
+                object={object}
+                record={record}
+                onCancel={() => setEditing(false)}
+                onSaved={(saved) => {
+                  queryClient.setQueryData(['record', object.name, record.id], saved);
+                  void queryClient.invalidateQueries({
+                    queryKey: ['timeline', object.name, record.id],
+                  });
+                  void queryClient.invalidateQueries({ queryKey: ['list', object.name] });
+                  setEditing(false);
+                }}
+              />
+            ) : (
+              <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+                {fields.map((f) => (
+                  <div key={f.name}>
+                    <Text size="xs" c="dimmed">
+                      {f.label}
+                    </Text>
+                    <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+                      {f.type === 'relation' && typeof record[f.name] === 'string' ? (
+                        <RelationValue field={f} value={record[f.name] as string} />
+                      ) : (
+                        formatValue(f, record[f.name], locale) || '—'
+                      )}
+                    </Text>
+                  </div>
+                ))}
+              </SimpleGrid>
+            )}
           </Card>
           <RelatedLists object={object} id={record.id} />
         </Grid.Col>
@@ -103,30 +152,73 @@ function RelatedLists({ object, id }: { object: ObjectMeta; id: string }) {
   );
 }
 
-function RelatedList({ objectName, id, list, childName }: { objectName: string; id: string; list: string; childName: string }) {
+function RelatedList({
+  objectName,
+  id,
+  list,
+  childName,
+}: {
+  objectName: string;
+  id: string;
+  list: string;
+  childName: string;
+}) {
   const objects = useObjects();
   const child = objects.data?.find((o) => o.name === childName);
-  const page = useQuery({ queryKey: ['related', objectName, id, list], queryFn: () => api<Page>('GET', `/api/v1/${objectName}/${id}/related/${list}?limit=50`) });
+  const page = useQuery({
+    queryKey: ['related', objectName, id, list],
+    queryFn: () => api<Page>('GET', `/api/v1/${objectName}/${id}/related/${list}?limit=50`),
+  });
   if (page.error) return <ErrorNote error={page.error} />;
   if (!page.data || !child) return <Loader size="sm" aria-label="Loading" />;
-  if (page.data.data.length === 0) return <Text c="dimmed" size="sm">None yet.</Text>;
+  if (page.data.data.length === 0)
+    return (
+      <Text c="dimmed" size="sm">
+        None yet.
+      </Text>
+    );
   return (
     <Stack gap={4}>
       {page.data.data.map((r) => (
-        <Anchor key={r.id} size="sm" renderRoot={(props) => <Link to="/o/$object/$id" params={{ object: childName, id: r.id }} {...props} />}>
+        <Anchor
+          key={r.id}
+          size="sm"
+          renderRoot={(props) => (
+            <Link to="/o/$object/$id" params={{ object: childName, id: r.id }} {...props} />
+          )}
+        >
           {String(r[child.title_field] ?? '') || '(no name)'}
         </Anchor>
       ))}
-      {page.data.next_cursor && <Text size="xs" c="dimmed">Showing the first 50.</Text>}
+      {page.data.next_cursor && (
+        <Text size="xs" c="dimmed">
+          Showing the first 50.
+        </Text>
+      )}
     </Stack>
   );
 }
 
-function RecordTimeline({ object, id, locale }: { object: ObjectMeta; id: string; locale: string }) {
-  const tl = useQuery({ queryKey: ['timeline', object.name, id], queryFn: () => api<{ data: TimelineItem[] }>('GET', `/api/v1/${object.name}/${id}/timeline?limit=50`) });
+function RecordTimeline({
+  object,
+  id,
+  locale,
+}: {
+  object: ObjectMeta;
+  id: string;
+  locale: string;
+}) {
+  const tl = useQuery({
+    queryKey: ['timeline', object.name, id],
+    queryFn: () =>
+      api<{ data: TimelineItem[] }>('GET', `/api/v1/${object.name}/${id}/timeline?limit=50`),
+  });
   if (tl.error) return <ErrorNote error={tl.error} />;
   if (!tl.data) return <Loader size="sm" aria-label="Loading" />;
-  const when = (at: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(at));
+  const when = (at: string) =>
+    new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
+      new Date(at),
+    );
   const label = (name: string) => object.fields.find((f) => f.name === name)?.label ?? name;
   return (
     <Card withBorder>
@@ -134,11 +226,22 @@ function RecordTimeline({ object, id, locale }: { object: ObjectMeta; id: string
         Timeline
       </Title>
       {tl.data.data.length === 0 ? (
-        <Text c="dimmed" size="sm">Nothing has happened yet.</Text>
+        <Text c="dimmed" size="sm">
+          Nothing has happened yet.
+        </Text>
       ) : (
         <Timeline bulletSize={14} lineWidth={2}>
           {tl.data.data.map((item) => (
-            <Timeline.Item key={item.id} title={item.type === 'change' ? `${item.action}` : item.type === 'activity' ? String(item.record?.kind ?? 'activity') : `task: ${String(item.record?.title ?? '')}`}>
+            <Timeline.Item
+              key={item.id}
+              title={
+                item.type === 'change'
+                  ? `${item.action}`
+                  : item.type === 'activity'
+                    ? String(item.record?.kind ?? 'activity')
+                    : `task: ${String(item.record?.title ?? '')}`
+              }
+            >
               <Text size="xs" c="dimmed">
                 {when(item.at)}
               </Text>
@@ -147,10 +250,21 @@ function RecordTimeline({ object, id, locale }: { object: ObjectMeta; id: string
                   .slice(0, 8)
                   .map(([f, [, after]]) => (
                     <Text key={f} size="sm">
-                      {label(f)}: {after === null ? '—' : typeof after === 'object' ? JSON.stringify(after) : String(after)}
+                      {label(f)}:{' '}
+                      {after === null
+                        ? '—'
+                        : typeof after === 'object'
+                          ? JSON.stringify(after)
+                          : String(after)}
                     </Text>
                   ))}
-              {item.type !== 'change' && <Text size="sm">{String(item.record?.subject ?? item.record?.body ?? item.record?.description ?? '')}</Text>}
+              {item.type !== 'change' && (
+                <Text size="sm">
+                  {String(
+                    item.record?.subject ?? item.record?.body ?? item.record?.description ?? '',
+                  )}
+                </Text>
+              )}
             </Timeline.Item>
           ))}
         </Timeline>

@@ -16,7 +16,10 @@ export function SignIn() {
     setBusy(true);
     setError(null);
     try {
-      const res = await api<{ user: User; csrf_token: string }>('POST', '/api/auth/login', { email, password });
+      const res = await api<{ user: User; csrf_token: string }>('POST', '/api/auth/login', {
+        email,
+        password,
+      });
       setCsrfToken(res.csrf_token);
       queryClient.setQueryData(['me'], res.user);
     } catch (err) {
@@ -32,8 +35,21 @@ export function SignIn() {
         <Stack>
           <Title order={2}>Sign in to Kontor</Title>
           {error !== null && <ErrorNote error={error} />}
-          <TextInput label="E-mail" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
-          <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+          <TextInput
+            label="E-mail"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+          />
+          <PasswordInput
+            label="Password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+          />
           <Button type="submit" loading={busy}>
             Sign in
           </Button>
