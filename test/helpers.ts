@@ -15,7 +15,8 @@ import { inTransaction, type Kontor, type RecordContext } from '../server/src/co
 import { buildApp } from '../server/src/http/app';
 
 /** Where the PostgreSQL tests run; CI always has it. */
-export const PG_URL = process.env.KONTOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_URL =
+  process.env.KONTOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 let pgReachable: boolean | undefined;
 async function postgresReachable(): Promise<boolean> {
@@ -26,7 +27,8 @@ async function postgresReachable(): Promise<boolean> {
     await client.end();
     pgReachable = true;
   } catch {
-    if (process.env.CI) throw new Error(`PostgreSQL at ${PG_URL} is not reachable, and CI must test on it`);
+    if (process.env.CI)
+      throw new Error(`PostgreSQL at ${PG_URL} is not reachable, and CI must test on it`);
     pgReachable = false;
   }
   return pgReachable;
@@ -44,8 +46,18 @@ export interface TestServer {
   adminKey: string;
   adminId: string;
   /** Sends a request as the administrator (or with the given key). */
-  call(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
-  keyFor(user: { email: string; name: string; role: string; team?: string }): Promise<{ key: string; id: string }>;
+  call(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
+  keyFor(user: {
+    email: string;
+    name: string;
+    role: string;
+    team?: string;
+  }): Promise<{ key: string; id: string }>;
   asSystem<T>(fn: (ctx: RecordContext) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -59,7 +71,10 @@ export interface Response {
 let counter = 0;
 
 /** A fresh Kontor on a new database: a temporary SQLite file, or a new PostgreSQL schema. */
-export async function startServer(dialect: DialectName, opts: { clock?: Clock } = {}): Promise<TestServer | null> {
+export async function startServer(
+  dialect: DialectName,
+  opts: { clock?: Clock } = {},
+): Promise<TestServer | null> {
   if (dialect === 'postgres' && !(await postgresReachable())) return null;
   const dir = mkdtempSync(join(tmpdir(), 'kontor-test-'));
   const schema = dialect === 'postgres' ? `t_${process.pid}_${Date.now()}_${counter++}` : undefined;
@@ -73,27 +88,39 @@ export async function startServer(dialect: DialectName, opts: { clock?: Clock } 
     },
     {},
   );
-  const clock = (opts.clock as ManualClock) ?? new ManualClock(new Date('2026-03-02T10:00:00.000Z'));
+  const clock =
+    (opts.clock as ManualClock) ?? new ManualClock(new Date('2026-03-02T10:00:00.000Z'));
   const { kontor } = await boot({ config, clock, schema, log: pino({ level: 'silent' }) });
   const app = await buildApp(kontor);
-  const admin = await kontor.database.db.selectFrom('users').select('id').where('email', '=', 'admin@example.com').executeTakeFirstOrThrow();
+  const admin = await kontor.database.db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', 'admin@example.com')
+    .executeTakeFirstOrThrow();
   const { key } = await createApiKey(kontor.database.db, clock, 'tests', admin.id as string);
 
-  const callWith = (authKey: string | null) => async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await app.inject({
-      method: method as never,
-      url,
-      headers: { ...(authKey ? { authorization: `Bearer ${authKey}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-      payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    let parsed: unknown = res.body;
-    try {
-      parsed = res.body ? JSON.parse(res.body) : null;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.statusCode, body: parsed, headers: res.headers };
-  };
+  const callWith =
+    (authKey: string | null) =>
+    async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const res = await app.inject({
+        method: method as never,
+        url,
+        headers: {
+          ...(authKey ? { authorization: `Bearer ${authKey}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        payload:
+          body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      let parsed: unknown = res.body;
+      try {
+        parsed = res.body ? JSON.parse(res.body) : null;
+      } catch {
+        /* not JSON */
+      }
+      return { status: res.statusCode, body: parsed, headers: res.headers };
+    };
 
   return {
     app,
@@ -103,7 +130,10 @@ export async function startServer(dialect: DialectName, opts: { clock?: Clock } 
     adminId: admin.id as string,
     call: callWith(key),
     async keyFor(user) {
-      const u = await createUser(kontor.database.db, kontor.database.dialect, clock, { ...user, password: 'user-password-1' });
+      const u = await createUser(kontor.database.db, kontor.database.dialect, clock, {
+        ...user,
+        password: 'user-password-1',
+      });
       const k = await createApiKey(kontor.database.db, clock, `key for ${user.email}`, u.id);
       return { key: k.key, id: u.id };
     },
@@ -123,10 +153,17 @@ export function callAs(server: TestServer, key: string) {
     const res = await server.app.inject({
       method: method as never,
       url,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       payload: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : null, headers: res.headers };
+    return {
+      status: res.statusCode,
+      body: res.body ? JSON.parse(res.body) : null,
+      headers: res.headers,
+    };
   };
 }
 

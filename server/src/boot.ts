@@ -45,14 +45,21 @@ export async function boot(opts: BootOptions): Promise<Booted> {
   try {
     const migrated = await migrateToLatest(database);
     await database.db.transaction().execute(async (trx) => {
-      await syncStandardObjects(trx, database.dialect, clock, modules.flatMap((m) => m.objects));
+      await syncStandardObjects(
+        trx,
+        database.dialect,
+        clock,
+        modules.flatMap((m) => m.objects),
+      );
       await ensureBuiltInRoles(trx, database.dialect, clock);
     });
     const meta = new MetadataRegistry();
     await meta.load(database.db);
     // Another process changed objects or fields: read them again.
     await database.listen(METADATA_CHANNEL, () => {
-      meta.load(database.db).catch((err: unknown) => log.error({ err }, 'could not reload metadata'));
+      meta
+        .load(database.db)
+        .catch((err: unknown) => log.error({ err }, 'could not reload metadata'));
     });
 
     const hooks = new Map<string, RecordHooks[]>();

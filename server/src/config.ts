@@ -6,15 +6,60 @@ import { z } from 'zod';
 export const SETTINGS = [
   { key: 'host', env: 'HOST', default: '127.0.0.1', help: 'address the server listens on' },
   { key: 'port', env: 'PORT', default: '3000', help: 'port the server listens on' },
-  { key: 'dataDir', env: 'KONTOR_DATA_DIR', default: './data', help: 'folder for the SQLite database and files' },
-  { key: 'databaseUrl', env: 'DATABASE_URL', default: '', help: 'postgres://... to use PostgreSQL; unset: SQLite in the data folder' },
-  { key: 'adminEmail', env: 'KONTOR_ADMIN_EMAIL', default: '', help: 'e-mail of the administrator created on first start' },
-  { key: 'adminPassword', env: 'KONTOR_ADMIN_PASSWORD', default: '', help: 'password of that administrator; unset: a one-time password is printed' },
-  { key: 'logLevel', env: 'KONTOR_LOG_LEVEL', default: 'info', help: 'pino log level (fatal, error, warn, info, debug, silent)' },
-  { key: 'phoneRegion', env: 'KONTOR_PHONE_REGION', default: '', help: 'ISO country used to read phone numbers typed without a country code' },
-  { key: 'currency', env: 'KONTOR_CURRENCY', default: 'EUR', help: 'default ISO 4217 currency for new amounts' },
-  { key: 'bodyLimit', env: 'KONTOR_BODY_LIMIT', default: '10485760', help: 'largest accepted request body in bytes' },
-  { key: 'worker', env: 'KONTOR_WORKER', default: 'true', help: 'run the background job worker inside the server process' },
+  {
+    key: 'dataDir',
+    env: 'KONTOR_DATA_DIR',
+    default: './data',
+    help: 'folder for the SQLite database and files',
+  },
+  {
+    key: 'databaseUrl',
+    env: 'DATABASE_URL',
+    default: '',
+    help: 'postgres://... to use PostgreSQL; unset: SQLite in the data folder',
+  },
+  {
+    key: 'adminEmail',
+    env: 'KONTOR_ADMIN_EMAIL',
+    default: '',
+    help: 'e-mail of the administrator created on first start',
+  },
+  {
+    key: 'adminPassword',
+    env: 'KONTOR_ADMIN_PASSWORD',
+    default: '',
+    help: 'password of that administrator; unset: a one-time password is printed',
+  },
+  {
+    key: 'logLevel',
+    env: 'KONTOR_LOG_LEVEL',
+    default: 'info',
+    help: 'pino log level (fatal, error, warn, info, debug, silent)',
+  },
+  {
+    key: 'phoneRegion',
+    env: 'KONTOR_PHONE_REGION',
+    default: '',
+    help: 'ISO country used to read phone numbers typed without a country code',
+  },
+  {
+    key: 'currency',
+    env: 'KONTOR_CURRENCY',
+    default: 'EUR',
+    help: 'default ISO 4217 currency for new amounts',
+  },
+  {
+    key: 'bodyLimit',
+    env: 'KONTOR_BODY_LIMIT',
+    default: '10485760',
+    help: 'largest accepted request body in bytes',
+  },
+  {
+    key: 'worker',
+    env: 'KONTOR_WORKER',
+    default: 'true',
+    help: 'run the background job worker inside the server process',
+  },
 ] as const;
 
 export type SettingKey = (typeof SETTINGS)[number]['key'];

@@ -14,15 +14,24 @@ describe.each(DIALECTS)('custom fields and objects on %s', (dialect) => {
     expect(field.status).toBe(201);
     expect(field.body).toMatchObject({ name: 'region_manager', type: 'text', is_custom: true });
 
-    const a = await s!.call('POST', '/api/v1/deals', { name: 'North deal', region_manager: 'Ingrid Olsen' });
+    const a = await s!.call('POST', '/api/v1/deals', {
+      name: 'North deal',
+      region_manager: 'Ingrid Olsen',
+    });
     await s!.call('POST', '/api/v1/deals', { name: 'South deal', region_manager: 'Paolo Rossi' });
     expect(a.status).toBe(201);
     expect(a.body.region_manager).toBe('Ingrid Olsen');
 
     const filtered = await s!.call('GET', '/api/v1/deals?filter[region_manager][contains]=olsen');
     expect(filtered.body.data.map((d: { name: string }) => d.name)).toEqual(['North deal']);
-    const sorted = await s!.call('GET', '/api/v1/deals?filter[region_manager][is_empty]=false&sort=-region_manager&fields=name');
-    expect(sorted.body.data.map((d: { name: string }) => d.name)).toEqual(['South deal', 'North deal']);
+    const sorted = await s!.call(
+      'GET',
+      '/api/v1/deals?filter[region_manager][is_empty]=false&sort=-region_manager&fields=name',
+    );
+    expect(sorted.body.data.map((d: { name: string }) => d.name)).toEqual([
+      'South deal',
+      'North deal',
+    ]);
     const found = await s!.call('GET', '/api/v1/deals?q=ingrid');
     expect(found.body.data).toHaveLength(1);
 
@@ -38,8 +47,12 @@ describe.each(DIALECTS)('custom fields and objects on %s', (dialect) => {
     const page = await s!.app.inject({ method: 'GET', url: '/api/docs' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('/api/docs/start.js');
-    expect((await s!.app.inject({ method: 'GET', url: '/api/docs/start.js' })).body).toContain('/api/openapi.json');
-    expect((await s!.app.inject({ method: 'GET', url: '/api/docs/swagger-ui-bundle.js' })).statusCode).toBe(200);
+    expect((await s!.app.inject({ method: 'GET', url: '/api/docs/start.js' })).body).toContain(
+      '/api/openapi.json',
+    );
+    expect(
+      (await s!.app.inject({ method: 'GET', url: '/api/docs/swagger-ui-bundle.js' })).statusCode,
+    ).toBe(200);
   });
 
   test('renames, relabels and removes a custom field without destroying its data', async () => {
@@ -58,10 +71,15 @@ describe.each(DIALECTS)('custom fields and objects on %s', (dialect) => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0]).toEqual({ path: 'tier', message: 'must be one of: gold, silver' });
 
-    const dropUsed = await s!.call('PATCH', '/api/v1/metadata/objects/companies/fields/tier', { options: [{ value: 'silver', label: 'Silver' }] });
+    const dropUsed = await s!.call('PATCH', '/api/v1/metadata/objects/companies/fields/tier', {
+      options: [{ value: 'silver', label: 'Silver' }],
+    });
     expect(dropUsed.status).toBe(400);
 
-    const renamed = await s!.call('PATCH', '/api/v1/metadata/objects/companies/fields/tier', { name: 'level', label: 'Level' });
+    const renamed = await s!.call('PATCH', '/api/v1/metadata/objects/companies/fields/tier', {
+      name: 'level',
+      label: 'Level',
+    });
     expect(renamed.status).toBe(200);
     const after = await s!.call('GET', `/api/v1/companies/${c.body.id}`);
     expect(after.body.level).toBe('gold');
@@ -84,12 +102,23 @@ describe.each(DIALECTS)('custom fields and objects on %s', (dialect) => {
       fields: [
         { name: 'installed_on', label: 'Installed on', type: 'date' },
         { name: 'hours', label: 'Hours', type: 'decimal', scale: 1 },
-        { name: 'company_id', label: 'Company', type: 'relation', target: 'companies', reverse_name: 'installations' },
+        {
+          name: 'company_id',
+          label: 'Company',
+          type: 'relation',
+          target: 'companies',
+          reverse_name: 'installations',
+        },
       ],
     });
     expect(created.status).toBe(201);
     const company = (await s!.call('POST', '/api/v1/companies', { name: 'Site owner' })).body;
-    const rec = await s!.call('POST', '/api/v1/installations', { name: 'Boiler', installed_on: '2026-05-01', hours: '3.5', company_id: company.id });
+    const rec = await s!.call('POST', '/api/v1/installations', {
+      name: 'Boiler',
+      installed_on: '2026-05-01',
+      hours: '3.5',
+      company_id: company.id,
+    });
     expect(rec.status).toBe(201);
     expect(rec.body).toMatchObject({ hours: '3.5', installed_on: '2026-05-01' });
     const tooPrecise = await s!.call('POST', '/api/v1/installations', { name: 'x', hours: '3.55' });
@@ -98,26 +127,48 @@ describe.each(DIALECTS)('custom fields and objects on %s', (dialect) => {
     const related = await s!.call('GET', `/api/v1/companies/${company.id}/related/installations`);
     expect(related.body.data.map((r: { name: string }) => r.name)).toEqual(['Boiler']);
     const meta = await s!.call('GET', '/api/v1/metadata/objects/companies');
-    expect(meta.body.related_lists).toContainEqual(expect.objectContaining({ name: 'installations', object: 'installations' }));
+    expect(meta.body.related_lists).toContainEqual(
+      expect.objectContaining({ name: 'installations', object: 'installations' }),
+    );
 
     expect((await s!.call('DELETE', '/api/v1/metadata/objects/installations')).status).toBe(204);
     expect((await s!.call('GET', '/api/v1/installations')).status).toBe(404);
   });
 
   test('refuses a field name that is taken, reserved or malformed', async () => {
-    const taken = await s!.call('POST', '/api/v1/metadata/objects/contacts/fields', { name: 'email', label: 'E', type: 'text' });
+    const taken = await s!.call('POST', '/api/v1/metadata/objects/contacts/fields', {
+      name: 'email',
+      label: 'E',
+      type: 'text',
+    });
     expect(taken.status).toBe(400);
-    const reserved = await s!.call('POST', '/api/v1/metadata/objects/contacts/fields', { name: 'version', label: 'V', type: 'text' });
+    const reserved = await s!.call('POST', '/api/v1/metadata/objects/contacts/fields', {
+      name: 'version',
+      label: 'V',
+      type: 'text',
+    });
     expect(reserved.status).toBe(400);
-    const malformed = await s!.call('POST', '/api/v1/metadata/objects/contacts/fields', { name: 'Bad Name', label: 'B', type: 'text' });
+    const malformed = await s!.call('POST', '/api/v1/metadata/objects/contacts/fields', {
+      name: 'Bad Name',
+      label: 'B',
+      type: 'text',
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.errors[0].path).toBe('name');
-    const clash = await s!.call('POST', '/api/v1/metadata/objects/contacts/fields', { name: 'phone_e164', label: 'P', type: 'text' });
+    const clash = await s!.call('POST', '/api/v1/metadata/objects/contacts/fields', {
+      name: 'phone_e164',
+      label: 'P',
+      type: 'text',
+    });
     expect(clash.status).toBe(400);
   });
 
   test('lets only administrators change metadata', async () => {
-    const rep = await s!.keyFor({ email: 'rep@example.com', name: 'Rep', role: 'Sales representative' });
+    const rep = await s!.keyFor({
+      email: 'rep@example.com',
+      name: 'Rep',
+      role: 'Sales representative',
+    });
     const res = await s!.app.inject({
       method: 'POST',
       url: '/api/v1/metadata/objects/deals/fields',
@@ -143,14 +194,22 @@ describe('custom fields survive a restart', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kontor-restart-'));
     const config = loadConfig({ dataDir: dir, logLevel: 'silent', databaseUrl: '' }, {});
     const first = await boot({ config, log: pino({ level: 'silent' }) });
-    await inTransaction(first.kontor, SYSTEM_ACTOR, (ctx) => createField(ctx, 'contacts', { name: 'shoe_size', label: 'Shoe size', type: 'integer' }));
+    await inTransaction(first.kontor, SYSTEM_ACTOR, (ctx) =>
+      createField(ctx, 'contacts', { name: 'shoe_size', label: 'Shoe size', type: 'integer' }),
+    );
     await first.kontor.meta.load(first.kontor.database.db);
-    await inTransaction(first.kontor, SYSTEM_ACTOR, (ctx) => createRecord(ctx, 'contacts', { last_name: 'Feet', shoe_size: 44 }));
+    await inTransaction(first.kontor, SYSTEM_ACTOR, (ctx) =>
+      createRecord(ctx, 'contacts', { last_name: 'Feet', shoe_size: 44 }),
+    );
     await first.kontor.database.close();
 
     const second = await boot({ config, log: pino({ level: 'silent' }) });
     expect(second.kontor.meta.get('contacts').field('shoe_size')?.type).toBe('integer');
-    const row = await second.kontor.database.db.selectFrom('contacts').select('shoe_size').where('last_name', '=', 'Feet').executeTakeFirst();
+    const row = await second.kontor.database.db
+      .selectFrom('contacts')
+      .select('shoe_size')
+      .where('last_name', '=', 'Feet')
+      .executeTakeFirst();
     expect(row?.shoe_size).toBe(44);
     await second.kontor.database.close();
     rmSync(dir, { recursive: true, force: true });
@@ -167,10 +226,18 @@ describe('a second server process on PostgreSQL', () => {
     const { buildApp } = await import('../../server/src/http/app');
     const { PG_URL } = await import('../helpers');
     const config = loadConfig({ dataDir: '/tmp', databaseUrl: PG_URL, logLevel: 'silent' }, {});
-    const other = await boot({ config, schema: s.kontor.database.schema!, log: pino({ level: 'silent' }) });
+    const other = await boot({
+      config,
+      schema: s.kontor.database.schema!,
+      log: pino({ level: 'silent' }),
+    });
     const otherApp = await buildApp(other.kontor);
     try {
-      const created = await s.call('POST', '/api/v1/metadata/objects/contacts/fields', { name: 'loyalty_level', label: 'Loyalty level', type: 'integer' });
+      const created = await s.call('POST', '/api/v1/metadata/objects/contacts/fields', {
+        name: 'loyalty_level',
+        label: 'Loyalty level',
+        type: 'integer',
+      });
       expect(created.status).toBe(201);
       let seen = false;
       for (let i = 0; i < 50 && !seen; i++) {

@@ -10,30 +10,68 @@ describe.each(DIALECTS)('CRM behaviour on %s', (dialect) => {
   }
 
   test('converts a lead into a contact, an existing company matched by domain, and a deal, once', async () => {
-    const company = (await s!.call('POST', '/api/v1/companies', { name: 'Ernst Handel', domain: 'ernsthandel.at' })).body;
-    const lead = (await s!.call('POST', '/api/v1/leads', { first_name: 'Roland', last_name: 'Mendel', company_name: 'Ernst Handel GmbH', email: 'roland@ernsthandel.at' })).body;
+    const company = (
+      await s!.call('POST', '/api/v1/companies', { name: 'Ernst Handel', domain: 'ernsthandel.at' })
+    ).body;
+    const lead = (
+      await s!.call('POST', '/api/v1/leads', {
+        first_name: 'Roland',
+        last_name: 'Mendel',
+        company_name: 'Ernst Handel GmbH',
+        email: 'roland@ernsthandel.at',
+      })
+    ).body;
     expect(lead.status).toBe('new');
 
-    const res = await s!.call('POST', `/api/v1/leads/${lead.id}/convert`, { create_deal: true, deal: { name: 'Ernst Handel: first order', amount: { amount_minor: 500000, currency: 'EUR' } } });
+    const res = await s!.call('POST', `/api/v1/leads/${lead.id}/convert`, {
+      create_deal: true,
+      deal: {
+        name: 'Ernst Handel: first order',
+        amount: { amount_minor: 500000, currency: 'EUR' },
+      },
+    });
     expect(res.status).toBe(200);
     expect(res.body.company_id).toBe(company.id);
     expect(res.body.company_created).toBe(false);
     expect(res.body.contact).toMatchObject({ full_name: 'Roland Mendel', company_id: company.id });
-    expect(res.body.deal).toMatchObject({ company_id: company.id, contact_id: res.body.contact.id, status: 'open' });
-    expect(res.body.lead).toMatchObject({ status: 'converted', converted_contact_id: res.body.contact.id, converted_company_id: company.id, converted_deal_id: res.body.deal.id });
+    expect(res.body.deal).toMatchObject({
+      company_id: company.id,
+      contact_id: res.body.contact.id,
+      status: 'open',
+    });
+    expect(res.body.lead).toMatchObject({
+      status: 'converted',
+      converted_contact_id: res.body.contact.id,
+      converted_company_id: company.id,
+      converted_deal_id: res.body.deal.id,
+    });
 
     const again = await s!.call('POST', `/api/v1/leads/${lead.id}/convert`, {});
     expect(again.status).toBe(409);
-    expect((await s!.call('GET', '/api/v1/companies?filter[name][starts_with]=Ernst&count=true')).body.total).toBe(1);
+    expect(
+      (await s!.call('GET', '/api/v1/companies?filter[name][starts_with]=Ernst&count=true')).body
+        .total,
+    ).toBe(1);
   });
 
   test('matches a company by its normalised name and creates one when none matches', async () => {
     const existing = (await s!.call('POST', '/api/v1/companies', { name: 'Königlich Essen' })).body;
-    const l1 = (await s!.call('POST', '/api/v1/leads', { last_name: 'Ahlers', company_name: 'KÖNIGLICH ESSEN GmbH' })).body;
+    const l1 = (
+      await s!.call('POST', '/api/v1/leads', {
+        last_name: 'Ahlers',
+        company_name: 'KÖNIGLICH ESSEN GmbH',
+      })
+    ).body;
     const r1 = await s!.call('POST', `/api/v1/leads/${l1.id}/convert`);
     expect(r1.body.company_id).toBe(existing.id);
 
-    const l2 = (await s!.call('POST', '/api/v1/leads', { last_name: 'Nobody', company_name: 'Brand New Ltd', email: 'n@brandnew.example' })).body;
+    const l2 = (
+      await s!.call('POST', '/api/v1/leads', {
+        last_name: 'Nobody',
+        company_name: 'Brand New Ltd',
+        email: 'n@brandnew.example',
+      })
+    ).body;
     const r2 = await s!.call('POST', `/api/v1/leads/${l2.id}/convert`);
     expect(r2.body.company_created).toBe(true);
     const created = await s!.call('GET', `/api/v1/companies/${r2.body.company_id}`);
@@ -54,19 +92,34 @@ describe.each(DIALECTS)('CRM behaviour on %s', (dialect) => {
 
     s!.clock.advance(3_600_000);
     const next = await stage('open', 'Proposal');
-    expect((await s!.call('PATCH', `/api/v1/deals/${deal.id}`, { stage_id: next.id })).status).toBe(200);
+    expect((await s!.call('PATCH', `/api/v1/deals/${deal.id}`, { stage_id: next.id })).status).toBe(
+      200,
+    );
 
     s!.clock.advance(7_200_000);
     const lost = await stage('lost');
     const noReason = await s!.call('PATCH', `/api/v1/deals/${deal.id}`, { stage_id: lost.id });
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors[0].path).toBe('lost_reason');
-    const closed = await s!.call('PATCH', `/api/v1/deals/${deal.id}`, { stage_id: lost.id, lost_reason: 'Price' });
-    expect(closed.body).toMatchObject({ status: 'lost', lost_reason: 'Price', closed_at: s!.clock.now().toISOString() });
+    const closed = await s!.call('PATCH', `/api/v1/deals/${deal.id}`, {
+      stage_id: lost.id,
+      lost_reason: 'Price',
+    });
+    expect(closed.body).toMatchObject({
+      status: 'lost',
+      lost_reason: 'Price',
+      closed_at: s!.clock.now().toISOString(),
+    });
 
     const history = await s!.call('GET', `/api/v1/deals/${deal.id}/stage-history`);
-    expect(history.body.data.map((h: { stage_id: string }) => h.stage_id)).toEqual([first.id, next.id, lost.id]);
-    expect(history.body.data.map((h: { seconds_in_stage: number }) => h.seconds_in_stage).slice(0, 2)).toEqual([3600, 7200]);
+    expect(history.body.data.map((h: { stage_id: string }) => h.stage_id)).toEqual([
+      first.id,
+      next.id,
+      lost.id,
+    ]);
+    expect(
+      history.body.data.map((h: { seconds_in_stage: number }) => h.seconds_in_stage).slice(0, 2),
+    ).toEqual([3600, 7200]);
     expect(history.body.data[2].exited_at).toBeNull();
 
     const reopened = await s!.call('PATCH', `/api/v1/deals/${deal.id}`, { stage_id: first.id });
@@ -74,12 +127,26 @@ describe.each(DIALECTS)('CRM behaviour on %s', (dialect) => {
   });
 
   test('keeps a stage and pipeline together and supports several pipelines', async () => {
-    const p = (await s!.call('POST', '/api/v1/pipelines', { name: 'Service contracts', position: 1 })).body;
-    const st = (await s!.call('POST', '/api/v1/stages', { name: 'Offer', pipeline_id: p.id, position: 0, probability: 30, kind: 'open' })).body;
+    const p = (
+      await s!.call('POST', '/api/v1/pipelines', { name: 'Service contracts', position: 1 })
+    ).body;
+    const st = (
+      await s!.call('POST', '/api/v1/stages', {
+        name: 'Offer',
+        pipeline_id: p.id,
+        position: 0,
+        probability: 30,
+        kind: 'open',
+      })
+    ).body;
     const d = await s!.call('POST', '/api/v1/deals', { name: 'Contract', pipeline_id: p.id });
     expect(d.body.stage_id).toBe(st.id);
     const sales = await stage('open');
-    const mismatch = await s!.call('POST', '/api/v1/deals', { name: 'Wrong', pipeline_id: p.id, stage_id: sales.id });
+    const mismatch = await s!.call('POST', '/api/v1/deals', {
+      name: 'Wrong',
+      pipeline_id: p.id,
+      stage_id: sales.id,
+    });
     expect(mismatch.status).toBe(400);
     expect(mismatch.body.errors[0].path).toBe('stage_id');
   });
@@ -87,9 +154,25 @@ describe.each(DIALECTS)('CRM behaviour on %s', (dialect) => {
   test('keeps a company total of its won deals in step with the deals', async () => {
     const c = (await s!.call('POST', '/api/v1/companies', { name: 'Totals Inc' })).body;
     const won = await stage('won');
-    const d1 = (await s!.call('POST', '/api/v1/deals', { name: 'W1', company_id: c.id, stage_id: won.id, amount: { amount_minor: 1000, currency: 'USD' } })).body;
-    await s!.call('POST', '/api/v1/deals', { name: 'W2', company_id: c.id, stage_id: won.id, amount: { amount_minor: 2550, currency: 'USD' } });
-    await s!.call('POST', '/api/v1/deals', { name: 'Open', company_id: c.id, amount: { amount_minor: 99999, currency: 'USD' } });
+    const d1 = (
+      await s!.call('POST', '/api/v1/deals', {
+        name: 'W1',
+        company_id: c.id,
+        stage_id: won.id,
+        amount: { amount_minor: 1000, currency: 'USD' },
+      })
+    ).body;
+    await s!.call('POST', '/api/v1/deals', {
+      name: 'W2',
+      company_id: c.id,
+      stage_id: won.id,
+      amount: { amount_minor: 2550, currency: 'USD' },
+    });
+    await s!.call('POST', '/api/v1/deals', {
+      name: 'Open',
+      company_id: c.id,
+      amount: { amount_minor: 99999, currency: 'USD' },
+    });
     let got = (await s!.call('GET', `/api/v1/companies/${c.id}`)).body;
     expect(got.won_deals_count).toBe(2);
     expect(got.won_deals_amount).toEqual({ amount_minor: 3550, currency: 'USD', amount: '35.50' });

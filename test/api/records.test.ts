@@ -5,53 +5,101 @@ describe.each(DIALECTS)('records API on %s', (dialect) => {
   const s = serverFor(dialect);
 
   test('creates, reads, updates with If-Match and refuses a stale version', async () => {
-    const created = await s!.call('POST', '/api/v1/companies', { name: 'Alfreds Futterkiste', country: 'Germany', city: 'Berlin', is_customer: true });
+    const created = await s!.call('POST', '/api/v1/companies', {
+      name: 'Alfreds Futterkiste',
+      country: 'Germany',
+      city: 'Berlin',
+      is_customer: true,
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Alfreds Futterkiste', version: 1, deleted_at: null, contacts_count: 0 });
+    expect(created.body).toMatchObject({
+      name: 'Alfreds Futterkiste',
+      version: 1,
+      deleted_at: null,
+      contacts_count: 0,
+    });
     const id = created.body.id;
 
     const got = await s!.call('GET', `/api/v1/companies/${id}`);
     expect(got.status).toBe(200);
     expect(got.headers.etag).toBe('"1"');
 
-    const patched = await s!.call('PATCH', `/api/v1/companies/${id}`, { city: 'München' }, { 'if-match': '"1"' });
+    const patched = await s!.call(
+      'PATCH',
+      `/api/v1/companies/${id}`,
+      { city: 'München' },
+      { 'if-match': '"1"' },
+    );
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ city: 'München', version: 2 });
 
-    const stale = await s!.call('PATCH', `/api/v1/companies/${id}`, { city: 'Köln' }, { 'if-match': '"1"' });
+    const stale = await s!.call(
+      'PATCH',
+      `/api/v1/companies/${id}`,
+      { city: 'Köln' },
+      { 'if-match': '"1"' },
+    );
     expect(stale.status).toBe(412);
     expect(stale.headers['content-type']).toContain('application/problem+json');
     expect((await s!.call('GET', `/api/v1/companies/${id}`)).body.city).toBe('München');
   });
 
   test('stores money in minor units and rejects more decimals than the currency has', async () => {
-    const ok = await s!.call('POST', '/api/v1/deals', { name: 'Big one', amount: { amount: '1234.50', currency: 'EUR' } });
+    const ok = await s!.call('POST', '/api/v1/deals', {
+      name: 'Big one',
+      amount: { amount: '1234.50', currency: 'EUR' },
+    });
     expect(ok.status).toBe(201);
     expect(ok.body.amount).toEqual({ amount_minor: 123450, currency: 'EUR', amount: '1234.50' });
-    const yen = await s!.call('POST', '/api/v1/deals', { name: 'Yen', amount: { amount: '10.5', currency: 'JPY' } });
+    const yen = await s!.call('POST', '/api/v1/deals', {
+      name: 'Yen',
+      amount: { amount: '10.5', currency: 'JPY' },
+    });
     expect(yen.status).toBe(400);
     expect(yen.body.errors[0].path).toBe('amount.amount');
-    const bad = await s!.call('POST', '/api/v1/deals', { name: 'Bad', amount: { amount_minor: 1, currency: 'XYZ' } });
+    const bad = await s!.call('POST', '/api/v1/deals', {
+      name: 'Bad',
+      amount: { amount_minor: 1, currency: 'XYZ' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('amount.currency');
   });
 
   test('keeps a date-only value as written and normalises instants to UTC', async () => {
-    const r = await s!.call('POST', '/api/v1/contacts', { last_name: 'Dates', birthday: '1990-02-28', email: 'dates@example.com' });
+    const r = await s!.call('POST', '/api/v1/contacts', {
+      last_name: 'Dates',
+      birthday: '1990-02-28',
+      email: 'dates@example.com',
+    });
     expect(r.status).toBe(201);
     expect(r.body.birthday).toBe('1990-02-28');
-    const t = await s!.call('POST', '/api/v1/tasks', { title: 'Call back', due_at: '2026-03-29T09:30:00+02:00' });
+    const t = await s!.call('POST', '/api/v1/tasks', {
+      title: 'Call back',
+      due_at: '2026-03-29T09:30:00+02:00',
+    });
     expect(t.body.due_at).toBe('2026-03-29T07:30:00.000Z');
     expect(t.body.status).toBe('open');
-    const bad = await s!.call('POST', '/api/v1/contacts', { last_name: 'Dates', birthday: '1990-02-30' });
+    const bad = await s!.call('POST', '/api/v1/contacts', {
+      last_name: 'Dates',
+      birthday: '1990-02-30',
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors).toEqual([{ path: 'birthday', message: 'must be a date like 2026-03-31' }]);
+    expect(bad.body.errors).toEqual([
+      { path: 'birthday', message: 'must be a date like 2026-03-31' },
+    ]);
   });
 
   test('pages through equal sort values by cursor without repeating or skipping a row', async () => {
     const ids: string[] = [];
     const batch = await s!.call('POST', '/api/v1/products/batch', {
-      operations: Array.from({ length: 25 }, (_, i) => ({ op: 'create', data: { name: `Paging ${String(i).padStart(2, '0')}`, sku: `PG-${i}`, price: { amount_minor: (i % 3) * 100, currency: 'EUR' } } })),
+      operations: Array.from({ length: 25 }, (_, i) => ({
+        op: 'create',
+        data: {
+          name: `Paging ${String(i).padStart(2, '0')}`,
+          sku: `PG-${i}`,
+          price: { amount_minor: (i % 3) * 100, currency: 'EUR' },
+        },
+      })),
     });
     expect(batch.status).toBe(200);
     let cursor: string | null = null;
@@ -64,7 +112,10 @@ describe.each(DIALECTS)('records API on %s', (dialect) => {
     } while (cursor);
     expect(ids).toHaveLength(25);
     expect(new Set(ids).size).toBe(25);
-    const all = await s!.call('GET', '/api/v1/products?filter[name][starts_with]=Paging&sort=-price,name&limit=100');
+    const all = await s!.call(
+      'GET',
+      '/api/v1/products?filter[name][starts_with]=Paging&sort=-price,name&limit=100',
+    );
     expect(all.body.data.map((r: { id: string }) => r.id)).toEqual(ids);
   });
 
@@ -76,7 +127,10 @@ describe.each(DIALECTS)('records API on %s', (dialect) => {
         { op: 'create', data: { name: 'Wolski Zajazd', city: 'Warszawa', country: 'Poland' } },
       ],
     });
-    const or = await s!.call('GET', '/api/v1/companies?filter[or][0][country]=France&filter[or][1][city][starts_with]=Wars&fields=name&sort=name&count=true');
+    const or = await s!.call(
+      'GET',
+      '/api/v1/companies?filter[or][0][country]=France&filter[or][1][city][starts_with]=Wars&fields=name&sort=name&count=true',
+    );
     expect(or.status).toBe(200);
     expect(or.body.data).toEqual([
       expect.objectContaining({ name: 'Bon app' }),
@@ -85,7 +139,10 @@ describe.each(DIALECTS)('records API on %s', (dialect) => {
     expect(Object.keys(or.body.data[0]).sort()).toEqual(['id', 'name', 'version']);
     expect(or.body.total).toBe(2);
 
-    const inOp = await s!.call('GET', '/api/v1/companies?filter[country][in]=France,Poland&filter[name][ne]=Bon%20app');
+    const inOp = await s!.call(
+      'GET',
+      '/api/v1/companies?filter[country][in]=France,Poland&filter[name][ne]=Bon%20app',
+    );
     expect(inOp.body.data.map((r: { name: string }) => r.name)).toEqual(['Wolski Zajazd']);
 
     const search = await s!.call('GET', '/api/v1/companies?q=munster');
@@ -93,13 +150,17 @@ describe.each(DIALECTS)('records API on %s', (dialect) => {
     const prefix = await s!.call('GET', '/api/v1/companies?q=spezial%20toms');
     expect(prefix.body.data).toHaveLength(1);
 
-    const empty = await s!.call('GET', '/api/v1/companies?filter[domain][is_empty]=true&filter[country]=Poland');
+    const empty = await s!.call(
+      'GET',
+      '/api/v1/companies?filter[domain][is_empty]=true&filter[country]=Poland',
+    );
     expect(empty.body.data).toHaveLength(1);
   });
 
   test('soft-deletes, hides, restores, and clears references to a deleted record', async () => {
     const c = (await s!.call('POST', '/api/v1/companies', { name: 'Gone Soon' })).body;
-    const p = (await s!.call('POST', '/api/v1/contacts', { last_name: 'Worker', company_id: c.id })).body;
+    const p = (await s!.call('POST', '/api/v1/contacts', { last_name: 'Worker', company_id: c.id }))
+      .body;
     const del = await s!.call('DELETE', `/api/v1/companies/${c.id}`);
     expect(del.status).toBe(200);
     expect(del.body.deleted_at).not.toBeNull();
@@ -142,9 +203,17 @@ describe.each(DIALECTS)('records API on %s', (dialect) => {
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
     expect(b.body.id).toBe(a.body.id);
-    const list = await s!.call('GET', '/api/v1/companies?filter[name]=Idempotent%20GmbH&count=true');
+    const list = await s!.call(
+      'GET',
+      '/api/v1/companies?filter[name]=Idempotent%20GmbH&count=true',
+    );
     expect(list.body.total).toBe(1);
-    const other = await s!.call('POST', '/api/v1/companies', { name: 'Other' }, { 'idempotency-key': 'abc-1' });
+    const other = await s!.call(
+      'POST',
+      '/api/v1/companies',
+      { name: 'Other' },
+      { 'idempotency-key': 'abc-1' },
+    );
     expect(other.status).toBe(409);
   });
 
@@ -152,24 +221,48 @@ describe.each(DIALECTS)('records API on %s', (dialect) => {
     const c = (await s!.call('POST', '/api/v1/companies', { name: 'Timeline AG' })).body;
     await s!.call('PATCH', `/api/v1/companies/${c.id}`, { city: 'Bern' });
     s!.clock.advance(60_000);
-    await s!.call('POST', '/api/v1/activities', { kind: 'note', body: 'Met at the fair', related_object: 'companies', related_id: c.id });
+    await s!.call('POST', '/api/v1/activities', {
+      kind: 'note',
+      body: 'Met at the fair',
+      related_object: 'companies',
+      related_id: c.id,
+    });
     const tl = await s!.call('GET', `/api/v1/companies/${c.id}/timeline`);
     expect(tl.status).toBe(200);
-    expect(tl.body.data.map((i: { type: string }) => i.type)).toEqual(['activity', 'change', 'change']);
+    expect(tl.body.data.map((i: { type: string }) => i.type)).toEqual([
+      'activity',
+      'change',
+      'change',
+    ]);
     const update = tl.body.data[1];
     expect(update.action).toBe('update');
     expect(update.changes).toEqual({ city: [null, 'Bern'] });
   });
 
   test('refuses a duplicate contact by e-mail or phone unless asked to create it anyway', async () => {
-    const first = await s!.call('POST', '/api/v1/contacts', { first_name: 'Maria', last_name: 'Anders', email: 'Maria.Anders@Example.com', phone: '+49 30 0074321' });
+    const first = await s!.call('POST', '/api/v1/contacts', {
+      first_name: 'Maria',
+      last_name: 'Anders',
+      email: 'Maria.Anders@Example.com',
+      phone: '+49 30 0074321',
+    });
     expect(first.status).toBe(201);
-    const byEmail = await s!.call('POST', '/api/v1/contacts', { last_name: 'Other', email: 'maria.anders@example.COM' });
+    const byEmail = await s!.call('POST', '/api/v1/contacts', {
+      last_name: 'Other',
+      email: 'maria.anders@example.COM',
+    });
     expect(byEmail.status).toBe(409);
     expect(byEmail.body.existing.id).toBe(first.body.id);
-    const byPhone = await s!.call('POST', '/api/v1/contacts', { last_name: 'Other', phone: '030 0074321', country: 'Germany' });
+    const byPhone = await s!.call('POST', '/api/v1/contacts', {
+      last_name: 'Other',
+      phone: '030 0074321',
+      country: 'Germany',
+    });
     expect(byPhone.status).toBe(409);
-    const anyway = await s!.call('POST', '/api/v1/contacts?allow_duplicates=true', { last_name: 'Other', email: 'maria.anders@example.com' });
+    const anyway = await s!.call('POST', '/api/v1/contacts?allow_duplicates=true', {
+      last_name: 'Other',
+      email: 'maria.anders@example.com',
+    });
     expect(anyway.status).toBe(201);
   });
 });

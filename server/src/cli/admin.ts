@@ -7,7 +7,10 @@ import { createUser, findUserByEmail } from '../core/auth/users';
 import { AppError } from '../core/errors';
 
 export function quietLog(config: Config) {
-  return pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
+  return pino(
+    { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
+    pino.destination(2),
+  );
 }
 
 function explain(err: unknown): never {
@@ -20,7 +23,9 @@ function explain(err: unknown): never {
 
 export async function migrateCommand(config: Config) {
   const { kontor, migrated, firstAdmin } = await boot({ config, log: quietLog(config) });
-  process.stdout.write(migrated.length ? `Applied: ${migrated.join(', ')}\n` : 'The database is up to date.\n');
+  process.stdout.write(
+    migrated.length ? `Applied: ${migrated.join(', ')}\n` : 'The database is up to date.\n',
+  );
   if (firstAdmin) printFirstAdmin(firstAdmin);
   await kontor.database.close();
 }
@@ -31,11 +36,16 @@ export function printFirstAdmin(a: { email: string; password: string | null }) {
       `\nCreated the administrator ${a.email} with the one-time password:\n\n    ${a.password}\n\nSign in and change it; it is not shown again.\n\n`,
     );
   } else {
-    process.stdout.write(`\nCreated the administrator ${a.email} with the password from KONTOR_ADMIN_PASSWORD.\n\n`);
+    process.stdout.write(
+      `\nCreated the administrator ${a.email} with the password from KONTOR_ADMIN_PASSWORD.\n\n`,
+    );
   }
 }
 
-export async function userCreateCommand(config: Config, opts: { email: string; name: string; password?: string; role: string; team?: string }) {
+export async function userCreateCommand(
+  config: Config,
+  opts: { email: string; name: string; password?: string; role: string; team?: string },
+) {
   const { kontor } = await boot({ config, log: quietLog(config) });
   try {
     const password = opts.password ?? oneTimePassword();

@@ -38,7 +38,9 @@ withSettings(program.command('serve'))
   .description('start the server (migrates the database first)')
   .option('--host <host>', 'HOST')
   .option('--port <port>', 'PORT')
-  .addOption(new Option('--demo', 'import the Northwind demo company if the database has no companies yet'))
+  .addOption(
+    new Option('--demo', 'import the Northwind demo company if the database has no companies yet'),
+  )
   .addHelpText('after', settingsHelp)
   .action((opts) => serveCommand(configFrom(opts), opts));
 
@@ -56,7 +58,11 @@ withSettings(user.command('create'))
   .requiredOption('--email <email>', 'e-mail address (the login)')
   .requiredOption('--name <name>', 'full name')
   .option('--password <password>', 'password; omitted: a one-time password is printed')
-  .option('--role <role>', 'role name: Administrator, Sales manager, Sales representative or one you made', 'Sales representative')
+  .option(
+    '--role <role>',
+    'role name: Administrator, Sales manager, Sales representative or one you made',
+    'Sales representative',
+  )
   .option('--team <team>', 'team name (created if new)')
   .action((opts) => userCreateCommand(configFrom(opts), opts));
 
@@ -71,10 +77,16 @@ withSettings(program.command('import'))
   .description('import a CSV or XLSX file into an object')
   .argument('<object>', 'object API name, like companies')
   .argument('<file>', 'a .csv or .xlsx file')
-  .option('--map <pairs>', 'column mapping overrides: "Header=field,Other Header=field2"; field "-" skips a column')
+  .option(
+    '--map <pairs>',
+    'column mapping overrides: "Header=field,Other Header=field2"; field "-" skips a column',
+  )
   .option('--dry-run', 'check every row and report errors without writing anything')
   .option('--upsert <field>', 'update records whose <field> matches instead of creating new ones')
-  .option('--encoding <name>', 'file encoding (default: UTF-8, with or without BOM; falls back to windows-1252)')
+  .option(
+    '--encoding <name>',
+    'file encoding (default: UTF-8, with or without BOM; falls back to windows-1252)',
+  )
   .option('--delimiter <char>', 'CSV delimiter (default: detected from , ; and tab)')
   .option('--sheet <name>', 'XLSX sheet name (default: the first)')
   .option('--allow-duplicates', 'create contacts even when their e-mail or phone exists')

@@ -32,7 +32,9 @@ export class AppError extends Error {
 
 export function validationError(errors: ErrorDetail[], message?: string): AppError {
   const first = errors[0];
-  const summary = message ?? (first ? (first.path ? `${first.path}: ${first.message}` : first.message) : 'Invalid input');
+  const summary =
+    message ??
+    (first ? (first.path ? `${first.path}: ${first.message}` : first.message) : 'Invalid input');
   return new AppError('validation', summary, errors);
 }
 

@@ -114,8 +114,13 @@ function withStatementCache(sqlite: SQLite.Database, max = 1000): SQLite.Databas
   return sqlite;
 }
 
-async function openPostgres(url: string, schema: string | undefined, max: number): Promise<Database> {
-  if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid schema name ${schema}`);
+async function openPostgres(
+  url: string,
+  schema: string | undefined,
+  max: number,
+): Promise<Database> {
+  if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema))
+    throw new Error(`Invalid schema name ${schema}`);
   const pool = new pg.Pool({
     connectionString: url,
     max,

@@ -37,10 +37,13 @@ const CURRENCY = 'USD';
  * ("24, place Kléber"), which splits it into two values. The piece after such a comma starts
  * with a space, so it is joined back onto the value before it; each repair is reported.
  */
-export function repairUnquotedCommas(width: number, cells: string[]): { cells: string[]; joined: number[] } | null {
+export function repairUnquotedCommas(
+  width: number,
+  cells: string[],
+): { cells: string[]; joined: number[] } | null {
   const out = [...cells];
   const joined: number[] = [];
-  for (let i = 1; i < out.length && out.length > width; ) {
+  for (let i = 1; i < out.length && out.length > width;) {
     if (out[i].startsWith(' ') && !out[i - 1].startsWith(' ')) {
       out.splice(i - 1, 2, `${out[i - 1]},${out[i]}`);
       joined.push(i - 1);
@@ -49,9 +52,17 @@ export function repairUnquotedCommas(width: number, cells: string[]): { cells: s
   return out.length === width ? { cells: out, joined } : null;
 }
 
-function readCsv(dir: string, file: string, skip: (file: string, column: string, reason: string, line: number | null) => void): Row[] {
+function readCsv(
+  dir: string,
+  file: string,
+  skip: (file: string, column: string, reason: string, line: number | null) => void,
+): Row[] {
   const text = readFileSync(join(dir, file), 'utf8').replace(/^\uFEFF/, '');
-  const records = parse(text, { skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+  const records = parse(text, {
+    skip_empty_lines: true,
+    relax_column_count: true,
+    info: true,
+  }) as unknown as { record: string[]; info: { lines: number } }[];
   const [head, ...body] = records;
   const headers = head.record;
   const rows: Row[] = [];
@@ -60,16 +71,30 @@ function readCsv(dir: string, file: string, skip: (file: string, column: string,
     if (cells.length !== headers.length) {
       const repaired = repairUnquotedCommas(headers.length, cells);
       if (!repaired) {
-        skip(file, '*', `the line has ${cells.length} values for ${headers.length} columns and was left out`, info.lines);
+        skip(
+          file,
+          '*',
+          `the line has ${cells.length} values for ${headers.length} columns and was left out`,
+          info.lines,
+        );
         continue;
       }
       cells = repaired.cells;
       for (const i of repaired.joined) {
-        skip(file, headers[i], `an unquoted comma split "${cells[i]}"; it was read as one value`, info.lines);
+        skip(
+          file,
+          headers[i],
+          `an unquoted comma split "${cells[i]}"; it was read as one value`,
+          info.lines,
+        );
       }
     }
     // The files write a missing value as NULL.
-    rows.push(Object.fromEntries(headers.map((h, i) => [h, cells[i] === 'NULL' || cells[i] === '' ? null : cells[i]])));
+    rows.push(
+      Object.fromEntries(
+        headers.map((h, i) => [h, cells[i] === 'NULL' || cells[i] === '' ? null : cells[i]]),
+      ),
+    );
   }
   return rows;
 }
@@ -102,20 +127,27 @@ function homePageUrl(v: string | null): string | null {
  * lines, rounded once, half to even. Prices have two decimals and discounts up to four, so the
  * sum is exact in units of 1/10,000 cent before that single rounding.
  */
-export function orderAmountMinor(lines: { unitPrice: string; quantity: string; discount: string }[]): number {
+export function orderAmountMinor(
+  lines: { unitPrice: string; quantity: string; discount: string }[],
+): number {
   const SCALE = 10_000n;
   let total = 0n;
   for (const l of lines) {
     const price = decimalToScaled(l.unitPrice, 2);
     const discount = decimalToScaled(l.discount, 4);
-    if (typeof price === 'string' || typeof discount === 'string') throw new Error(`bad order line ${JSON.stringify(l)}`);
+    if (typeof price === 'string' || typeof discount === 'string')
+      throw new Error(`bad order line ${JSON.stringify(l)}`);
     total += price * BigInt(l.quantity) * (SCALE - discount);
   }
   return Number(roundHalfEven(total, SCALE));
 }
 
 export async function northwindImported(k: Kontor): Promise<boolean> {
-  const row = await k.database.db.selectFrom('companies').select('id').where('external_ref', '=', 'northwind:customer:ALFKI').executeTakeFirst();
+  const row = await k.database.db
+    .selectFrom('companies')
+    .select('id')
+    .where('external_ref', '=', 'northwind:customer:ALFKI')
+    .executeTakeFirst();
   return !!row;
 }
 
@@ -123,10 +155,24 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
   if (await northwindImported(k)) {
     throw new AppError('conflict', 'The Northwind company is already in this database');
   }
-  const report: DemoReport = { companies: 0, contacts: 0, users: 0, products: 0, categories: 0, deals: 0, not_imported: [], repaired: [] };
-  const skip = (file: string, column: string, reason: string, line: number | null = null) => report.not_imported.push({ file, line, column, reason });
-  const repaired = (file: string, column: string, reason: string, line: number | null = null) => report.repaired.push({ file, line, column, reason });
-  const read = (f: string) => readCsv(dir, f, (file, column, reason, line) => (column === '*' ? skip : repaired)(file, column, reason, line));
+  const report: DemoReport = {
+    companies: 0,
+    contacts: 0,
+    users: 0,
+    products: 0,
+    categories: 0,
+    deals: 0,
+    not_imported: [],
+    repaired: [],
+  };
+  const skip = (file: string, column: string, reason: string, line: number | null = null) =>
+    report.not_imported.push({ file, line, column, reason });
+  const repaired = (file: string, column: string, reason: string, line: number | null = null) =>
+    report.repaired.push({ file, line, column, reason });
+  const read = (f: string) =>
+    readCsv(dir, f, (file, column, reason, line) =>
+      (column === '*' ? skip : repaired)(file, column, reason, line),
+    );
   const customers = read('customers.csv');
   const suppliers = read('suppliers.csv');
   const employees = read('employees.csv');
@@ -139,12 +185,26 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
   skip('categories.csv', 'picture', 'bitmap images are not imported');
   skip('employees.csv', 'photo', 'bitmap images are not imported');
   skip('employees.csv', 'photoPath', 'the addresses point to a server that does not exist');
-  skip('products.csv', 'unitsInStock, unitsOnOrder, reorderLevel', 'stock quantities belong to the warehouse, which this version does not have');
-  skip('regions.csv, territories.csv, employee-territories.csv', '*', 'sales territories are not modelled yet');
+  skip(
+    'products.csv',
+    'unitsInStock, unitsOnOrder, reorderLevel',
+    'stock quantities belong to the warehouse, which this version does not have',
+  );
+  skip(
+    'regions.csv, territories.csv, employee-territories.csv',
+    '*',
+    'sales territories are not modelled yet',
+  );
 
   await inTransaction(k, actor, async (ctx) => {
     const db = ctx.db;
-    const own = await createRecord(ctx, 'companies', { name: 'Northwind Traders', external_ref: 'northwind:self', country: 'USA', city: 'Seattle', region: 'WA' });
+    const own = await createRecord(ctx, 'companies', {
+      name: 'Northwind Traders',
+      external_ref: 'northwind:self',
+      country: 'USA',
+      city: 'Seattle',
+      region: 'WA',
+    });
     report.companies++;
 
     // Employees: users in the sales team, each with a contact card at Northwind Traders.
@@ -153,7 +213,9 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
     const userByEmployee = new Map<string, string>();
     for (const e of employees) {
       const manager = !e.reportsTo || employees.some((x) => x.reportsTo === e.employeeID);
-      const email = `${e.firstName}.${e.lastName}@northwind.example`.toLowerCase().replace(/\s+/g, '');
+      const email = `${e.firstName}.${e.lastName}@northwind.example`
+        .toLowerCase()
+        .replace(/\s+/g, '');
       const u = await createUser(db, ctx.k.database.dialect, ctx.k.clock, {
         email,
         name: `${e.firstName} ${e.lastName}`,
@@ -168,13 +230,19 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
     }
     for (const e of employees) {
       if (e.reportsTo) {
-        await db.updateTable('users').set({ manager_id: userByEmployee.get(e.reportsTo) }).where('id', '=', userByEmployee.get(e.employeeID!)!).execute();
+        await db
+          .updateTable('users')
+          .set({ manager_id: userByEmployee.get(e.reportsTo) })
+          .where('id', '=', userByEmployee.get(e.employeeID!)!)
+          .execute();
       }
       const notes = [
         e.hireDate ? `Hired on ${date(e.hireDate)}.` : null,
         e.extension ? `Office extension ${e.extension}.` : null,
         e.notes,
-      ].filter(Boolean).join('\n\n');
+      ]
+        .filter(Boolean)
+        .join('\n\n');
       await createRecord(
         ctx,
         'contacts',
@@ -200,10 +268,14 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
       report.contacts++;
     }
 
-    const companyByCustomer = new Map<string, { id: string; contact: string | null; name: string }>();
+    const companyByCustomer = new Map<
+      string,
+      { id: string; contact: string | null; name: string }
+    >();
     const addCompany = async (r: Row, kind: 'customer' | 'supplier', ref: string) => {
       const url = kind === 'supplier' ? homePageUrl(r.homePage) : null;
-      const homeNote = kind === 'supplier' && r.homePage && !url ? `Home page: ${r.homePage}` : null;
+      const homeNote =
+        kind === 'supplier' && r.homePage && !url ? `Home page: ${r.homePage}` : null;
       const company = await createRecord(ctx, 'companies', {
         name: r.companyName,
         phone: r.phone,
@@ -225,7 +297,15 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
         const c = await createRecord(
           ctx,
           'contacts',
-          { ...splitName(r.contactName), job_title: r.contactTitle, phone: r.phone, country: r.country, city: r.city, company_id: company.id, external_ref: `${ref}:contact` },
+          {
+            ...splitName(r.contactName),
+            job_title: r.contactTitle,
+            phone: r.phone,
+            country: r.country,
+            city: r.city,
+            company_id: company.id,
+            external_ref: `${ref}:contact`,
+          },
           { allowDuplicates: true },
         );
         contactId = c.id;
@@ -233,13 +313,24 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
       }
       return { id: company.id, contact: contactId, name: String(r.companyName) };
     };
-    for (const c of customers) companyByCustomer.set(c.customerID!, await addCompany(c, 'customer', `northwind:customer:${c.customerID}`));
+    for (const c of customers)
+      companyByCustomer.set(
+        c.customerID!,
+        await addCompany(c, 'customer', `northwind:customer:${c.customerID}`),
+      );
     const supplierCompany = new Map<string, string>();
-    for (const s of suppliers) supplierCompany.set(s.supplierID!, (await addCompany(s, 'supplier', `northwind:supplier:${s.supplierID}`)).id);
+    for (const s of suppliers)
+      supplierCompany.set(
+        s.supplierID!,
+        (await addCompany(s, 'supplier', `northwind:supplier:${s.supplierID}`)).id,
+      );
 
     const categoryId = new Map<string, string>();
     for (const c of categories) {
-      const rec = await createRecord(ctx, 'product_categories', { name: c.categoryName, description: c.description });
+      const rec = await createRecord(ctx, 'product_categories', {
+        name: c.categoryName,
+        description: c.description,
+      });
       categoryId.set(c.categoryID!, rec.id);
       report.categories++;
     }
@@ -265,12 +356,15 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
       .select(['stages.id', 'stages.pipeline_id'])
       .where('stages.kind', '=', 'won')
       .where(sql.ref('stages.deleted_at'), 'is', null)
-      .orderBy(sql`case when pipelines.is_default = ${ctx.k.database.dialect === 'postgres' ? sql`true` : sql`1`} then 0 else 1 end`)
+      .orderBy(
+        sql`case when pipelines.is_default = ${ctx.k.database.dialect === 'postgres' ? sql`true` : sql`1`} then 0 else 1 end`,
+      )
       .orderBy('stages.position')
       .executeTakeFirst()) as { id: string; pipeline_id: string } | undefined;
     if (!won) throw new AppError('conflict', 'No pipeline has a won stage to put the orders in');
     const linesByOrder = new Map<string, Row[]>();
-    for (const d of details) linesByOrder.set(d.orderID!, [...(linesByOrder.get(d.orderID!) ?? []), d]);
+    for (const d of details)
+      linesByOrder.set(d.orderID!, [...(linesByOrder.get(d.orderID!) ?? []), d]);
     const shipperName = new Map(shippers.map((s) => [s.shipperID, s.companyName]));
     for (const [i, o] of orders.entries()) {
       const customer = companyByCustomer.get(o.customerID ?? '');
@@ -279,8 +373,22 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
         skip('orders.csv', 'customerID', `order ${o.orderID} names an unknown customer`, i + 2);
         continue;
       }
-      const amount = orderAmountMinor(lines.map((l) => ({ unitPrice: l.unitPrice!, quantity: l.quantity!, discount: l.discount ?? '0' })));
-      const shipTo = [o.shipName, o.shipAddress, [o.shipPostalCode, o.shipCity].filter(Boolean).join(' '), o.shipRegion, o.shipCountry].filter(Boolean).join(', ');
+      const amount = orderAmountMinor(
+        lines.map((l) => ({
+          unitPrice: l.unitPrice!,
+          quantity: l.quantity!,
+          discount: l.discount ?? '0',
+        })),
+      );
+      const shipTo = [
+        o.shipName,
+        o.shipAddress,
+        [o.shipPostalCode, o.shipCity].filter(Boolean).join(' '),
+        o.shipRegion,
+        o.shipCountry,
+      ]
+        .filter(Boolean)
+        .join(', ');
       const description = [
         `Northwind order ${o.orderID} with ${lines.length} line${lines.length === 1 ? '' : 's'}.`,
         `Required by ${date(o.requiredDate)}; ${o.shippedDate ? `shipped ${date(o.shippedDate)}` : 'not shipped yet'} via ${shipperName.get(o.shipVia) ?? 'unknown shipper'}, freight ${o.freight} ${CURRENCY}.`,
@@ -304,4 +412,11 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
   return report;
 }
 
-export const DEFAULT_NORTHWIND_DIR = join(import.meta.dirname, '..', '..', '..', 'demo', 'northwind');
+export const DEFAULT_NORTHWIND_DIR = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  'demo',
+  'northwind',
+);

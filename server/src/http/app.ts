@@ -35,7 +35,14 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
     genReqId: () => v7(),
     requestIdHeader: false,
     routerOptions: {
-      querystringParser: (s: string) => qs.parse(s, { depth: 8, arrayLimit: 500, parameterLimit: 2000, plainObjects: true, allowPrototypes: true }),
+      querystringParser: (s: string) =>
+        qs.parse(s, {
+          depth: 8,
+          arrayLimit: 500,
+          parameterLimit: 2000,
+          plainObjects: true,
+          allowPrototypes: true,
+        }),
       maxParamLength: 2000,
     },
   });
@@ -51,7 +58,10 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
     const path = request.url.split('?')[0];
     if (request.method === 'GET' && !path.startsWith('/api/')) {
       if (hasWeb) return reply.header('cache-control', 'no-cache').sendFile('index.html');
-      return reply.status(503).type('text/plain; charset=utf-8').send('The web app is not built yet: run "npm run build:web" (npm ci does it).');
+      return reply
+        .status(503)
+        .type('text/plain; charset=utf-8')
+        .send('The web app is not built yet: run "npm run build:web" (npm ci does it).');
     }
     return sendProblem(reply, request, 404, 'not_found', `No route ${request.method} ${path}`);
   });
@@ -68,11 +78,21 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
     try {
       text = utf8.decode(body as Buffer);
     } catch {
-      done(new AppError('validation', 'The body is not valid UTF-8', [{ path: 'body', message: 'is not valid UTF-8' }]), undefined);
+      done(
+        new AppError('validation', 'The body is not valid UTF-8', [
+          { path: 'body', message: 'is not valid UTF-8' },
+        ]),
+        undefined,
+      );
       return;
     }
     if (/"__proto__"\s*:/.test(text)) {
-      done(new AppError('validation', 'The body has a "__proto__" key, which is not accepted', [{ path: '__proto__', message: 'is not accepted' }]), undefined);
+      done(
+        new AppError('validation', 'The body has a "__proto__" key, which is not accepted', [
+          { path: '__proto__', message: 'is not accepted' },
+        ]),
+        undefined,
+      );
       return;
     }
     parseJson(request, text, done);
@@ -81,7 +101,11 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_req, ctx) => new AppError('rate_limited', `Too many attempts; try again in ${Math.ceil(ctx.ttl / 1000)} s`),
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError(
+        'rate_limited',
+        `Too many attempts; try again in ${Math.ceil(ctx.ttl / 1000)} s`,
+      ),
   });
   // Ids are lower-case UUIDs; one written in capitals means the same record on every route.
   app.addHook('preValidation', async (request) => {

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { checkPassword, hashPassword, MIN_PASSWORD_LENGTH } from '../core/auth/passwords';
-import { createSession, destroySession, resolveApiKey, resolveSession, sha256 } from '../core/auth/tokens';
+import {
+  createSession,
+  destroySession,
+  resolveApiKey,
+  resolveSession,
+  sha256,
+} from '../core/auth/tokens';
 import { findUserByEmail, publicUser, type UserRow } from '../core/auth/users';
 import { boolFromDb, boolToDb } from '../db/column-types';
 import { isoNow } from '../core/clock';
@@ -39,13 +45,21 @@ export async function authenticate(request: FastifyRequest) {
   if (!session) return;
   if (UNSAFE.has(request.method) && !request.url.startsWith('/api/auth/login')) {
     if (request.headers['x-csrf-token'] !== session.csrf) {
-      throw new AppError('forbidden', 'Missing or wrong X-CSRF-Token header for a signed-in request');
+      throw new AppError(
+        'forbidden',
+        'Missing or wrong X-CSRF-Token header for a signed-in request',
+      );
     }
   }
   // A one-time password must be replaced before the session can do anything else.
   const allowed = ['/api/auth/password', '/api/auth/me', '/api/auth/logout'];
   if (session.mustChangePassword && !allowed.some((p) => request.url.startsWith(p))) {
-    throw new AppError('forbidden', 'Change your one-time password first (POST /api/auth/password)', [], { must_change_password: true });
+    throw new AppError(
+      'forbidden',
+      'Change your one-time password first (POST /api/auth/password)',
+      [],
+      { must_change_password: true },
+    );
   }
   request.actor = session.actor;
 }
@@ -53,12 +67,18 @@ export async function authenticate(request: FastifyRequest) {
 const loginSchema = z.strictObject({ email: z.string().max(254), password: z.string().max(200) });
 const passwordSchema = z.strictObject({
   current_password: z.string().max(200),
-  new_password: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(200),
+  new_password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+    .max(200),
 });
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body ?? {});
-  if (!r.success) throw validationError(r.error.issues.map((i) => ({ path: i.path.join('.') || 'body', message: i.message })));
+  if (!r.success)
+    throw validationError(
+      r.error.issues.map((i) => ({ path: i.path.join('.') || 'body', message: i.message })),
+    );
   return r.data;
 }
 
@@ -73,10 +93,19 @@ export async function authRoutes(app: FastifyInstance) {
       const k = app.kontor;
       const user = await findUserByEmail(k.database.db, email);
       // An unknown address costs the same hash check, so timing does not tell which addresses exist.
-      const ok = (await checkPassword(user?.password_hash ?? (await dummy()), password)) && !!user && boolFromDb(user.is_active);
+      const ok =
+        (await checkPassword(user?.password_hash ?? (await dummy()), password)) &&
+        !!user &&
+        boolFromDb(user.is_active);
       if (!ok || !user) throw new AppError('unauthenticated', 'Wrong e-mail or password');
       const { token, csrf } = await createSession(k.database.db, k.clock, user.id);
-      reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure, maxAge: 14 * 86400 });
+      reply.setCookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        path: '/',
+        secure,
+        maxAge: 14 * 86400,
+      });
       return { user: publicUser(user), csrf_token: csrf };
     },
   );
@@ -90,7 +119,11 @@ export async function authRoutes(app: FastifyInstance) {
 
   app.get('/api/auth/me', async (request) => {
     const actor = requireActor(request);
-    const user = (await app.kontor.database.db.selectFrom('users').selectAll().where('id', '=', actor.userId).executeTakeFirst()) as UserRow;
+    const user = (await app.kontor.database.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', actor.userId)
+      .executeTakeFirst()) as UserRow;
     return { user: publicUser(user), via: actor.kind };
   });
 
@@ -98,13 +131,21 @@ export async function authRoutes(app: FastifyInstance) {
     const actor = requireActor(request);
     const body = parse(passwordSchema, request.body);
     const k = app.kontor;
-    const user = (await k.database.db.selectFrom('users').selectAll().where('id', '=', actor.userId).executeTakeFirst()) as UserRow;
+    const user = (await k.database.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', actor.userId)
+      .executeTakeFirst()) as UserRow;
     if (!(await checkPassword(user.password_hash, body.current_password))) {
       throw validationError([{ path: 'current_password', message: 'is wrong' }]);
     }
     await k.database.db
       .updateTable('users')
-      .set({ password_hash: await hashPassword(body.new_password), must_change_password: boolToDb(k.database.dialect, false), updated_at: isoNow(k.clock) })
+      .set({
+        password_hash: await hashPassword(body.new_password),
+        must_change_password: boolToDb(k.database.dialect, false),
+        updated_at: isoNow(k.clock),
+      })
       .where('id', '=', user.id)
       .execute();
     // Other sessions (another browser, a stolen cookie) end with the old password.

@@ -14,7 +14,10 @@ declare module 'fastify' {
 
 export function requireActor(request: FastifyRequest): Actor {
   if (!request.actor) {
-    throw new AppError('unauthenticated', 'Sign in or send an API key as "Authorization: Bearer KEY"');
+    throw new AppError(
+      'unauthenticated',
+      'Sign in or send an API key as "Authorization: Bearer KEY"',
+    );
   }
   return request.actor;
 }
@@ -22,10 +25,19 @@ export function requireActor(request: FastifyRequest): Actor {
 /** A context for reads outside a transaction. */
 export function readContext(request: FastifyRequest): RecordContext {
   const k = request.server.kontor;
-  return { k, db: k.database.db, actor: requireActor(request), requestId: request.id, pending: { rollups: new Map() } };
+  return {
+    k,
+    db: k.database.db,
+    actor: requireActor(request),
+    requestId: request.id,
+    pending: { rollups: new Map() },
+  };
 }
 
-export function writeTransaction<T>(request: FastifyRequest, fn: (ctx: RecordContext) => Promise<T>): Promise<T> {
+export function writeTransaction<T>(
+  request: FastifyRequest,
+  fn: (ctx: RecordContext) => Promise<T>,
+): Promise<T> {
   return inTransaction(request.server.kontor, requireActor(request), fn, request.id);
 }
 
@@ -51,13 +63,18 @@ export function queryFlag(query: unknown, name: string): boolean {
   const v = (query as Record<string, unknown>)[name];
   if (v === undefined || v === 'false') return false;
   if (v === 'true') return true;
-  throw new AppError('validation', `Invalid ${name}`, [{ path: name, message: 'must be true or false' }]);
+  throw new AppError('validation', `Invalid ${name}`, [
+    { path: name, message: 'must be true or false' },
+  ]);
 }
 
 /** A single-text query parameter, if present. */
 export function queryText(query: unknown, name: string): string | undefined {
   const v = (query as Record<string, unknown>)[name];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new AppError('validation', `Invalid ${name}`, [{ path: name, message: 'must be given once, as text' }]);
+  if (typeof v !== 'string')
+    throw new AppError('validation', `Invalid ${name}`, [
+      { path: name, message: 'must be given once, as text' },
+    ]);
   return v;
 }

@@ -72,13 +72,32 @@ export function sendProblem(
 }
 
 /** Maps what went wrong to a problem document: bad input is a 4xx, anything else a logged 500. */
-export function errorHandler(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {
+export function errorHandler(
+  error: FastifyError | AppError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
   if (error instanceof AppError) {
-    return sendProblem(reply, request, statusFor(error.code), error.code, error.message, error.errors, error.extra);
+    return sendProblem(
+      reply,
+      request,
+      statusFor(error.code),
+      error.code,
+      error.message,
+      error.errors,
+      error.extra,
+    );
   }
   if (isUniqueViolation(error)) {
     // Two requests raced for the same unique value; the database kept one.
-    return sendProblem(reply, request, 409, 'conflict', 'Another record already has this value; it was saved at the same moment', []);
+    return sendProblem(
+      reply,
+      request,
+      409,
+      'conflict',
+      'Another record already has this value; it was saved at the same moment',
+      [],
+    );
   }
   const fe = error as FastifyError;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
@@ -86,7 +105,13 @@ export function errorHandler(error: FastifyError | AppError | Error, request: Fa
     return sendProblem(reply, request, fe.statusCode, code, message, [{ path: 'body', message }]);
   }
   request.log.error({ err: error, requestId: request.id }, 'request failed');
-  return sendProblem(reply, request, 500, 'internal', 'Something went wrong on our side; the request id identifies it in the log');
+  return sendProblem(
+    reply,
+    request,
+    500,
+    'internal',
+    'Something went wrong on our side; the request id identifies it in the log',
+  );
 }
 
 function describeFastifyError(e: FastifyError): { code: string; message: string } {

@@ -46,7 +46,11 @@ export async function emitEvent(
   else await ctx.db.insertInto('outbox_events').values(row).execute();
 }
 
-export function diff(before: Record<string, unknown> | null, after: Record<string, unknown>, fields: string[]): Changes {
+export function diff(
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown>,
+  fields: string[],
+): Changes {
   const out: Changes = {};
   for (const f of fields) {
     const a = before ? (before[f] ?? null) : null;

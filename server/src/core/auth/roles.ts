@@ -12,7 +12,14 @@ const BUILT_IN: { name: string; isAdmin: boolean; permissions: Permissions }[] =
     isAdmin: false,
     permissions: permissionsSchema.parse({
       objects: {
-        '*': { read: 'all', create: true, update: 'all', delete: 'team', import: true, export: true },
+        '*': {
+          read: 'all',
+          create: true,
+          update: 'all',
+          delete: 'team',
+          import: true,
+          export: true,
+        },
       },
     }),
   },
@@ -34,7 +41,11 @@ const BUILT_IN: { name: string; isAdmin: boolean; permissions: Permissions }[] =
 export async function ensureBuiltInRoles(db: Db, dialect: DialectName, clock: Clock) {
   const now = isoNow(clock);
   for (const r of BUILT_IN) {
-    const existing = await db.selectFrom('roles').select('id').where('name', '=', r.name).executeTakeFirst();
+    const existing = await db
+      .selectFrom('roles')
+      .select('id')
+      .where('name', '=', r.name)
+      .executeTakeFirst();
     if (existing) continue;
     await db
       .insertInto('roles')

@@ -44,8 +44,16 @@ export async function resolveSession(db: Db, clock: Clock, token: string) {
   if (!row || row.expires_at <= isoNow(clock)) return undefined;
   const actor = await actorForUser(db, row.user_id);
   if (!actor) return undefined;
-  const user = await db.selectFrom('users').select('must_change_password').where('id', '=', row.user_id).executeTakeFirst();
-  return { actor, csrf: row.csrf_token, mustChangePassword: boolFromDb(user?.must_change_password) };
+  const user = await db
+    .selectFrom('users')
+    .select('must_change_password')
+    .where('id', '=', row.user_id)
+    .executeTakeFirst();
+  return {
+    actor,
+    csrf: row.csrf_token,
+    mustChangePassword: boolFromDb(user?.must_change_password),
+  };
 }
 
 export async function destroySession(db: Db, token: string) {
@@ -59,7 +67,14 @@ export async function createApiKey(db: Db, clock: Clock, name: string, userId: s
   const id = newId();
   await db
     .insertInto('api_keys')
-    .values({ id, name, prefix, token_hash: sha256(key), user_id: userId, created_at: isoNow(clock) })
+    .values({
+      id,
+      name,
+      prefix,
+      token_hash: sha256(key),
+      user_id: userId,
+      created_at: isoNow(clock),
+    })
     .execute();
   return { id, key, prefix };
 }
@@ -70,18 +85,46 @@ export async function resolveApiKey(db: Db, clock: Clock, key: string): Promise<
     .selectFrom('api_keys')
     .innerJoin('users', 'users.id', 'api_keys.user_id')
     .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select(['api_keys.id', 'api_keys.user_id', 'api_keys.revoked_at', 'api_keys.last_used_at', 'users.team_id', 'users.is_active', 'roles.is_admin', 'roles.permissions'])
+    .select([
+      'api_keys.id',
+      'api_keys.user_id',
+      'api_keys.revoked_at',
+      'api_keys.last_used_at',
+      'users.team_id',
+      'users.is_active',
+      'roles.is_admin',
+      'roles.permissions',
+    ])
     .where('api_keys.token_hash', '=', sha256(key))
     .executeTakeFirst()) as
-    | { id: string; user_id: string; revoked_at: string | null; last_used_at: string | null; team_id: string | null; is_active: unknown; is_admin: unknown; permissions: string }
+    | {
+        id: string;
+        user_id: string;
+        revoked_at: string | null;
+        last_used_at: string | null;
+        team_id: string | null;
+        is_active: unknown;
+        is_admin: unknown;
+        permissions: string;
+      }
     | undefined;
   if (!row || row.revoked_at || !boolFromDb(row.is_active)) return undefined;
   const now = clock.now();
   // Written at most once a minute, so busy integrations do not turn every read into a write.
   if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000) {
-    await db.updateTable('api_keys').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute();
+    await db
+      .updateTable('api_keys')
+      .set({ last_used_at: now.toISOString() })
+      .where('id', '=', row.id)
+      .execute();
   }
-  return { kind: 'api_key', userId: row.user_id, apiKeyId: row.id, teamId: row.team_id, role: roleGrant(row) };
+  return {
+    kind: 'api_key',
+    userId: row.user_id,
+    apiKeyId: row.id,
+    teamId: row.team_id,
+    role: roleGrant(row),
+  };
 }
 
 export async function revokeApiKey(db: Db, clock: Clock, id: string): Promise<boolean> {

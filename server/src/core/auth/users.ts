@@ -30,10 +30,17 @@ export interface UserRow {
 export const newUserSchema = z.strictObject({
   email: z.email('must be an e-mail address').max(254),
   name: z.string().trim().min(1, 'is required').max(200),
-  password: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(200).optional(),
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+    .max(200)
+    .optional(),
   role: z.string().min(1).default('Sales representative'),
   team: z.string().trim().min(1).max(200).optional(),
-  manager_id: z.string().refine((v) => isId(v), 'must be a user id').optional(),
+  manager_id: z
+    .string()
+    .refine((v) => isId(v), 'must be a user id')
+    .optional(),
   title: z.string().max(200).optional(),
   phone: z.string().max(64).optional(),
   time_zone: z
@@ -57,15 +64,25 @@ export async function teamIdByName(db: Db, clock: Clock, name: string): Promise<
   const row = await db.selectFrom('teams').select('id').where('name', '=', name).executeTakeFirst();
   if (row) return row.id as string;
   const id = newId();
-  await db.insertInto('teams').values({ id, name, created_at: isoNow(clock) }).execute();
+  await db
+    .insertInto('teams')
+    .values({ id, name, created_at: isoNow(clock) })
+    .execute();
   return id;
 }
 
 /** Creates a user; the e-mail must be new (compared without case). */
-export async function createUser(db: Db, dialect: DialectName, clock: Clock, input: NewUser): Promise<UserRow> {
+export async function createUser(
+  db: Db,
+  dialect: DialectName,
+  clock: Clock,
+  input: NewUser,
+): Promise<UserRow> {
   const parsed = newUserSchema.safeParse(input);
   if (!parsed.success) {
-    throw validationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw validationError(
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
   const u = parsed.data;
   const taken = await db
@@ -73,8 +90,14 @@ export async function createUser(db: Db, dialect: DialectName, clock: Clock, inp
     .select('id')
     .where(sql`lower(email)`, '=', sql`lower(${u.email})`)
     .executeTakeFirst();
-  if (taken) throw new AppError('conflict', `A user with e-mail ${u.email} already exists`, [{ path: 'email', message: 'is taken' }]);
-  if (u.manager_id && !(await db.selectFrom('users').select('id').where('id', '=', u.manager_id).executeTakeFirst())) {
+  if (taken)
+    throw new AppError('conflict', `A user with e-mail ${u.email} already exists`, [
+      { path: 'email', message: 'is taken' },
+    ]);
+  if (
+    u.manager_id &&
+    !(await db.selectFrom('users').select('id').where('id', '=', u.manager_id).executeTakeFirst())
+  ) {
     throw validationError([{ path: 'manager_id', message: `no user with id ${u.manager_id}` }]);
   }
   const roleId = await roleIdByName(db, u.role);
@@ -110,14 +133,24 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserRow | 
 }
 
 /** The actor for an active user, with their role and team; undefined if inactive or gone. */
-export async function actorForUser(db: Db, userId: string, apiKeyId?: string): Promise<Actor | undefined> {
+export async function actorForUser(
+  db: Db,
+  userId: string,
+  apiKeyId?: string,
+): Promise<Actor | undefined> {
   const row = (await db
     .selectFrom('users')
     .innerJoin('roles', 'roles.id', 'users.role_id')
     .select(['users.id', 'users.team_id', 'users.is_active', 'roles.is_admin', 'roles.permissions'])
     .where('users.id', '=', userId)
     .executeTakeFirst()) as
-    | { id: string; team_id: string | null; is_active: unknown; is_admin: unknown; permissions: string }
+    | {
+        id: string;
+        team_id: string | null;
+        is_active: unknown;
+        is_admin: unknown;
+        permissions: string;
+      }
     | undefined;
   if (!row || !boolFromDb(row.is_active)) return undefined;
   return {

@@ -13,18 +13,32 @@ const PAGE = 2000;
 
 /** The columns of an export: the requested fields (or all readable ones), by label. */
 function exportFields(ctx: RecordContext, object: ObjectMeta, fields: unknown): FieldMeta[] {
-  const readable = object.fields.filter((f) => canReadField(ctx.actor, object, f.name) && !['deleted_at', 'version', 'created_by', 'updated_by'].includes(f.name));
+  const readable = object.fields.filter(
+    (f) =>
+      canReadField(ctx.actor, object, f.name) &&
+      !['deleted_at', 'version', 'created_by', 'updated_by'].includes(f.name),
+  );
   if (fields === undefined || fields === '') return readable;
-  if (typeof fields !== 'string') throw new AppError('validation', 'Invalid fields', [{ path: 'fields', message: 'must be a comma-separated list' }]);
+  if (typeof fields !== 'string')
+    throw new AppError('validation', 'Invalid fields', [
+      { path: 'fields', message: 'must be a comma-separated list' },
+    ]);
   return fields.split(',').map((name) => {
     const f = readable.find((x) => x.name === name);
-    if (!f) throw new AppError('validation', `Unknown field "${name}"`, [{ path: 'fields', message: `no field "${name}" on ${object.name}` }]);
+    if (!f)
+      throw new AppError('validation', `Unknown field "${name}"`, [
+        { path: 'fields', message: `no field "${name}" on ${object.name}` },
+      ]);
     return f;
   });
 }
 
 /** A cell as a person reads it; the importer reads the same text back. */
-function cell(f: FieldMeta, v: unknown, titles: Map<string, string>): string | number | boolean | null {
+function cell(
+  f: FieldMeta,
+  v: unknown,
+  titles: Map<string, string>,
+): string | number | boolean | null {
   if (v === null || v === undefined) return null;
   switch (f.type) {
     case 'currency':
@@ -46,14 +60,24 @@ function cell(f: FieldMeta, v: unknown, titles: Map<string, string>): string | n
 }
 
 /** Names of the records that relation fields point at, for one page of rows. */
-async function relationTitles(ctx: RecordContext, fields: FieldMeta[], rows: Record<string, unknown>[]) {
+async function relationTitles(
+  ctx: RecordContext,
+  fields: FieldMeta[],
+  rows: Record<string, unknown>[],
+) {
   const titles = new Map<string, string>();
   for (const f of fields) {
     if (f.type !== 'relation') continue;
-    const ids = [...new Set(rows.map((r) => r[f.name]).filter((x): x is string => typeof x === 'string'))];
+    const ids = [
+      ...new Set(rows.map((r) => r[f.name]).filter((x): x is string => typeof x === 'string')),
+    ];
     if (!ids.length) continue;
     if (f.target === 'users') {
-      const users = await ctx.db.selectFrom('users').select(['id', 'email']).where('id', 'in', ids).execute();
+      const users = await ctx.db
+        .selectFrom('users')
+        .select(['id', 'email'])
+        .where('id', 'in', ids)
+        .execute();
       for (const u of users) titles.set(u.id as string, u.email as string);
       continue;
     }
@@ -77,7 +101,12 @@ async function relationTitles(ctx: RecordContext, fields: FieldMeta[], rows: Rec
  * Every record of a list (same filters, search, sort and permissions as the list) as rows,
  * read page by page so a large export never holds the table in memory twice.
  */
-async function* exportRows(ctx: RecordContext, object: ObjectMeta, params: ListParams, fields: FieldMeta[]) {
+async function* exportRows(
+  ctx: RecordContext,
+  object: ObjectMeta,
+  params: ListParams,
+  fields: FieldMeta[],
+) {
   assertCan(ctx.actor, object, 'export');
   const keys = parseSort(params.sort, object, ctx.actor);
   const conds = listConditions(ctx, object, params);
@@ -89,13 +118,20 @@ async function* exportRows(ctx: RecordContext, object: ObjectMeta, params: ListP
     const rows = (await ctx.db
       .selectFrom(object.table)
       .select(recordColumns(object, dialect))
-      .where(pageConds.length ? sql<SqlBool>`${sql.join(pageConds, sql` and `)}` : sql<SqlBool>`1 = 1`)
+      .where(
+        pageConds.length ? sql<SqlBool>`${sql.join(pageConds, sql` and `)}` : sql<SqlBool>`1 = 1`,
+      )
       .orderBy(orderBySql(keys, dialect))
       .limit(PAGE)
       .execute()) as Record<string, unknown>[];
     if (rows.length === 0) return;
     total += rows.length;
-    if (total > MAX_EXPORT_ROWS) throw new AppError('validation', `An export holds at most ${MAX_EXPORT_ROWS} rows; add a filter`, [{ path: 'filter', message: 'matches too many records' }]);
+    if (total > MAX_EXPORT_ROWS)
+      throw new AppError(
+        'validation',
+        `An export holds at most ${MAX_EXPORT_ROWS} rows; add a filter`,
+        [{ path: 'filter', message: 'matches too many records' }],
+      );
     const records = rows.map((r) => rowToRecord(object, r, ctx.actor));
     const titles = await relationTitles(ctx, fields, records);
     for (const rec of records) yield fields.map((f) => cell(f, rec[f.name], titles));
@@ -115,20 +151,38 @@ export function csvSafe(v: string | number | boolean | null): string | number | 
   return `'${v}`;
 }
 
-export async function exportCsv(ctx: RecordContext, object: ObjectMeta, params: ListParams & { fields?: unknown }): Promise<string> {
+export async function exportCsv(
+  ctx: RecordContext,
+  object: ObjectMeta,
+  params: ListParams & { fields?: unknown },
+): Promise<string> {
   const fields = exportFields(ctx, object, params.fields);
   const lines = [stringify([fields.map((f) => f.label)])];
-  for await (const row of exportRows(ctx, object, params, fields)) lines.push(stringify([row.map(csvSafe)]));
+  for await (const row of exportRows(ctx, object, params, fields))
+    lines.push(stringify([row.map(csvSafe)]));
   // A BOM lets spreadsheet programs read the file as UTF-8.
   return `\uFEFF${lines.join('')}`;
 }
 
-export async function exportXlsx(ctx: RecordContext, object: ObjectMeta, params: ListParams & { fields?: unknown }): Promise<Buffer> {
+export async function exportXlsx(
+  ctx: RecordContext,
+  object: ObjectMeta,
+  params: ListParams & { fields?: unknown },
+): Promise<Buffer> {
   const fields = exportFields(ctx, object, params.fields);
   const wb = new ExcelJS.Workbook();
   // Sheet names may not hold * ? : \ / [ ] and have at most 31 characters.
-  const ws = wb.addWorksheet(object.labelPlural.replace(/[*?:\\/[\]]/g, ' ').trim().slice(0, 31) || 'Export');
-  ws.columns = fields.map((f) => ({ header: f.label, key: f.name, width: Math.min(40, Math.max(10, f.label.length + 2)) }));
+  const ws = wb.addWorksheet(
+    object.labelPlural
+      .replace(/[*?:\\/[\]]/g, ' ')
+      .trim()
+      .slice(0, 31) || 'Export',
+  );
+  ws.columns = fields.map((f) => ({
+    header: f.label,
+    key: f.name,
+    width: Math.min(40, Math.max(10, f.label.length + 2)),
+  }));
   ws.getRow(1).font = { bold: true };
   for await (const row of exportRows(ctx, object, params, fields)) ws.addRow(row);
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -35,7 +35,16 @@ export interface ImportReport {
 }
 
 const MAX_REPORTED_ERRORS = 1000;
-const UPSERT_TYPES = new Set(['text', 'email', 'phone', 'url', 'integer', 'select', 'date', 'relation']);
+const UPSERT_TYPES = new Set([
+  'text',
+  'email',
+  'phone',
+  'url',
+  'integer',
+  'select',
+  'date',
+  'relation',
+]);
 
 function key(text: string): string {
   return text
@@ -46,13 +55,19 @@ function key(text: string): string {
 }
 
 /** Suggests a field for each column by its header: the field's name or label, loosely compared. */
-export function suggestMapping(object: ObjectMeta, headers: string[]): Record<string, string | null> {
-  const candidates = object.fields.filter((f) => !f.readOnly && f.type !== 'computed' && (!f.isSystem || f.name === 'owner_id'));
+export function suggestMapping(
+  object: ObjectMeta,
+  headers: string[],
+): Record<string, string | null> {
+  const candidates = object.fields.filter(
+    (f) => !f.readOnly && f.type !== 'computed' && (!f.isSystem || f.name === 'owner_id'),
+  );
   const byKey = new Map<string, string>();
   for (const f of candidates) {
     byKey.set(key(f.name), f.name);
     byKey.set(key(f.label), f.name);
-    if (f.type === 'relation' && f.name.endsWith('_id')) byKey.set(key(f.name.slice(0, -3)), f.name);
+    if (f.type === 'relation' && f.name.endsWith('_id'))
+      byKey.set(key(f.name.slice(0, -3)), f.name);
   }
   const out: Record<string, string | null> = {};
   const used = new Set<string>();
@@ -68,7 +83,13 @@ const TRUE = new Set(['true', 'yes', 'y', '1', 'x', 'ja', 'так', 'да', 'oui
 const FALSE = new Set(['false', 'no', 'n', '0', 'nein', 'ні', 'нет', 'non']);
 
 /** Turns one cell's text into the API value of a field; throws a message when it cannot. */
-async function cellValue(ctx: RecordContext, field: FieldMeta, raw: string, opts: ImportOptions, cache: Map<string, string | null>): Promise<unknown> {
+async function cellValue(
+  ctx: RecordContext,
+  field: FieldMeta,
+  raw: string,
+  opts: ImportOptions,
+  cache: Map<string, string | null>,
+): Promise<unknown> {
   // Text that Kontor's own CSV export protected from spreadsheet formulas.
   const text = /^'[=+\-@\t\r]/.test(raw) ? raw.slice(1) : raw;
   const t = text.trim();
@@ -95,24 +116,38 @@ async function cellValue(ctx: RecordContext, field: FieldMeta, raw: string, opts
     }
     case 'date': {
       const d = t.slice(0, 10);
-      if (!isDate(d) || (t.length > 10 && !/^[ T]00:00(:00(\.0+)?)?Z?$/.test(t.slice(10)))) throw new Error(`"${t}" is not a date like 2026-03-31`);
+      if (!isDate(d) || (t.length > 10 && !/^[ T]00:00(:00(\.0+)?)?Z?$/.test(t.slice(10))))
+        throw new Error(`"${t}" is not a date like 2026-03-31`);
       return d;
     }
     case 'datetime': {
-      const iso = normaliseDatetime(t) ?? normaliseDatetime(`${t.replace(' ', 'T')}Z`) ?? (isDate(t) ? `${t}T00:00:00.000Z` : null);
+      const iso =
+        normaliseDatetime(t) ??
+        normaliseDatetime(`${t.replace(' ', 'T')}Z`) ??
+        (isDate(t) ? `${t}T00:00:00.000Z` : null);
       if (!iso) throw new Error(`"${t}" is not a date and time like 2026-03-31T14:00:00Z`);
       return iso;
     }
     case 'select': {
-      const o = field.options?.find((x) => x.value === t || x.label.toLowerCase() === t.toLowerCase());
-      if (!o) throw new Error(`"${t}" is not one of: ${(field.options ?? []).map((x) => x.label).join(', ')}`);
+      const o = field.options?.find(
+        (x) => x.value === t || x.label.toLowerCase() === t.toLowerCase(),
+      );
+      if (!o)
+        throw new Error(
+          `"${t}" is not one of: ${(field.options ?? []).map((x) => x.label).join(', ')}`,
+        );
       return o.value;
     }
     case 'multi_select':
       return t.split(/[;,]/).map((part) => {
         const p = part.trim();
-        const o = field.options?.find((x) => x.value === p || x.label.toLowerCase() === p.toLowerCase());
-        if (!o) throw new Error(`"${p}" is not one of: ${(field.options ?? []).map((x) => x.label).join(', ')}`);
+        const o = field.options?.find(
+          (x) => x.value === p || x.label.toLowerCase() === p.toLowerCase(),
+        );
+        if (!o)
+          throw new Error(
+            `"${p}" is not one of: ${(field.options ?? []).map((x) => x.label).join(', ')}`,
+          );
         return o.value;
       });
     case 'relation':
@@ -123,13 +158,23 @@ async function cellValue(ctx: RecordContext, field: FieldMeta, raw: string, opts
 }
 
 /** A relation cell may hold an id, or the title of the target (a company's name, a user's e-mail). */
-async function resolveRelation(ctx: RecordContext, field: FieldMeta, t: string, cache: Map<string, string | null>) {
+async function resolveRelation(
+  ctx: RecordContext,
+  field: FieldMeta,
+  t: string,
+  cache: Map<string, string | null>,
+) {
   if (isId(t)) return t;
   const cacheKey = `${field.target}\u0000${t.toLowerCase()}`;
   if (!cache.has(cacheKey)) {
     let id: string | null = null;
     if (field.target === 'users') {
-      const u = await ctx.db.selectFrom('users').select('id').where(sql<SqlBool>`lower(email) = lower(${t}) or lower(name) = lower(${t})`).limit(2).execute();
+      const u = await ctx.db
+        .selectFrom('users')
+        .select('id')
+        .where(sql<SqlBool>`lower(email) = lower(${t}) or lower(name) = lower(${t})`)
+        .limit(2)
+        .execute();
       id = u.length === 1 ? (u[0].id as string) : null;
     } else {
       const target = ctx.k.meta.get(field.target!);
@@ -142,7 +187,8 @@ async function resolveRelation(ctx: RecordContext, field: FieldMeta, t: string, 
         .where(scope ?? sql<SqlBool>`1 = 1`)
         .limit(2)
         .execute();
-      if (rows.length > 1) throw new Error(`"${t}" matches several ${target.labelPlural.toLowerCase()}; use the id`);
+      if (rows.length > 1)
+        throw new Error(`"${t}" matches several ${target.labelPlural.toLowerCase()}; use the id`);
       id = rows.length === 1 ? (rows[0].id as string) : null;
     }
     cache.set(cacheKey, id);
@@ -160,37 +206,60 @@ class RollbackDryRun extends Error {}
  * Limitation: rows are written one by one through the record rules (duplicate checks, audit),
  * about 6,000 rows/s on SQLite and 1,000 on PostgreSQL; a COPY path is not built.
  */
-export async function importTable(k: Kontor, actor: Actor, objectName: string, table: Table, opts: ImportOptions = {}): Promise<ImportReport> {
+export async function importTable(
+  k: Kontor,
+  actor: Actor,
+  objectName: string,
+  table: Table,
+  opts: ImportOptions = {},
+): Promise<ImportReport> {
   const object = k.meta.get(objectName);
   assertCan(actor, object, 'import');
   const seenHeaders = new Set<string>();
   const headerErrors: { path: string; message: string }[] = [];
   for (const [i, h] of table.headers.entries()) {
     if (h === '') headerErrors.push({ path: `column ${i + 1}`, message: 'has no header' });
-    else if (seenHeaders.has(h)) headerErrors.push({ path: h, message: 'is the header of more than one column' });
+    else if (seenHeaders.has(h))
+      headerErrors.push({ path: h, message: 'is the header of more than one column' });
     seenHeaders.add(h);
   }
-  if (headerErrors.length) throw new AppError('validation', 'The header row is not valid', headerErrors);
+  if (headerErrors.length)
+    throw new AppError('validation', 'The header row is not valid', headerErrors);
   const suggested = suggestMapping(object, table.headers);
   const mapping: Record<string, string | null> = { ...suggested };
   const errors: ImportReport['errors'] = [];
   for (const [h, f] of Object.entries(opts.mapping ?? {})) {
-    if (!table.headers.includes(h)) errors.push({ line: 1, field: h, message: `no column "${h}" in the file` });
+    if (!table.headers.includes(h))
+      errors.push({ line: 1, field: h, message: `no column "${h}" in the file` });
     else if (f === '-') mapping[h] = null;
-    else if (!object.field(f)) errors.push({ line: 1, field: h, message: `no field "${f}" on ${object.name}` });
+    else if (!object.field(f))
+      errors.push({ line: 1, field: h, message: `no field "${f}" on ${object.name}` });
     else mapping[h] = f;
   }
   const targets = Object.values(mapping).filter(Boolean);
   const twice = targets.filter((f, i) => targets.indexOf(f) !== i);
-  for (const f of new Set(twice)) errors.push({ line: 1, field: String(f), message: 'more than one column maps to this field' });
+  for (const f of new Set(twice))
+    errors.push({ line: 1, field: String(f), message: 'more than one column maps to this field' });
   const upsert = opts.upsertField ? object.field(opts.upsertField) : undefined;
   if (opts.upsertField && (!upsert || !targets.includes(opts.upsertField))) {
-    errors.push({ line: 1, field: opts.upsertField, message: 'the upsert field must be a field mapped from a column' });
+    errors.push({
+      line: 1,
+      field: opts.upsertField,
+      message: 'the upsert field must be a field mapped from a column',
+    });
   } else if (upsert && !UPSERT_TYPES.has(upsert.type)) {
-    errors.push({ line: 1, field: upsert.name, message: `records cannot be matched by a ${upsert.type} field; use a text, e-mail, phone, number or reference field` });
+    errors.push({
+      line: 1,
+      field: upsert.name,
+      message: `records cannot be matched by a ${upsert.type} field; use a text, e-mail, phone, number or reference field`,
+    });
   }
   if (errors.length) {
-    throw new AppError('validation', 'The column mapping is not valid', errors.map((e) => ({ path: e.field, message: e.message })));
+    throw new AppError(
+      'validation',
+      'The column mapping is not valid',
+      errors.map((e) => ({ path: e.field, message: e.message })),
+    );
   }
 
   const report: ImportReport = {
@@ -216,7 +285,10 @@ export async function importTable(k: Kontor, actor: Actor, objectName: string, t
         const input: Record<string, unknown> = {};
         const rowErrors: ErrorDetail[] = [];
         if (row.cells.length !== table.headers.length) {
-          rowErrors.push({ path: 'row', message: `has ${row.cells.length} cells; the header has ${table.headers.length}` });
+          rowErrors.push({
+            path: 'row',
+            message: `has ${row.cells.length} cells; the header has ${table.headers.length}`,
+          });
         }
         for (const [i, field] of columns.entries()) {
           if (!field) continue;
@@ -228,24 +300,31 @@ export async function importTable(k: Kontor, actor: Actor, objectName: string, t
         }
         if (!rowErrors.length) {
           try {
-            const existing = upsert ? await findExisting(ctx, object, upsert, input[upsert.name]) : undefined;
+            const existing = upsert
+              ? await findExisting(ctx, object, upsert, input[upsert.name])
+              : undefined;
             if (existing) {
               await updateRecord(ctx, object.name, existing, input);
               report.updated++;
             } else {
-              await createRecord(ctx, object.name, input, { allowDuplicates: opts.allowDuplicates });
+              await createRecord(ctx, object.name, input, {
+                allowDuplicates: opts.allowDuplicates,
+              });
               report.created++;
             }
           } catch (err) {
             if (!(err instanceof AppError)) throw err;
-            const details = err.errors.length ? err.errors : [{ path: 'row', message: err.message }];
+            const details = err.errors.length
+              ? err.errors
+              : [{ path: 'row', message: err.message }];
             rowErrors.push(...details.map((d) => ({ path: d.path || 'row', message: d.message })));
           }
         }
         if (rowErrors.length) {
           report.failed++;
           for (const e of rowErrors) {
-            if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push({ line: row.line, field: e.path, message: e.message });
+            if (report.errors.length < MAX_REPORTED_ERRORS)
+              report.errors.push({ line: row.line, field: e.path, message: e.message });
           }
         }
       }
@@ -254,11 +333,19 @@ export async function importTable(k: Kontor, actor: Actor, objectName: string, t
   } catch (err) {
     if (!(err instanceof RollbackDryRun)) throw err;
   }
-  if (report.failed && !opts.dryRun) report.warnings.push('Nothing was imported because some rows failed; fix them and run the import again.');
+  if (report.failed && !opts.dryRun)
+    report.warnings.push(
+      'Nothing was imported because some rows failed; fix them and run the import again.',
+    );
   return report;
 }
 
-async function findExisting(ctx: RecordContext, object: ObjectMeta, field: FieldMeta, raw: unknown): Promise<string | undefined> {
+async function findExisting(
+  ctx: RecordContext,
+  object: ObjectMeta,
+  field: FieldMeta,
+  raw: unknown,
+): Promise<string | undefined> {
   if (raw === null || raw === undefined) return undefined;
   // Compare with the value as it would be stored (trimmed, NFC), not as the cell has it.
   const parsed = fieldHandler(field.type).input(field).safeParse(raw);
@@ -276,6 +363,9 @@ async function findExisting(ctx: RecordContext, object: ObjectMeta, field: Field
     .where(scope ?? sql<SqlBool>`1 = 1`)
     .limit(2)
     .execute();
-  if (rows.length > 1) throw new AppError('conflict', `Several records have this ${field.label}`, [{ path: field.name, message: 'matches more than one record' }]);
+  if (rows.length > 1)
+    throw new AppError('conflict', `Several records have this ${field.label}`, [
+      { path: field.name, message: 'matches more than one record' },
+    ]);
   return rows[0]?.id as string | undefined;
 }

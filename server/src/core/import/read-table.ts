@@ -21,19 +21,24 @@ export const MAX_IMPORT_ROWS = 1_000_000;
 
 /** Text of a CSV file: BOMs honoured, UTF-8 by default, windows-1252 when it is not UTF-8. */
 export function decodeText(buf: Buffer, encoding: string | undefined, warnings: string[]): string {
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return buf.subarray(3).toString('utf8');
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+    return buf.subarray(3).toString('utf8');
   if (buf[0] === 0xff && buf[1] === 0xfe) return iconv.decode(buf.subarray(2), 'utf16le');
   if (buf[0] === 0xfe && buf[1] === 0xff) return iconv.decode(buf.subarray(2), 'utf16be');
   if (encoding) {
     if (!iconv.encodingExists(encoding)) {
-      throw new AppError('validation', `Unknown encoding "${encoding}"`, [{ path: 'encoding', message: 'is not a known encoding' }]);
+      throw new AppError('validation', `Unknown encoding "${encoding}"`, [
+        { path: 'encoding', message: 'is not a known encoding' },
+      ]);
     }
     return iconv.decode(buf, encoding);
   }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(buf);
   } catch {
-    warnings.push('The file is not valid UTF-8; it was read as windows-1252. Pass an encoding if that is wrong.');
+    warnings.push(
+      'The file is not valid UTF-8; it was read as windows-1252. Pass an encoding if that is wrong.',
+    );
     return iconv.decode(buf, 'windows-1252');
   }
 }
@@ -71,7 +76,10 @@ function readCsv(buf: Buffer, opts: ReadOptions): Table {
       { path: e.lines ? `line ${e.lines}` : 'file', message: e.message },
     ]);
   }
-  if (records.length === 0) throw new AppError('validation', 'The file is empty', [{ path: 'file', message: 'has no header row' }]);
+  if (records.length === 0)
+    throw new AppError('validation', 'The file is empty', [
+      { path: 'file', message: 'has no header row' },
+    ]);
   const [head, ...body] = records;
   return {
     headers: head.record.map((h) => h.trim()),
@@ -100,10 +108,15 @@ async function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Table> {
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
   } catch (err) {
-    throw new AppError('validation', `The XLSX file cannot be read: ${(err as Error).message}`, [{ path: 'file', message: 'is not a valid .xlsx file' }]);
+    throw new AppError('validation', `The XLSX file cannot be read: ${(err as Error).message}`, [
+      { path: 'file', message: 'is not a valid .xlsx file' },
+    ]);
   }
   const ws = opts.sheet ? wb.getWorksheet(opts.sheet) : wb.worksheets[0];
-  if (!ws) throw new AppError('validation', `No sheet "${opts.sheet ?? ''}" in the workbook`, [{ path: 'sheet', message: 'not found' }]);
+  if (!ws)
+    throw new AppError('validation', `No sheet "${opts.sheet ?? ''}" in the workbook`, [
+      { path: 'sheet', message: 'not found' },
+    ]);
   const rows: { line: number; cells: string[] }[] = [];
   let headers: string[] | null = null;
   let width = 0;
@@ -119,15 +132,24 @@ async function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Table> {
     const full = Array.from({ length: Math.max(width, cells.length) }, (_, i) => cells[i] ?? '');
     rows.push({ line: n, cells: full });
   });
-  if (!headers) throw new AppError('validation', 'The sheet is empty', [{ path: 'file', message: 'has no header row' }]);
+  if (!headers)
+    throw new AppError('validation', 'The sheet is empty', [
+      { path: 'file', message: 'has no header row' },
+    ]);
   return { headers, rows, warnings: [] };
 }
 
-export async function readTable(buf: Buffer, fileName: string, opts: ReadOptions = {}): Promise<Table> {
+export async function readTable(
+  buf: Buffer,
+  fileName: string,
+  opts: ReadOptions = {},
+): Promise<Table> {
   const ext = extname(fileName).toLowerCase();
   const table = ext === '.xlsx' ? await readXlsx(buf, opts) : readCsv(buf, opts);
   if (table.rows.length > MAX_IMPORT_ROWS) {
-    throw new AppError('validation', `The file has more than ${MAX_IMPORT_ROWS} rows`, [{ path: 'file', message: 'is too large for one import' }]);
+    throw new AppError('validation', `The file has more than ${MAX_IMPORT_ROWS} rows`, [
+      { path: 'file', message: 'is too large for one import' },
+    ]);
   }
   return table;
 }

@@ -16,10 +16,22 @@ export const housekeeping: JobHandler = async (ctx) => {
   const iso = (ms: number) => new Date(now.getTime() - ms).toISOString();
   await ctx.db.deleteFrom('sessions').where('expires_at', '<', now.toISOString()).execute();
   await ctx.db.deleteFrom('idempotency_keys').where('created_at', '<', iso(DAY)).execute();
-  await ctx.db.deleteFrom('outbox_events').where(sql.ref('processed_at'), 'is not', null).where('processed_at', '<', iso(7 * DAY)).execute();
-  await ctx.db.deleteFrom('jobs').where('status', '=', 'done').where('updated_at', '<', iso(7 * DAY)).execute();
+  await ctx.db
+    .deleteFrom('outbox_events')
+    .where(sql.ref('processed_at'), 'is not', null)
+    .where('processed_at', '<', iso(7 * DAY))
+    .execute();
+  await ctx.db
+    .deleteFrom('jobs')
+    .where('status', '=', 'done')
+    .where('updated_at', '<', iso(7 * DAY))
+    .execute();
   const next = new Date(now.getTime() + HOUR);
-  await enqueueJob(ctx.db, ctx.k.clock, 'housekeeping', null, { runAt: next, uniqueKey: hourKey(next), maxAttempts: FOREVER });
+  await enqueueJob(ctx.db, ctx.k.clock, 'housekeeping', null, {
+    runAt: next,
+    uniqueKey: hourKey(next),
+    maxAttempts: FOREVER,
+  });
 };
 
 // Housekeeping plans its own next run, so a run is never parked: it retries (at most hourly).
@@ -29,7 +41,11 @@ const FOREVER = 1_000_000;
 export async function scheduleHousekeeping(k: Kontor) {
   const now = k.clock.now();
   try {
-    await enqueueJob(k.database.db, k.clock, 'housekeeping', null, { runAt: now, uniqueKey: hourKey(now), maxAttempts: FOREVER });
+    await enqueueJob(k.database.db, k.clock, 'housekeeping', null, {
+      runAt: now,
+      uniqueKey: hourKey(now),
+      maxAttempts: FOREVER,
+    });
   } catch (err) {
     // Another process planned it at the same moment: the unique index kept one.
     if (!String((err as { code?: string }).code ?? '').match(/23505|SQLITE_CONSTRAINT/)) throw err;

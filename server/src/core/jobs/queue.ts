@@ -28,7 +28,13 @@ export interface EnqueueOptions {
  * Adds a job in the caller's transaction, so it exists exactly when the change that asked for
  * it commits. Returns the job id, or null when a job with the same unique key is waiting.
  */
-export async function enqueueJob(db: Db, clock: Clock, kind: string, payload: unknown, opts: EnqueueOptions = {}): Promise<string | null> {
+export async function enqueueJob(
+  db: Db,
+  clock: Clock,
+  kind: string,
+  payload: unknown,
+  opts: EnqueueOptions = {},
+): Promise<string | null> {
   if (opts.uniqueKey) {
     const waiting = await db
       .selectFrom('jobs')
@@ -63,7 +69,14 @@ export async function enqueueJob(db: Db, clock: Clock, kind: string, payload: un
  * whose worker's lease ran out (it crashed). On PostgreSQL, SKIP LOCKED lets several workers
  * take different jobs at once; SQLite has a single writer, so the UPDATE is atomic as it is.
  */
-export async function claimJobs(db: Db, dialect: DialectName, clock: Clock, worker: string, limit: number, leaseMs: number): Promise<JobRow[]> {
+export async function claimJobs(
+  db: Db,
+  dialect: DialectName,
+  clock: Clock,
+  worker: string,
+  limit: number,
+  leaseMs: number,
+): Promise<JobRow[]> {
   const now = isoNow(clock);
   const lease = new Date(clock.now().getTime() + leaseMs).toISOString();
   const due = sql<SqlBool>`((status = 'queued' and run_at <= ${now}) or (status = 'running' and locked_until < ${now}))`;

@@ -8,13 +8,22 @@ describe.each(DIALECTS)('durable jobs on %s', (dialect) => {
   const s = serverFor(dialect);
 
   const db = () => s!.kontor.database.db;
-  const job = async (id: string) => db().selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const job = async (id: string) =>
+    db().selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
   test('runs a due job once and leaves a future one waiting', async () => {
     const seen: unknown[] = [];
-    const worker = new JobWorker(s!.kontor, { note: async (_ctx, payload) => void seen.push(payload) });
+    const worker = new JobWorker(s!.kontor, {
+      note: async (_ctx, payload) => void seen.push(payload),
+    });
     const now = await enqueueJob(db(), s!.clock, 'note', { n: 1 });
-    const later = await enqueueJob(db(), s!.clock, 'note', { n: 2 }, { runAt: new Date(s!.clock.now().getTime() + 60_000) });
+    const later = await enqueueJob(
+      db(),
+      s!.clock,
+      'note',
+      { n: 2 },
+      { runAt: new Date(s!.clock.now().getTime() + 60_000) },
+    );
     expect(await worker.runDue()).toBe(1);
     expect(seen).toEqual([{ n: 1 }]);
     expect((await job(now!)).status).toBe('done');
@@ -50,20 +59,44 @@ describe.each(DIALECTS)('durable jobs on %s', (dialect) => {
   test("rolls back a failed job's own writes", async () => {
     const worker = new JobWorker(s!.kontor, {
       half: async (ctx) => {
-        await ctx.db.insertInto('teams').values({ id: '01a24200-0000-7000-8000-0000000000aa', name: 'Half done', created_at: s!.clock.now().toISOString() }).execute();
+        await ctx.db
+          .insertInto('teams')
+          .values({
+            id: '01a24200-0000-7000-8000-0000000000aa',
+            name: 'Half done',
+            created_at: s!.clock.now().toISOString(),
+          })
+          .execute();
         throw new Error('crash after a write');
       },
     });
     await enqueueJob(db(), s!.clock, 'half', {}, { maxAttempts: 1 });
     await worker.runDue();
-    expect(await db().selectFrom('teams').select('id').where('name', '=', 'Half done').executeTakeFirst()).toBeUndefined();
+    expect(
+      await db()
+        .selectFrom('teams')
+        .select('id')
+        .where('name', '=', 'Half done')
+        .executeTakeFirst(),
+    ).toBeUndefined();
   });
 
   test('takes over a job whose worker died, and the dead worker cannot finish it', async () => {
     const seen: string[] = [];
-    const handler = (who: string): JobHandler => async () => void seen.push(who);
+    const handler =
+      (who: string): JobHandler =>
+      async () =>
+        void seen.push(who);
     const id = (await enqueueJob(db(), s!.clock, 'lease', {}))!;
-    await db().updateTable('jobs').set({ status: 'running', locked_by: 'worker-dead', locked_until: new Date(s!.clock.now().getTime() + 1000).toISOString() }).where('id', '=', id).execute();
+    await db()
+      .updateTable('jobs')
+      .set({
+        status: 'running',
+        locked_by: 'worker-dead',
+        locked_until: new Date(s!.clock.now().getTime() + 1000).toISOString(),
+      })
+      .where('id', '=', id)
+      .execute();
     const alive = new JobWorker(s!.kontor, { lease: handler('alive') });
     expect(await alive.runDue()).toBe(0);
     s!.clock.advance(2000);
@@ -74,15 +107,53 @@ describe.each(DIALECTS)('durable jobs on %s', (dialect) => {
 
   test('housekeeping removes expired sessions and old idempotency keys, and plans its next run', async () => {
     const now = s!.clock.now();
-    await db().insertInto('sessions').values({ id: 'expired-session', user_id: s!.adminId, csrf_token: 'x', created_at: now.toISOString(), expires_at: new Date(now.getTime() - 1000).toISOString() }).execute();
-    await db().insertInto('idempotency_keys').values({ actor_id: 'a', key: 'old', method: 'POST', path: '/', request_hash: 'h', status_code: 201, response: '{}', created_at: new Date(now.getTime() - 2 * 86_400_000).toISOString() }).execute();
+    await db()
+      .insertInto('sessions')
+      .values({
+        id: 'expired-session',
+        user_id: s!.adminId,
+        csrf_token: 'x',
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() - 1000).toISOString(),
+      })
+      .execute();
+    await db()
+      .insertInto('idempotency_keys')
+      .values({
+        actor_id: 'a',
+        key: 'old',
+        method: 'POST',
+        path: '/',
+        request_hash: 'h',
+        status_code: 201,
+        response: '{}',
+        created_at: new Date(now.getTime() - 2 * 86_400_000).toISOString(),
+      })
+      .execute();
     await scheduleHousekeeping(s!.kontor);
     await scheduleHousekeeping(s!.kontor);
     const worker = new JobWorker(s!.kontor, CORE_JOBS);
     expect(await worker.runDue()).toBe(1);
-    expect(await db().selectFrom('sessions').select('id').where('id', '=', 'expired-session').executeTakeFirst()).toBeUndefined();
-    expect(await db().selectFrom('idempotency_keys').select('key').where('key', '=', 'old').executeTakeFirst()).toBeUndefined();
-    const next = await db().selectFrom('jobs').selectAll().where('kind', '=', 'housekeeping').where('status', '=', 'queued').execute();
+    expect(
+      await db()
+        .selectFrom('sessions')
+        .select('id')
+        .where('id', '=', 'expired-session')
+        .executeTakeFirst(),
+    ).toBeUndefined();
+    expect(
+      await db()
+        .selectFrom('idempotency_keys')
+        .select('key')
+        .where('key', '=', 'old')
+        .executeTakeFirst(),
+    ).toBeUndefined();
+    const next = await db()
+      .selectFrom('jobs')
+      .selectAll()
+      .where('kind', '=', 'housekeeping')
+      .where('status', '=', 'queued')
+      .execute();
     expect(next).toHaveLength(1);
   });
 

@@ -29,7 +29,14 @@ export class JobWorker {
   async runDue(): Promise<number> {
     let total = 0;
     for (;;) {
-      const jobs = await claimJobs(this.k.database.db, this.k.database.dialect, this.k.clock, this.id, this.opts.batch ?? 20, LEASE_MS);
+      const jobs = await claimJobs(
+        this.k.database.db,
+        this.k.database.dialect,
+        this.k.clock,
+        this.id,
+        this.opts.batch ?? 20,
+        LEASE_MS,
+      );
       if (jobs.length === 0) return total;
       for (const job of jobs) {
         await this.runOne(job);
@@ -46,7 +53,13 @@ export class JobWorker {
         await handler(ctx, JSON.parse(job.payload), job);
         const done = await ctx.db
           .updateTable('jobs')
-          .set({ status: 'done', locked_by: null, locked_until: null, last_error: null, updated_at: isoNow(this.k.clock) })
+          .set({
+            status: 'done',
+            locked_by: null,
+            locked_until: null,
+            last_error: null,
+            updated_at: isoNow(this.k.clock),
+          })
           .where('id', '=', job.id)
           .where('locked_by', '=', this.id)
           .executeTakeFirst();
@@ -57,12 +70,17 @@ export class JobWorker {
       if (err instanceof LostLease) return;
       const message = err instanceof Error ? err.message : String(err);
       const parked = job.attempts >= job.max_attempts;
-      this.k.log[parked ? 'error' : 'warn']({ jobId: job.id, kind: job.kind, attempts: job.attempts, err: message }, parked ? 'job failed for good' : 'job failed; will retry');
+      this.k.log[parked ? 'error' : 'warn'](
+        { jobId: job.id, kind: job.kind, attempts: job.attempts, err: message },
+        parked ? 'job failed for good' : 'job failed; will retry',
+      );
       await this.k.database.db
         .updateTable('jobs')
         .set({
           status: parked ? 'failed' : 'queued',
-          run_at: parked ? job.run_at : new Date(this.k.clock.now().getTime() + backoffMs(job.attempts)).toISOString(),
+          run_at: parked
+            ? job.run_at
+            : new Date(this.k.clock.now().getTime() + backoffMs(job.attempts)).toISOString(),
           locked_by: null,
           locked_until: null,
           last_error: message.slice(0, 4000),

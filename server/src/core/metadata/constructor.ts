@@ -7,10 +7,23 @@ import { newId } from '../ids';
 import type { RecordContext } from '../kontor';
 import { fieldColumns } from './field-types';
 import { buildObjectMeta, MetadataRegistry } from './registry';
-import { addFieldColumns, archiveFieldColumns, createRecordTable, existingColumns, ftsTable, renameFieldColumns } from './schema';
+import {
+  addFieldColumns,
+  archiveFieldColumns,
+  createRecordTable,
+  existingColumns,
+  ftsTable,
+  renameFieldColumns,
+} from './schema';
 import { reindexObject } from '../search/search-index';
 import { rowToRecord } from '../records/read';
-import { FIELD_TYPES, RESERVED_COLUMN_NAMES, type FieldDef, type FieldMeta, type ObjectMeta } from './types';
+import {
+  FIELD_TYPES,
+  RESERVED_COLUMN_NAMES,
+  type FieldDef,
+  type FieldMeta,
+  type ObjectMeta,
+} from './types';
 import type { Permissions } from '../permissions/grants';
 
 /**
@@ -28,15 +41,35 @@ const label = () =>
     .min(1, 'is required')
     .max(100)
     .refine((v) => !CONTROL.test(v), 'must not contain control or direction characters');
-const nameSchema = z.string().regex(NAME, 'must be snake_case: a lowercase letter, then letters, digits or _ (at most 48)');
+const nameSchema = z
+  .string()
+  .regex(NAME, 'must be snake_case: a lowercase letter, then letters, digits or _ (at most 48)');
 
 const RESERVED_OBJECT_NAMES = new Set([
-  'metadata', 'users', 'roles', 'teams', 'sessions', 'api_keys', 'audit_log', 'outbox_events', 'jobs',
-  'idempotency_keys', 'auth', 'openapi', 'health', 'import', 'export', 'search', 'batch', 'deal_stage_history',
+  'metadata',
+  'users',
+  'roles',
+  'teams',
+  'sessions',
+  'api_keys',
+  'audit_log',
+  'outbox_events',
+  'jobs',
+  'idempotency_keys',
+  'auth',
+  'openapi',
+  'health',
+  'import',
+  'export',
+  'search',
+  'batch',
+  'deal_stage_history',
 ]);
 
 const optionSchema = z.strictObject({
-  value: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, _ or -'),
+  value: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, _ or -'),
   label: label(),
   color: z.string().max(20).optional(),
 });
@@ -85,24 +118,38 @@ const objectPatchSchema = z.strictObject({
 function parse<T>(schema: z.ZodType<T>, input: unknown, prefix = ''): T {
   const r = schema.safeParse(input);
   if (!r.success) {
-    throw validationError(r.error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || 'body', message: i.message })));
+    throw validationError(
+      r.error.issues.map((i) => ({
+        path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || 'body',
+        message: i.message,
+      })),
+    );
   }
   return r.data;
 }
 
 function assertAdmin(ctx: RecordContext) {
-  if (!ctx.actor.role.isAdmin) throw new AppError('forbidden', 'Only administrators may change objects and fields');
+  if (!ctx.actor.role.isAdmin)
+    throw new AppError('forbidden', 'Only administrators may change objects and fields');
 }
 
 /** Roles grant by name, so a renamed object or field takes its grants with it. */
 async function renameInGrants(ctx: RecordContext, change: (p: Permissions) => void) {
-  const roles = (await ctx.db.selectFrom('roles').select(['id', 'permissions']).execute()) as { id: string; permissions: string }[];
+  const roles = (await ctx.db.selectFrom('roles').select(['id', 'permissions']).execute()) as {
+    id: string;
+    permissions: string;
+  }[];
   for (const r of roles) {
     const p = JSON.parse(r.permissions) as Permissions;
     const before = JSON.stringify(p);
     change(p);
     const after = JSON.stringify(p);
-    if (after !== before) await ctx.db.updateTable('roles').set({ permissions: after }).where('id', '=', r.id).execute();
+    if (after !== before)
+      await ctx.db
+        .updateTable('roles')
+        .set({ permissions: after })
+        .where('id', '=', r.id)
+        .execute();
   }
 }
 
@@ -141,7 +188,9 @@ export function describeField(f: FieldMeta) {
     ...(f.maxLength ? { max_length: f.maxLength } : {}),
     ...(f.type === 'decimal' ? { scale: f.scale ?? 2 } : {}),
     ...(f.options ? { options: f.options } : {}),
-    ...(f.type === 'relation' ? { target: f.target, reverse_name: f.reverseName ?? null, on_delete: f.onDelete ?? 'clear' } : {}),
+    ...(f.type === 'relation'
+      ? { target: f.target, reverse_name: f.reverseName ?? null, on_delete: f.onDelete ?? 'clear' }
+      : {}),
     ...(f.rollup ? { rollup: f.rollup, result_type: f.resultType } : {}),
   };
 }
@@ -149,7 +198,11 @@ export function describeField(f: FieldMeta) {
 type FieldInput = z.infer<typeof fieldInputSchema>;
 
 function toFieldDef(input: FieldInput): FieldDef {
-  const def: FieldDef = { name: input.name, label: input.label, type: input.type as FieldDef['type'] };
+  const def: FieldDef = {
+    name: input.name,
+    label: input.label,
+    type: input.type as FieldDef['type'],
+  };
   if (input.description) def.description = input.description;
   if (input.required) def.required = true;
   if (input.unique) def.unique = true;
@@ -165,42 +218,72 @@ function toFieldDef(input: FieldInput): FieldDef {
   return def;
 }
 
-function checkFieldDef(ctx: RecordContext, object: ObjectMeta, def: FieldDef, prefix: string, renamedFrom?: string) {
-  const errs = (path: string, message: string) => validationError([{ path: prefix ? `${prefix}.${path}` : path, message }]);
-  if (object.field(def.name)) throw errs('name', `${object.name} already has a field "${def.name}"`);
+function checkFieldDef(
+  ctx: RecordContext,
+  object: ObjectMeta,
+  def: FieldDef,
+  prefix: string,
+  renamedFrom?: string,
+) {
+  const errs = (path: string, message: string) =>
+    validationError([{ path: prefix ? `${prefix}.${path}` : path, message }]);
+  if (object.field(def.name))
+    throw errs('name', `${object.name} already has a field "${def.name}"`);
   if (RESERVED_COLUMN_NAMES.has(def.name)) throw errs('name', `"${def.name}" is reserved`);
-  const taken = new Set(object.fields.flatMap((f) => fieldColumns(f, ctx.k.database.dialect).map((c) => c.name)));
+  const taken = new Set(
+    object.fields.flatMap((f) => fieldColumns(f, ctx.k.database.dialect).map((c) => c.name)),
+  );
   for (const c of fieldColumns({ ...def, column: def.name } as FieldMeta, ctx.k.database.dialect)) {
-    if (taken.has(c.name) || RESERVED_COLUMN_NAMES.has(c.name)) throw errs('name', `would clash with the column "${c.name}"`);
+    if (taken.has(c.name) || RESERVED_COLUMN_NAMES.has(c.name))
+      throw errs('name', `would clash with the column "${c.name}"`);
   }
   const isSelect = def.type === 'select' || def.type === 'multi_select';
   if (isSelect) {
     if (!def.options?.length) throw errs('options', 'a select field needs at least one option');
     const values = def.options.map((o) => o.value);
-    if (new Set(values).size !== values.length) throw errs('options', 'option values must be unique');
+    if (new Set(values).size !== values.length)
+      throw errs('options', 'option values must be unique');
   } else if (def.options) throw errs('options', `only select fields have options, not ${def.type}`);
   if (def.type === 'relation') {
     if (!def.target) throw errs('target', 'a relation needs the object it points to');
-    if (def.target !== 'users' && !ctx.k.meta.find(def.target)) throw errs('target', `no object named "${def.target}"`);
+    if (def.target !== 'users' && !ctx.k.meta.find(def.target))
+      throw errs('target', `no object named "${def.target}"`);
     if (def.reverseName) {
       const target = ctx.k.meta.find(def.target);
       const clash = ctx.k.meta
         .reverseRelations(def.target)
-        .some((r) => r.field.reverseName === def.reverseName && !(r.object.id === object.id && r.field.name === (renamedFrom ?? def.name)));
-      if (clash || target?.field(def.reverseName)) throw errs('reverse_name', `"${def.reverseName}" is already used on ${def.target}`);
+        .some(
+          (r) =>
+            r.field.reverseName === def.reverseName &&
+            !(r.object.id === object.id && r.field.name === (renamedFrom ?? def.name)),
+        );
+      if (clash || target?.field(def.reverseName))
+        throw errs('reverse_name', `"${def.reverseName}" is already used on ${def.target}`);
     }
-  } else if (def.target || def.reverseName) throw errs('target', 'only relation fields have a target');
-  if (def.scale !== undefined && def.type !== 'decimal') throw errs('scale', 'only decimal fields have a scale');
-  if (def.maxLength !== undefined && !['text', 'long_text'].includes(def.type)) throw errs('max_length', 'only text fields have a maximum length');
-  if (def.unique && ['long_text', 'multi_select', 'boolean', 'currency'].includes(def.type)) throw errs('unique', `a ${def.type} field cannot be unique`);
+  } else if (def.target || def.reverseName)
+    throw errs('target', 'only relation fields have a target');
+  if (def.scale !== undefined && def.type !== 'decimal')
+    throw errs('scale', 'only decimal fields have a scale');
+  if (def.maxLength !== undefined && !['text', 'long_text'].includes(def.type))
+    throw errs('max_length', 'only text fields have a maximum length');
+  if (def.unique && ['long_text', 'multi_select', 'boolean', 'currency'].includes(def.type))
+    throw errs('unique', `a ${def.type} field cannot be unique`);
 }
 
 async function nextPosition(ctx: RecordContext, objectId: string): Promise<number> {
-  const r = await ctx.db.selectFrom('sys_fields').select(sql<number>`coalesce(max(position), 0)`.as('p')).where('object_id', '=', objectId).executeTakeFirstOrThrow();
+  const r = await ctx.db
+    .selectFrom('sys_fields')
+    .select(sql<number>`coalesce(max(position), 0)`.as('p'))
+    .where('object_id', '=', objectId)
+    .executeTakeFirstOrThrow();
   return Number(r.p) + 10;
 }
 
-async function insertField(ctx: RecordContext, object: ObjectMeta, def: FieldDef): Promise<FieldMeta> {
+async function insertField(
+  ctx: RecordContext,
+  object: ObjectMeta,
+  def: FieldDef,
+): Promise<FieldMeta> {
   const now = isoNow(ctx.k.clock);
   const id = newId();
   const position = await nextPosition(ctx, object.id);
@@ -244,20 +327,38 @@ export async function createField(ctx: RecordContext, objectName: string, input:
 
 async function fieldRow(ctx: RecordContext, object: ObjectMeta, name: string) {
   const f = object.field(name);
-  if (!f || f.isSystem) throw new AppError('not_found', `No field "${name}" on ${object.name}`, [{ path: 'field', message: `unknown field "${name}"` }]);
+  if (!f || f.isSystem)
+    throw new AppError('not_found', `No field "${name}" on ${object.name}`, [
+      { path: 'field', message: `unknown field "${name}"` },
+    ]);
   return f;
 }
 
-export async function updateField(ctx: RecordContext, objectName: string, fieldName: string, input: unknown) {
+export async function updateField(
+  ctx: RecordContext,
+  objectName: string,
+  fieldName: string,
+  input: unknown,
+) {
   assertAdmin(ctx);
   const object = ctx.k.meta.get(objectName);
   const field = await fieldRow(ctx, object, fieldName);
   const patch = parse(fieldPatchSchema, input);
   if (field.name === object.titleField && patch.name !== undefined && patch.name !== field.name) {
-    throw validationError([{ path: 'name', message: `"${field.name}" names the records of ${object.name} and keeps its name` }]);
+    throw validationError([
+      {
+        path: 'name',
+        message: `"${field.name}" names the records of ${object.name} and keeps its name`,
+      },
+    ]);
   }
   if (!field.isCustom && (patch.name !== undefined || patch.required !== undefined)) {
-    throw validationError([{ path: patch.name !== undefined ? 'name' : 'required', message: 'cannot be changed on a standard field' }]);
+    throw validationError([
+      {
+        path: patch.name !== undefined ? 'name' : 'required',
+        message: 'cannot be changed on a standard field',
+      },
+    ]);
   }
   const next: FieldDef = { ...stripMeta(field) };
   if (patch.label !== undefined) next.label = patch.label;
@@ -265,13 +366,16 @@ export async function updateField(ctx: RecordContext, objectName: string, fieldN
   if (patch.required !== undefined) next.required = patch.required;
   if (patch.searchable !== undefined) next.searchable = patch.searchable;
   if (patch.reverse_label !== undefined) {
-    if (field.type !== 'relation') throw validationError([{ path: 'reverse_label', message: 'only relation fields have one' }]);
+    if (field.type !== 'relation')
+      throw validationError([{ path: 'reverse_label', message: 'only relation fields have one' }]);
     next.reverseLabel = patch.reverse_label;
   }
   if (patch.options !== undefined) {
-    if (field.type !== 'select' && field.type !== 'multi_select') throw validationError([{ path: 'options', message: 'only select fields have options' }]);
+    if (field.type !== 'select' && field.type !== 'multi_select')
+      throw validationError([{ path: 'options', message: 'only select fields have options' }]);
     const values = patch.options.map((o) => o.value);
-    if (new Set(values).size !== values.length) throw validationError([{ path: 'options', message: 'option values must be unique' }]);
+    if (new Set(values).size !== values.length)
+      throw validationError([{ path: 'options', message: 'option values must be unique' }]);
     for (const old of field.options ?? []) {
       if (values.includes(old.value)) continue;
       const pattern = field.type === 'multi_select' ? `%${JSON.stringify(old.value)}%` : old.value;
@@ -282,14 +386,23 @@ export async function updateField(ctx: RecordContext, objectName: string, fieldN
         .where('deleted_at', 'is', null)
         .limit(1)
         .executeTakeFirst();
-      if (used) throw validationError([{ path: 'options', message: `option "${old.value}" is still used by records; change them first` }]);
+      if (used)
+        throw validationError([
+          {
+            path: 'options',
+            message: `option "${old.value}" is still used by records; change them first`,
+          },
+        ]);
     }
     next.options = patch.options;
   }
   let column = field.column;
   if (patch.name !== undefined && patch.name !== field.name) {
     const probe = { ...next, name: patch.name };
-    const others = buildObjectMeta(object, object.fields.filter((f) => f.name !== field.name && !f.isSystem));
+    const others = buildObjectMeta(
+      object,
+      object.fields.filter((f) => f.name !== field.name && !f.isSystem),
+    );
     checkFieldDef(ctx, others, probe, '', field.name);
     next.name = patch.name;
     column = patch.name;
@@ -313,10 +426,17 @@ export async function updateField(ctx: RecordContext, objectName: string, fieldN
   }
   await ctx.db
     .updateTable('sys_fields')
-    .set({ api_name: next.name, column_name: column, label: next.label, definition: JSON.stringify(next), updated_at: isoNow(ctx.k.clock) })
+    .set({
+      api_name: next.name,
+      column_name: column,
+      label: next.label,
+      definition: JSON.stringify(next),
+      updated_at: isoNow(ctx.k.clock),
+    })
     .where('id', '=', field.id)
     .execute();
-  if (patch.searchable !== undefined && patch.searchable !== !!field.searchable) await reindex(ctx, object.name);
+  if (patch.searchable !== undefined && patch.searchable !== !!field.searchable)
+    await reindex(ctx, object.name);
   if (patch.options && next.searchable) await reindex(ctx, object.name);
 }
 
@@ -330,23 +450,39 @@ export async function deleteField(ctx: RecordContext, objectName: string, fieldN
   assertAdmin(ctx);
   const object = ctx.k.meta.get(objectName);
   const field = await fieldRow(ctx, object, fieldName);
-  if (!field.isCustom) throw validationError([{ path: 'field', message: 'standard fields cannot be removed' }]);
-  if (field.name === object.titleField) throw validationError([{ path: 'field', message: `"${field.name}" names the records of ${object.name} and cannot be removed` }]);
+  if (!field.isCustom)
+    throw validationError([{ path: 'field', message: 'standard fields cannot be removed' }]);
+  if (field.name === object.titleField)
+    throw validationError([
+      {
+        path: 'field',
+        message: `"${field.name}" names the records of ${object.name} and cannot be removed`,
+      },
+    ]);
   const suffix = newId().replace(/-/g, '').slice(-8);
   await archiveFieldColumns(ctx.db, ctx.k.database.dialect, object, field, suffix);
-  await ctx.db.updateTable('sys_fields').set({ deleted_at: isoNow(ctx.k.clock), column_name: `zz_removed_${suffix}_${field.column}` }).where('id', '=', field.id).execute();
+  await ctx.db
+    .updateTable('sys_fields')
+    .set({ deleted_at: isoNow(ctx.k.clock), column_name: `zz_removed_${suffix}_${field.column}` })
+    .where('id', '=', field.id)
+    .execute();
   if (field.searchable) await reindex(ctx, object.name);
 }
 
 export async function createObject(ctx: RecordContext, input: unknown) {
   assertAdmin(ctx);
   const body = parse(objectInputSchema, input);
-  if (RESERVED_OBJECT_NAMES.has(body.name) || body.name.startsWith('sys_') || ctx.k.meta.find(body.name)) {
+  if (
+    RESERVED_OBJECT_NAMES.has(body.name) ||
+    body.name.startsWith('sys_') ||
+    ctx.k.meta.find(body.name)
+  ) {
     throw validationError([{ path: 'name', message: `"${body.name}" is taken` }]);
   }
   const table = `c_${body.name}`;
   const existing = await existingColumns(ctx.db, ctx.k.database.dialect, table);
-  if (existing.size) throw validationError([{ path: 'name', message: `a table ${table} already exists` }]);
+  if (existing.size)
+    throw validationError([{ path: 'name', message: `a table ${table} already exists` }]);
   const now = isoNow(ctx.k.clock);
   const id = newId();
   await ctx.db
@@ -366,15 +502,36 @@ export async function createObject(ctx: RecordContext, input: unknown) {
     })
     .execute();
   const shell = buildObjectMeta(
-    { id, name: body.name, table, labelSingular: body.label_singular, labelPlural: body.label_plural, module: 'custom', isCustom: true, titleField: 'name' },
+    {
+      id,
+      name: body.name,
+      table,
+      labelSingular: body.label_singular,
+      labelPlural: body.label_plural,
+      module: 'custom',
+      isCustom: true,
+      titleField: 'name',
+    },
     [],
   );
-  const nameDef: FieldDef = { name: 'name', label: 'Name', type: 'text', required: true, indexed: true, searchable: true };
+  const nameDef: FieldDef = {
+    name: 'name',
+    label: 'Name',
+    type: 'text',
+    required: true,
+    indexed: true,
+    searchable: true,
+  };
   const fields: FieldMeta[] = [await insertField(ctx, shell, nameDef)];
   let current = buildObjectMeta(shell, fields);
   for (const [i, f] of (body.fields ?? []).entries()) {
     if (f.name === 'name') {
-      throw validationError([{ path: `fields.${i}.name`, message: 'every object has a text field "name" already; choose another name' }]);
+      throw validationError([
+        {
+          path: `fields.${i}.name`,
+          message: 'every object has a text field "name" already; choose another name',
+        },
+      ]);
     }
     const def = toFieldDef(f);
     checkFieldDef(ctx, current, def, `fields.${i}`);
@@ -390,21 +547,46 @@ export async function updateObject(ctx: RecordContext, objectName: string, input
   const object = ctx.k.meta.get(objectName);
   const patch = parse(objectPatchSchema, input);
   if (patch.name !== undefined && patch.name !== object.name) {
-    if (!object.isCustom) throw validationError([{ path: 'name', message: 'standard objects keep their name' }]);
-    if (RESERVED_OBJECT_NAMES.has(patch.name) || patch.name.startsWith('sys_') || ctx.k.meta.find(patch.name)) {
+    if (!object.isCustom)
+      throw validationError([{ path: 'name', message: 'standard objects keep their name' }]);
+    if (
+      RESERVED_OBJECT_NAMES.has(patch.name) ||
+      patch.name.startsWith('sys_') ||
+      ctx.k.meta.find(patch.name)
+    ) {
       throw validationError([{ path: 'name', message: `"${patch.name}" is taken` }]);
     }
     // Relations that point at the object follow the new name.
-    const fields = (await ctx.db.selectFrom('sys_fields').select(['id', 'definition']).where('deleted_at', 'is', null).execute()) as { id: string; definition: string }[];
+    const fields = (await ctx.db
+      .selectFrom('sys_fields')
+      .select(['id', 'definition'])
+      .where('deleted_at', 'is', null)
+      .execute()) as { id: string; definition: string }[];
     for (const f of fields) {
       const def = JSON.parse(f.definition) as FieldDef;
       if (def.type === 'relation' && def.target === object.name) {
-        await ctx.db.updateTable('sys_fields').set({ definition: JSON.stringify({ ...def, target: patch.name }) }).where('id', '=', f.id).execute();
+        await ctx.db
+          .updateTable('sys_fields')
+          .set({ definition: JSON.stringify({ ...def, target: patch.name }) })
+          .where('id', '=', f.id)
+          .execute();
       }
     }
-    await ctx.db.updateTable('activities').set({ related_object: patch.name }).where('related_object', '=', object.name).execute();
-    await ctx.db.updateTable('tasks').set({ related_object: patch.name }).where('related_object', '=', object.name).execute();
-    await ctx.db.updateTable('audit_log').set({ object: patch.name }).where('object', '=', object.name).execute();
+    await ctx.db
+      .updateTable('activities')
+      .set({ related_object: patch.name })
+      .where('related_object', '=', object.name)
+      .execute();
+    await ctx.db
+      .updateTable('tasks')
+      .set({ related_object: patch.name })
+      .where('related_object', '=', object.name)
+      .execute();
+    await ctx.db
+      .updateTable('audit_log')
+      .set({ object: patch.name })
+      .where('object', '=', object.name)
+      .execute();
     await renameInGrants(ctx, (p) => {
       if (Object.hasOwn(p.objects, object.name)) {
         p.objects[patch.name!] = p.objects[object.name];
@@ -428,10 +610,20 @@ export async function updateObject(ctx: RecordContext, objectName: string, input
 export async function deleteObject(ctx: RecordContext, objectName: string) {
   assertAdmin(ctx);
   const object = ctx.k.meta.get(objectName);
-  if (!object.isCustom) throw validationError([{ path: 'object', message: 'standard objects cannot be removed' }]);
-  const pointing = ctx.k.meta.reverseRelations(object.name).filter((r) => r.object.name !== object.name);
+  if (!object.isCustom)
+    throw validationError([{ path: 'object', message: 'standard objects cannot be removed' }]);
+  const pointing = ctx.k.meta
+    .reverseRelations(object.name)
+    .filter((r) => r.object.name !== object.name);
   if (pointing.length) {
-    throw new AppError('conflict', `Other objects still point at ${object.name}`, pointing.map((p) => ({ path: `${p.object.name}.${p.field.name}`, message: 'remove this relation field first' })));
+    throw new AppError(
+      'conflict',
+      `Other objects still point at ${object.name}`,
+      pointing.map((p) => ({
+        path: `${p.object.name}.${p.field.name}`,
+        message: 'remove this relation field first',
+      })),
+    );
   }
   const suffix = newId().replace(/-/g, '').slice(-8);
   const archived = `zz_removed_${suffix}_${object.table}`.slice(0, 63);
@@ -439,5 +631,9 @@ export async function deleteObject(ctx: RecordContext, objectName: string) {
   if (ctx.k.database.dialect === 'sqlite') {
     await sql`drop table if exists ${sql.table(ftsTable(object.table))}`.execute(ctx.db);
   }
-  await ctx.db.updateTable('sys_objects').set({ deleted_at: isoNow(ctx.k.clock), table_name: archived }).where('id', '=', object.id).execute();
+  await ctx.db
+    .updateTable('sys_objects')
+    .set({ deleted_at: isoNow(ctx.k.clock), table_name: archived })
+    .where('id', '=', object.id)
+    .execute();
 }

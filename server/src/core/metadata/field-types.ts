@@ -7,16 +7,7 @@ import { looksLikePhone, toE164 } from './phone';
 import type { FieldMeta, FieldType } from './types';
 
 export type FilterOp =
-  | 'eq'
-  | 'ne'
-  | 'lt'
-  | 'lte'
-  | 'gt'
-  | 'gte'
-  | 'in'
-  | 'contains'
-  | 'starts_with'
-  | 'is_empty';
+  'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains' | 'starts_with' | 'is_empty';
 
 export const FILTER_OPS: FilterOp[] = [
   'eq',
@@ -61,12 +52,17 @@ const TEXT_OPS: FilterOp[] = [...ORDER_OPS, 'contains', 'starts_with'];
 function cleanText(multiline: boolean) {
   return z.string().transform((s, ctx) => {
     if (!(s as string & { isWellFormed(): boolean }).isWellFormed()) {
-      ctx.addIssue({ code: 'custom', message: 'contains an unpaired surrogate (not valid Unicode)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'contains an unpaired surrogate (not valid Unicode)',
+      });
       return z.NEVER;
     }
     const v = s.normalize('NFC');
     // eslint-disable-next-line no-control-regex
-    const bad = multiline ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/;
+    const bad = multiline
+      ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
+      : /[\u0000-\u001f\u007f]/;
     if (bad.test(v)) {
       ctx.addIssue({ code: 'custom', message: 'contains control characters' });
       return z.NEVER;
@@ -105,7 +101,11 @@ const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2
 /** A valid ISO 8601 instant with a zone, in UTC; null for anything else (Feb 30, year 0, ...). */
 export function normaliseDatetime(text: string): string | null {
   if (!DATETIME.test(text) || !isDate(text.slice(0, 10))) return null;
-  const [hh, mm, ss] = [text.slice(11, 13), text.slice(14, 16), text.length > 19 && text[16] === ':' ? text.slice(17, 19) : '00'].map(Number);
+  const [hh, mm, ss] = [
+    text.slice(11, 13),
+    text.slice(14, 16),
+    text.length > 19 && text[16] === ':' ? text.slice(17, 19) : '00',
+  ].map(Number);
   if (hh > 23 || mm > 59 || ss > 59) return null;
   const d = new Date(text);
   if (Number.isNaN(d.getTime())) return null;
@@ -194,7 +194,10 @@ function textLike(multiline: boolean, fallbackMax: number): FieldHandler {
   return {
     columns: (f, d) => single(f, columnTypes(d).text),
     input: (f) =>
-      cleanText(multiline).refine(maxLen(f, fallbackMax), `must be at most ${f.maxLength ?? fallbackMax} characters`),
+      cleanText(multiline).refine(
+        maxLen(f, fallbackMax),
+        `must be at most ${f.maxLength ?? fallbackMax} characters`,
+      ),
     toDb: (f, v) => ({ [f.column]: v === '' ? null : v }),
     fromDb: (f, row) => row[f.column] ?? null,
     ops: TEXT_OPS,
@@ -210,9 +213,13 @@ const handlers: Record<FieldType, FieldHandler> = {
   integer: {
     columns: (f, d) => single(f, columnTypes(d).bigint),
     input: () =>
-      z.number({ error: 'must be a whole number' }).refine((n) => Number.isInteger(n), 'must be a whole number').refine((n) => Number.isSafeInteger(n), 'is too large'),
+      z
+        .number({ error: 'must be a whole number' })
+        .refine((n) => Number.isInteger(n), 'must be a whole number')
+        .refine((n) => Number.isSafeInteger(n), 'is too large'),
     toDb: (f, v) => ({ [f.column]: v }),
-    fromDb: (f, row) => (row[f.column] === null || row[f.column] === undefined ? null : Number(row[f.column])),
+    fromDb: (f, row) =>
+      row[f.column] === null || row[f.column] === undefined ? null : Number(row[f.column]),
     ops: ORDER_OPS,
     column: (f, sub) => (sub ? undefined : f.column),
     filterValue: (_f, text) => intFilter(text),
@@ -241,12 +248,19 @@ const handlers: Record<FieldType, FieldHandler> = {
     input: () => currencyInput,
     toDb: (f, v) => {
       const m = v as { minor: number; currency: string } | null;
-      return { [`${f.column}_minor`]: m?.minor ?? null, [`${f.column}_currency`]: m?.currency ?? null };
+      return {
+        [`${f.column}_minor`]: m?.minor ?? null,
+        [`${f.column}_currency`]: m?.currency ?? null,
+      };
     },
     fromDb: (f, row) => currencyFromDb(row[`${f.column}_minor`], row[`${f.column}_currency`]),
     ops: ORDER_OPS,
     column: (f, sub) =>
-      sub === undefined ? `${f.column}_minor` : sub === 'currency' ? `${f.column}_currency` : undefined,
+      sub === undefined
+        ? `${f.column}_minor`
+        : sub === 'currency'
+          ? `${f.column}_currency`
+          : undefined,
     filterValue: (_f, text, _ctx, sub) => {
       if (sub === 'currency') return text;
       return intFilter(text);
@@ -256,7 +270,8 @@ const handlers: Record<FieldType, FieldHandler> = {
     columns: (f, d) => single(f, columnTypes(d).boolean),
     input: () => z.boolean(),
     toDb: (f, v, ctx) => ({ [f.column]: v === null ? null : boolToDb(ctx.dialect, v as boolean) }),
-    fromDb: (f, row) => (row[f.column] === null || row[f.column] === undefined ? null : boolFromDb(row[f.column])),
+    fromDb: (f, row) =>
+      row[f.column] === null || row[f.column] === undefined ? null : boolFromDb(row[f.column]),
     ops: ['eq', 'ne', 'is_empty'],
     column: (f, sub) => (sub ? undefined : f.column),
     filterValue: (_f, text, ctx) => {
@@ -321,7 +336,11 @@ const handlers: Record<FieldType, FieldHandler> = {
     input: (f) => {
       const values = (f.options ?? []).map((o) => o.value);
       return z
-        .array(z.string().refine((v) => values.includes(v), { message: `must be one of: ${values.join(', ')}` }))
+        .array(
+          z
+            .string()
+            .refine((v) => values.includes(v), { message: `must be one of: ${values.join(', ')}` }),
+        )
         .refine((a) => new Set(a).size === a.length, 'lists a value twice');
     },
     toDb: (f, v) => {
@@ -329,7 +348,9 @@ const handlers: Record<FieldType, FieldHandler> = {
       if (!a || a.length === 0) return { [f.column]: null };
       // Kept in option order, each value quoted, so `contains` can match `"value"` exactly.
       const order = (f.options ?? []).map((o) => o.value);
-      return { [f.column]: JSON.stringify([...a].sort((x, y) => order.indexOf(x) - order.indexOf(y))) };
+      return {
+        [f.column]: JSON.stringify([...a].sort((x, y) => order.indexOf(x) - order.indexOf(y))),
+      };
     },
     fromDb: (f, row) => {
       const v = row[f.column];
@@ -348,7 +369,12 @@ const handlers: Record<FieldType, FieldHandler> = {
   email: {
     columns: (f, d) => single(f, columnTypes(d).text),
     input: () =>
-      cleanText(false).pipe(z.union([z.literal(''), z.email('must be an e-mail address like name@example.com').max(254)])),
+      cleanText(false).pipe(
+        z.union([
+          z.literal(''),
+          z.email('must be an e-mail address like name@example.com').max(254),
+        ]),
+      ),
     toDb: (f, v) => ({ [f.column]: v === '' ? null : v }),
     fromDb: (f, row) => row[f.column] ?? null,
     ops: TEXT_OPS,
@@ -413,7 +439,10 @@ const handlers: Record<FieldType, FieldHandler> = {
     toDb: (f, v) => {
       if (f.resultType === 'currency') {
         const m = v as { minor: number; currency: string } | null;
-        return { [`${f.column}_minor`]: m?.minor ?? null, [`${f.column}_currency`]: m?.currency ?? null };
+        return {
+          [`${f.column}_minor`]: m?.minor ?? null,
+          [`${f.column}_currency`]: m?.currency ?? null,
+        };
       }
       return { [f.column]: v };
     },

@@ -1,11 +1,6 @@
 import type { Db } from '../../db/database';
 import { AppError } from '../errors';
-import {
-  SYSTEM_FIELDS,
-  type FieldDef,
-  type FieldMeta,
-  type ObjectMeta,
-} from './types';
+import { SYSTEM_FIELDS, type FieldDef, type FieldMeta, type ObjectMeta } from './types';
 
 interface ObjectRow {
   id: string;
@@ -142,7 +137,8 @@ export class MetadataRegistry {
     const out: { object: ObjectMeta; field: FieldMeta }[] = [];
     for (const o of this.objects.values()) {
       for (const f of o.fields) {
-        if (f.type === 'relation' && f.target === object && !f.isSystem) out.push({ object: o, field: f });
+        if (f.type === 'relation' && f.target === object && !f.isSystem)
+          out.push({ object: o, field: f });
       }
     }
     return out;

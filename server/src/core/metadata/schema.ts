@@ -85,9 +85,7 @@ export async function createFieldIndexes(
   field: FieldMeta,
 ) {
   const wanted =
-    field.indexed ||
-    field.unique ||
-    ['relation', 'select', 'email', 'phone'].includes(field.type);
+    field.indexed || field.unique || ['relation', 'select', 'email', 'phone'].includes(field.type);
   if (!wanted || field.name === 'id') return;
   if (field.isSystem && !field.indexed && field.name !== 'owner_id') return;
 
@@ -163,9 +161,15 @@ export async function renameFieldColumns(
   await createFieldIndexes(db, dialect, object, renamed);
 }
 
-export async function existingColumns(db: Db, dialect: DialectName, table: string): Promise<Set<string>> {
+export async function existingColumns(
+  db: Db,
+  dialect: DialectName,
+  table: string,
+): Promise<Set<string>> {
   if (dialect === 'sqlite') {
-    const rows = await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db);
+    const rows = await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(
+      db,
+    );
     return new Set(rows.rows.map((r) => r.name));
   }
   const rows = await sql<{ column_name: string }>`

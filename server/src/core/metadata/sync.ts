@@ -4,7 +4,13 @@ import { isoNow, type Clock } from '../clock';
 import { newId } from '../ids';
 import { fieldColumns } from './field-types';
 import { buildObjectMeta } from './registry';
-import { addFieldColumns, createFieldIndexes, createRecordTable, createSearchIndex, existingColumns } from './schema';
+import {
+  addFieldColumns,
+  createFieldIndexes,
+  createRecordTable,
+  createSearchIndex,
+  existingColumns,
+} from './schema';
 import type { FieldDef, FieldMeta, ObjectDef, ObjectMeta } from './types';
 
 interface ExistingField {
@@ -19,7 +25,12 @@ interface ExistingField {
  * code. Additive: it creates objects, tables, fields and columns that are missing and updates
  * definitions, but never drops anything. Select options added at run time are kept.
  */
-export async function syncStandardObjects(db: Db, dialect: DialectName, clock: Clock, defs: ObjectDef[]) {
+export async function syncStandardObjects(
+  db: Db,
+  dialect: DialectName,
+  clock: Clock,
+  defs: ObjectDef[],
+) {
   const now = isoNow(clock);
   for (const def of defs) {
     let obj = (await db
@@ -50,7 +61,12 @@ export async function syncStandardObjects(db: Db, dialect: DialectName, clock: C
     } else {
       await db
         .updateTable('sys_objects')
-        .set({ label_singular: def.labelSingular, label_plural: def.labelPlural, module: def.module, title_field: def.titleField })
+        .set({
+          label_singular: def.labelSingular,
+          label_plural: def.labelPlural,
+          module: def.module,
+          title_field: def.titleField,
+        })
         .where('id', '=', obj.id)
         .execute();
     }
@@ -65,10 +81,21 @@ export async function syncStandardObjects(db: Db, dialect: DialectName, clock: C
     const fields: FieldMeta[] = [];
     for (const [i, fdef] of def.fields.entries()) {
       const prior = byName.get(fdef.name);
-      const merged = prior ? keepRuntimeOptions(fdef, JSON.parse(prior.definition) as FieldDef) : fdef;
+      const merged = prior
+        ? keepRuntimeOptions(fdef, JSON.parse(prior.definition) as FieldDef)
+        : fdef;
       const id = prior?.id ?? newId();
       if (prior) {
-        await db.updateTable('sys_fields').set({ definition: JSON.stringify(merged), label: merged.label, type: merged.type, updated_at: now }).where('id', '=', id).execute();
+        await db
+          .updateTable('sys_fields')
+          .set({
+            definition: JSON.stringify(merged),
+            label: merged.label,
+            type: merged.type,
+            updated_at: now,
+          })
+          .where('id', '=', id)
+          .execute();
       } else {
         await db
           .insertInto('sys_fields')
@@ -87,10 +114,26 @@ export async function syncStandardObjects(db: Db, dialect: DialectName, clock: C
           })
           .execute();
       }
-      fields.push({ ...merged, id, column: fdef.name, isCustom: false, isSystem: false, position: prior?.position ?? i * 10 });
+      fields.push({
+        ...merged,
+        id,
+        column: fdef.name,
+        isCustom: false,
+        isSystem: false,
+        position: prior?.position ?? i * 10,
+      });
     }
     const meta: ObjectMeta = buildObjectMeta(
-      { id: obj.id, name: def.name, table: obj.table_name, labelSingular: def.labelSingular, labelPlural: def.labelPlural, module: def.module, isCustom: false, titleField: def.titleField },
+      {
+        id: obj.id,
+        name: def.name,
+        table: obj.table_name,
+        labelSingular: def.labelSingular,
+        labelPlural: def.labelPlural,
+        module: def.module,
+        isCustom: false,
+        titleField: def.titleField,
+      },
       fields,
     );
     if (isNewObject) {
@@ -114,12 +157,22 @@ export async function syncStandardObjects(db: Db, dialect: DialectName, clock: C
 function keepRuntimeOptions(code: FieldDef, stored: FieldDef & { edited?: string[] }): FieldDef {
   const merged: FieldDef & { edited?: string[] } = { ...code };
   for (const key of stored.edited ?? []) {
-    if (key === 'label' || key === 'description' || key === 'searchable' || key === 'reverseLabel') {
-      (merged as unknown as Record<string, unknown>)[key] = (stored as unknown as Record<string, unknown>)[key];
+    if (
+      key === 'label' ||
+      key === 'description' ||
+      key === 'searchable' ||
+      key === 'reverseLabel'
+    ) {
+      (merged as unknown as Record<string, unknown>)[key] = (
+        stored as unknown as Record<string, unknown>
+      )[key];
     }
   }
   if (stored.edited?.length) merged.edited = stored.edited;
   if (!code.options || !stored.options) return merged;
   const known = new Set(code.options.map((o) => o.value));
-  return { ...merged, options: [...code.options, ...stored.options.filter((o) => !known.has(o.value))] };
+  return {
+    ...merged,
+    options: [...code.options, ...stored.options.filter((o) => !known.has(o.value))],
+  };
 }

@@ -51,7 +51,6 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
-
 function groupList(v: unknown): unknown[] | null {
   if (Array.isArray(v)) return v;
   if (isPlainObject(v) && Object.keys(v).every((k) => /^\d+$/.test(k))) return Object.values(v);
@@ -69,7 +68,10 @@ function parseGroup(raw: unknown, path: string, kind: 'and' | 'or', s: ParseStat
     if (key === 'or' || key === 'and') {
       const groups = groupList(value);
       if (!groups) {
-        s.errors.push({ path: here, message: `must be numbered groups like ${here}[0][field]=value` });
+        s.errors.push({
+          path: here,
+          message: `must be numbered groups like ${here}[0][field]=value`,
+        });
         continue;
       }
       const parsed = groups.map((g, i) => parseGroup(g, `${here}[${i}]`, 'and', s));
@@ -97,7 +99,8 @@ function parseField(key: string, value: unknown, path: string, s: ParseState): F
   if (typeof value === 'string' || Array.isArray(value)) {
     conditions.push(['eq', value, path]);
   } else if (isPlainObject(value)) {
-    for (const [op, v] of Object.entries(value)) conditions.push([op as FilterOp, v, `${path}[${op}]`]);
+    for (const [op, v] of Object.entries(value))
+      conditions.push([op as FilterOp, v, `${path}[${op}]`]);
   } else {
     s.errors.push({ path, message: 'must be a value or an operator like [gt]' });
     return [];
@@ -106,16 +109,25 @@ function parseField(key: string, value: unknown, path: string, s: ParseState): F
   const out: FilterNode[] = [];
   for (const [op, v, here] of conditions) {
     if (++s.count > MAX_CONDITIONS) {
-      s.errors.push({ path: here, message: `a filter may have at most ${MAX_CONDITIONS} conditions` });
+      s.errors.push({
+        path: here,
+        message: `a filter may have at most ${MAX_CONDITIONS} conditions`,
+      });
       return out;
     }
     if (!FILTER_OPS.includes(op)) {
-      s.errors.push({ path: here, message: `unknown operator "${op}"; use one of ${FILTER_OPS.join(', ')}` });
+      s.errors.push({
+        path: here,
+        message: `unknown operator "${op}"; use one of ${FILTER_OPS.join(', ')}`,
+      });
       continue;
     }
     const ops = sub === 'currency' ? ['eq', 'ne', 'in', 'is_empty'] : handler.ops;
     if (!ops.includes(op)) {
-      s.errors.push({ path: here, message: `operator "${op}" does not apply to a ${field.type} field` });
+      s.errors.push({
+        path: here,
+        message: `operator "${op}" does not apply to a ${field.type} field`,
+      });
       continue;
     }
     const parsed = parseValue(field, sub, op, v, here, s);

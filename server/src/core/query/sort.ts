@@ -58,7 +58,13 @@ export function parseSort(raw: unknown, object: ObjectMeta, actor: Actor): SortK
     const [name, sub] = spec.split('.');
     const field = object.field(name);
     const column = field ? fieldHandler(field.type).column(field, sub) : undefined;
-    if (!field || !column || !canReadField(actor, object, name) || sub === '' || spec.split('.').length > 2) {
+    if (
+      !field ||
+      !column ||
+      !canReadField(actor, object, name) ||
+      sub === '' ||
+      spec.split('.').length > 2
+    ) {
       throw new AppError('validation', `Cannot sort by "${spec}"`, [
         { path: 'sort', message: `no field "${spec}" on ${object.name}` },
       ]);
@@ -117,7 +123,9 @@ function cursorValue(v: unknown, key: SortKey, dialect: DialectName): unknown {
     case 'number':
       return typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined;
     case 'boolean':
-      return v === true || v === false || v === 0 || v === 1 ? boolToDb(dialect, v === true || v === 1) : undefined;
+      return v === true || v === false || v === 0 || v === 1
+        ? boolToDb(dialect, v === true || v === 1)
+        : undefined;
     case 'date':
       return typeof v === 'string' && isDate(v) ? v : undefined;
     case 'instant':
@@ -149,7 +157,11 @@ export function decodeCursor(raw: unknown, keys: SortKey[], dialect: DialectName
 }
 
 /** Rows strictly after the cursor row in the sort order. */
-export function afterCursorSql(keys: SortKey[], values: unknown[], alias?: string): Expression<SqlBool> {
+export function afterCursorSql(
+  keys: SortKey[],
+  values: unknown[],
+  alias?: string,
+): Expression<SqlBool> {
   const ref = (k: SortKey) => sql.ref(alias ? `${alias}.${k.column}` : k.column);
   let cond: Expression<SqlBool> | null = null;
   for (let i = keys.length - 1; i >= 0; i--) {
@@ -162,14 +174,14 @@ export function afterCursorSql(keys: SortKey[], values: unknown[], alias?: strin
       after = k.desc ? null : sql<SqlBool>`${col} is not null`;
       equal = sql<SqlBool>`${col} is null`;
     } else {
-      after = k.desc ? sql<SqlBool>`(${col} < ${v} or ${col} is null)` : sql<SqlBool>`${col} > ${v}`;
+      after = k.desc
+        ? sql<SqlBool>`(${col} < ${v} or ${col} is null)`
+        : sql<SqlBool>`${col} > ${v}`;
       equal = sql<SqlBool>`${col} = ${v}`;
     }
     const tail: Expression<SqlBool> | null = cond ? sql<SqlBool>`(${equal} and ${cond})` : null;
     cond =
-      after && tail
-        ? sql<SqlBool>`(${after} or ${tail})`
-        : (after ?? tail ?? sql<SqlBool>`1 = 0`);
+      after && tail ? sql<SqlBool>`(${after} or ${tail})` : (after ?? tail ?? sql<SqlBool>`1 = 0`);
   }
   // A plain range on the first key lets the database seek instead of scanning from the start.
   const first = keys[0];

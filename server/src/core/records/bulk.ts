@@ -14,8 +14,10 @@ function chunks<T>(list: T[]): T[][] {
 export async function flushBulk(ctx: RecordContext) {
   const bulk = ctx.pending.bulk;
   if (!bulk) return;
-  for (const part of chunks(bulk.audit.splice(0))) await ctx.db.insertInto('audit_log').values(part).execute();
-  for (const part of chunks(bulk.outbox.splice(0))) await ctx.db.insertInto('outbox_events').values(part).execute();
+  for (const part of chunks(bulk.audit.splice(0)))
+    await ctx.db.insertInto('audit_log').values(part).execute();
+  for (const part of chunks(bulk.outbox.splice(0)))
+    await ctx.db.insertInto('outbox_events').values(part).execute();
   for (const [name, byId] of bulk.search) {
     const object = ctx.k.meta.get(name);
     const entries = [...byId].map(([id, body]) => ({ id, body }));
@@ -27,7 +29,9 @@ export async function flushBulk(ctx: RecordContext) {
       } else {
         await sql`with v(id, body) as (values ${values})
                   insert into ${sql.table(ftsTable(object.table))} (rowid, body)
-                  select t.rowid, v.body from v join ${sql.table(object.table)} as t on t.id = v.id`.execute(ctx.db);
+                  select t.rowid, v.body from v join ${sql.table(object.table)} as t on t.id = v.id`.execute(
+          ctx.db,
+        );
       }
     }
   }

@@ -64,11 +64,14 @@ export async function loadRecord(
   if (!row) {
     if (action !== 'read') {
       // Reachable for reading but not for this action: say so rather than pretend it is gone.
-      const readable = await loadRecord(ctx, object, id, { includeDeleted: opts.includeDeleted }).catch(
-        () => null,
-      );
+      const readable = await loadRecord(ctx, object, id, {
+        includeDeleted: opts.includeDeleted,
+      }).catch(() => null);
       if (readable) {
-        throw new AppError('forbidden', `You may not ${action} this ${object.labelSingular.toLowerCase()}`);
+        throw new AppError(
+          'forbidden',
+          `You may not ${action} this ${object.labelSingular.toLowerCase()}`,
+        );
       }
     }
     throw notFound(`${object.labelSingular} ${id}`);
@@ -112,7 +115,11 @@ function parseBool(raw: unknown, path: string): boolean {
   throw new AppError('validation', `Invalid ${path}`, [{ path, message: 'must be true or false' }]);
 }
 
-export function parseFields(raw: unknown, object: ObjectMeta, actor: Actor): Set<string> | undefined {
+export function parseFields(
+  raw: unknown,
+  object: ObjectMeta,
+  actor: Actor,
+): Set<string> | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (typeof raw !== 'string') {
     throw new AppError('validation', 'Invalid fields', [
@@ -144,7 +151,8 @@ export function listConditions(
   const dialect = ctx.k.database.dialect;
   assertCan(ctx.actor, object, 'read');
   const conds: Expression<SqlBool>[] = [...extra];
-  if (!parseBool(params.include_deleted, 'include_deleted')) conds.push(sql<SqlBool>`deleted_at is null`);
+  if (!parseBool(params.include_deleted, 'include_deleted'))
+    conds.push(sql<SqlBool>`deleted_at is null`);
   const scope = scopeCondition(ctx.actor, object, 'read');
   if (scope) conds.push(scope);
   const filter = parseFilter(params.filter, object, ctx.actor, dialect, ctx.k.settings.phoneRegion);
@@ -207,6 +215,9 @@ export async function listRecords(
 
 export function fieldOrThrow(object: ObjectMeta, name: string): FieldMeta {
   const f = object.field(name);
-  if (!f) throw new AppError('validation', `Unknown field "${name}"`, [{ path: name, message: 'unknown field' }]);
+  if (!f)
+    throw new AppError('validation', `Unknown field "${name}"`, [
+      { path: name, message: 'unknown field' },
+    ]);
   return f;
 }

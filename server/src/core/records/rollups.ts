@@ -43,7 +43,12 @@ export async function flushRollups(ctx: RecordContext) {
   }
 }
 
-export async function recompute(ctx: RecordContext, parent: ObjectMeta, field: FieldMeta, id: string) {
+export async function recompute(
+  ctx: RecordContext,
+  parent: ObjectMeta,
+  field: FieldMeta,
+  id: string,
+) {
   const rollup = field.rollup!;
   const child = ctx.k.meta.find(rollup.object);
   const via = child?.field(rollup.via);
@@ -52,7 +57,9 @@ export async function recompute(ctx: RecordContext, parent: ObjectMeta, field: F
   // Two transactions changing the same parent's children take turns here, so the second sees
   // the first's rows (READ COMMITTED) and neither overwrites the other's total. SQLite has one writer.
   if (dialect === 'postgres') {
-    await sql`select id from ${sql.table(parent.table)} where id = ${id} for update`.execute(ctx.db);
+    await sql`select id from ${sql.table(parent.table)} where id = ${id} for update`.execute(
+      ctx.db,
+    );
   }
   const conds = [sql<SqlBool>`${sql.ref(via.column)} = ${id}`, sql<SqlBool>`deleted_at is null`];
   for (const [name, value] of Object.entries(rollup.where ?? {})) {
@@ -64,7 +71,9 @@ export async function recompute(ctx: RecordContext, parent: ObjectMeta, field: F
   const where = sql.join(conds, sql` and `);
   let value: unknown;
   if (rollup.aggregate === 'count') {
-    const r = await sql<{ n: number }>`select count(*) as n from ${sql.table(child.table)} where ${where}`.execute(ctx.db);
+    const r = await sql<{
+      n: number;
+    }>`select count(*) as n from ${sql.table(child.table)} where ${where}`.execute(ctx.db);
     value = Number(r.rows[0].n);
   } else {
     const source = child.field(rollup.field ?? '');
@@ -80,7 +89,9 @@ export async function recompute(ctx: RecordContext, parent: ObjectMeta, field: F
       value = total !== null && lo === hi && lo ? { minor: Number(total), currency: lo } : null;
     } else {
       const r = await sql<{ total: number | null }>`
-        select sum(${sql.ref(col)}) as total from ${sql.table(child.table)} where ${where}`.execute(ctx.db);
+        select sum(${sql.ref(col)}) as total from ${sql.table(child.table)} where ${where}`.execute(
+        ctx.db,
+      );
       value = r.rows[0].total === null ? 0 : Number(r.rows[0].total);
     }
   }

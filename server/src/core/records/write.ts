@@ -43,7 +43,9 @@ export function parseInput(
   options: WriteOptions,
 ): Values {
   if (!isPlainObject(input)) {
-    throw validationError([{ path: '', message: 'the body must be a JSON object of field values' }]);
+    throw validationError([
+      { path: '', message: 'the body must be a JSON object of field values' },
+    ]);
   }
   const errors: ErrorDetail[] = [];
   const values: Values = {};
@@ -81,7 +83,12 @@ export function parseInput(
   }
   if (mode === 'create') {
     for (const f of object.fields) {
-      if (f.required && !f.isSystem && values[f.name] === undefined && !errors.some((e) => e.path === f.name)) {
+      if (
+        f.required &&
+        !f.isSystem &&
+        values[f.name] === undefined &&
+        !errors.some((e) => e.path === f.name)
+      ) {
         errors.push({ path: f.name, message: 'is required' });
       }
     }
@@ -92,9 +99,13 @@ export function parseInput(
 
 const MAX_ERRORS = 100;
 
-function issueMessage(issue: { code: string; message: string; expected?: unknown }, field: FieldMeta) {
+function issueMessage(
+  issue: { code: string; message: string; expected?: unknown },
+  field: FieldMeta,
+) {
   if (issue.code === 'invalid_type') return `must be ${expectedOf(field)}`;
-  if (issue.code === 'unrecognized_keys') return issue.message.replace(/^Unrecognized keys?/, 'unknown key');
+  if (issue.code === 'unrecognized_keys')
+    return issue.message.replace(/^Unrecognized keys?/, 'unknown key');
   return issue.message;
 }
 
@@ -115,11 +126,17 @@ function expectedOf(field: FieldMeta): string {
   }
 }
 
-function writeContext(ctx: RecordContext, object: ObjectMeta, values: Values, before: ApiRecord | null): WriteContext {
+function writeContext(
+  ctx: RecordContext,
+  object: ObjectMeta,
+  values: Values,
+  before: ApiRecord | null,
+): WriteContext {
   const country = object.field('country') ? (values.country ?? before?.country) : undefined;
   return {
     dialect: ctx.k.database.dialect,
-    phoneRegion: countryCode(country as string | undefined) ?? (ctx.k.settings.phoneRegion || undefined),
+    phoneRegion:
+      countryCode(country as string | undefined) ?? (ctx.k.settings.phoneRegion || undefined),
   };
 }
 
@@ -139,13 +156,20 @@ async function checkRelations(ctx: RecordContext, object: ObjectMeta, values: Va
     const f = object.field(name)!;
     if (f.type !== 'relation' || v === null || v === undefined) continue;
     if (f.target === 'users') {
-      const u = await ctx.db.selectFrom('users').select('id').where('id', '=', v as string).executeTakeFirst();
+      const u = await ctx.db
+        .selectFrom('users')
+        .select('id')
+        .where('id', '=', v as string)
+        .executeTakeFirst();
       if (!u) errors.push({ path: name, message: `no user with id ${String(v)}` });
       continue;
     }
     const target = ctx.k.meta.find(f.target ?? '');
     if (!target) continue;
-    const conds: Expression<SqlBool>[] = [sql<SqlBool>`id = ${v}`, sql<SqlBool>`deleted_at is null`];
+    const conds: Expression<SqlBool>[] = [
+      sql<SqlBool>`id = ${v}`,
+      sql<SqlBool>`deleted_at is null`,
+    ];
     const scope = scopeCondition(ctx.actor, target, 'read');
     if (scope) conds.push(scope);
     const row = await ctx.db
@@ -153,7 +177,11 @@ async function checkRelations(ctx: RecordContext, object: ObjectMeta, values: Va
       .select('id')
       .where(sql<SqlBool>`${sql.join(conds, sql` and `)}`)
       .executeTakeFirst();
-    if (!row) errors.push({ path: name, message: `no ${target.labelSingular.toLowerCase()} with id ${String(v)}` });
+    if (!row)
+      errors.push({
+        path: name,
+        message: `no ${target.labelSingular.toLowerCase()} with id ${String(v)}`,
+      });
   }
   if (errors.length) throw validationError(errors);
 }
@@ -161,7 +189,8 @@ async function checkRelations(ctx: RecordContext, object: ObjectMeta, values: Va
 async function checkUnique(ctx: RecordContext, object: ObjectMeta, cols: Values, id: string) {
   for (const f of object.fields) {
     if (!f.unique) continue;
-    const column = f.type === 'phone' ? `${f.column}_e164` : (fieldHandler(f.type).column(f) as string);
+    const column =
+      f.type === 'phone' ? `${f.column}_e164` : (fieldHandler(f.type).column(f) as string);
     const v = cols[column];
     if (v === undefined || v === null) continue;
     const lhs = f.type === 'email' ? sql`lower(${sql.ref(column)})` : sql.ref(column);
@@ -176,11 +205,23 @@ async function checkUnique(ctx: RecordContext, object: ObjectMeta, cols: Values,
       const scope = scopeCondition(ctx.actor, object, 'read');
       const visible =
         !scope ||
-        !!(await ctx.db.selectFrom(object.table).select('id').where('id', '=', other.id).where(scope).executeTakeFirst());
+        !!(await ctx.db
+          .selectFrom(object.table)
+          .select('id')
+          .where('id', '=', other.id)
+          .where(scope)
+          .executeTakeFirst());
       throw new AppError(
         'conflict',
         `Another ${object.labelSingular.toLowerCase()} already has this ${f.label.toLowerCase()}`,
-        [{ path: f.name, message: visible ? `must be unique; ${String(other.id)} has it` : 'must be unique; a record you cannot see has it' }],
+        [
+          {
+            path: f.name,
+            message: visible
+              ? `must be unique; ${String(other.id)} has it`
+              : 'must be unique; a record you cannot see has it',
+          },
+        ],
         visible ? { existing_id: other.id } : {},
       );
     }
@@ -221,12 +262,26 @@ async function afterWrite(
       map.set(after.id, body);
       pending.set(object.name, map);
     } else {
-      await indexRecord(ctx.db, ctx.k.database.dialect, object, after.id, body, action === 'create');
+      await indexRecord(
+        ctx.db,
+        ctx.k.database.dialect,
+        object,
+        after.id,
+        body,
+        action === 'create',
+      );
     }
   }
   const changes = { ...diff(before, after, auditedFields(object)), ...extraChanges };
   await writeAudit(ctx, { object: object.name, recordId: after.id, action, changes });
-  const eventType = action === 'create' ? 'created' : action === 'update' ? 'updated' : action === 'delete' ? 'deleted' : 'restored';
+  const eventType =
+    action === 'create'
+      ? 'created'
+      : action === 'update'
+        ? 'updated'
+        : action === 'delete'
+          ? 'deleted'
+          : 'restored';
   await emitEvent(ctx, {
     type: `${object.name}.${eventType}`,
     object: object.name,
@@ -304,13 +359,15 @@ export async function updateRecord(
     await h.beforeWrite?.(ctx, { action: 'update', object, before, values, options });
   }
   for (const [k, v] of Object.entries(values)) {
-    if (JSON.stringify(before[k] ?? null) === JSON.stringify(outputOf(object, k, v, ctx))) delete values[k];
+    if (JSON.stringify(before[k] ?? null) === JSON.stringify(outputOf(object, k, v, ctx)))
+      delete values[k];
   }
   if (Object.keys(values).length === 0) return visibleTo(ctx, object, before);
   // Phones are read with the record's country: a new country re-reads them.
   if (values.country !== undefined) {
     for (const f of object.fields) {
-      if (f.type === 'phone' && values[f.name] === undefined && before[f.name]) values[f.name] = before[f.name];
+      if (f.type === 'phone' && values[f.name] === undefined && before[f.name])
+        values[f.name] = before[f.name];
     }
   }
   await checkRelations(ctx, object, values);
@@ -366,7 +423,12 @@ export function staleVersion(object: ObjectMeta, current: number | null) {
   return new AppError(
     'version_mismatch',
     `This ${object.labelSingular.toLowerCase()} was changed by someone else; reload it and try again`,
-    [{ path: 'version', message: current === null ? 'is stale' : `is stale; the current version is ${current}` }],
+    [
+      {
+        path: 'version',
+        message: current === null ? 'is stale' : `is stale; the current version is ${current}`,
+      },
+    ],
     current === null ? {} : { current_version: current },
   );
 }
@@ -400,10 +462,25 @@ export async function deleteRecord(
     if (field.onDelete === 'restrict') {
       // Ids only of dependents the user may see; the count is always given.
       const scope = scopeCondition(ctx.actor, other, 'read');
-      const readable = grantFor(ctx.actor.role, other.name).read === 'none'
-        ? []
-        : ((await ctx.db.selectFrom(other.table).select('id').where('id', 'in', rows.slice(0, 20).map((r) => r.id)).where(scope ?? sql<SqlBool>`1 = 1`).execute()) as { id: string }[]);
-      dependents.push({ object: other.name, field: field.name, count: rows.length, ids: readable.map((r) => r.id) });
+      const readable =
+        grantFor(ctx.actor.role, other.name).read === 'none'
+          ? []
+          : ((await ctx.db
+              .selectFrom(other.table)
+              .select('id')
+              .where(
+                'id',
+                'in',
+                rows.slice(0, 20).map((r) => r.id),
+              )
+              .where(scope ?? sql<SqlBool>`1 = 1`)
+              .execute()) as { id: string }[]);
+      dependents.push({
+        object: other.name,
+        field: field.name,
+        count: rows.length,
+        ids: readable.map((r) => r.id),
+      });
     } else {
       toClear.push({ object: other, field, ids: rows.map((r) => r.id) });
     }
@@ -423,33 +500,56 @@ export async function deleteRecord(
       .where(scope)
       .executeTakeFirstOrThrow();
     const hidden = c.ids.length - Number(reachable.n);
-    if (hidden > 0) dependents.push({ object: c.object.name, field: c.field.name, count: hidden, ids: [] });
+    if (hidden > 0)
+      dependents.push({ object: c.object.name, field: c.field.name, count: hidden, ids: [] });
   }
   if (dependents.length) {
     const list = dependents.map((d) => `${d.count} ${d.object}`).join(', ');
     throw new AppError(
       'conflict',
       `This ${object.labelSingular.toLowerCase()} is still used by ${list}`,
-      dependents.map((d) => ({ path: `${d.object}.${d.field}`, message: `${d.count} record(s) point here` })),
+      dependents.map((d) => ({
+        path: `${d.object}.${d.field}`,
+        message: `${d.count} record(s) point here`,
+      })),
       { dependents },
     );
   }
   for (const c of toClear) {
     for (const depId of c.ids) {
-      await updateRecord(ctx, c.object.name, depId, { [c.field.name]: null }, { skipScope: true, options: { system: true } });
+      await updateRecord(
+        ctx,
+        c.object.name,
+        depId,
+        { [c.field.name]: null },
+        { skipScope: true, options: { system: true } },
+      );
     }
   }
   const cleared = toClear.map((c) => ({ object: c.object.name, field: c.field.name, ids: c.ids }));
   const now = isoNow(ctx.k.clock);
   const res = await ctx.db
     .updateTable(object.table)
-    .set({ deleted_at: now, updated_at: now, updated_by: ctx.actor.userId, version: before.version + 1 })
+    .set({
+      deleted_at: now,
+      updated_at: now,
+      updated_by: ctx.actor.userId,
+      version: before.version + 1,
+    })
     .where('id', '=', id)
     .where('version', '=', before.version)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw staleVersion(object, null);
   const after = await readRow(ctx, object, id);
-  await afterWrite(ctx, object, 'delete', before, after, false, cleared.length ? { references_cleared: [cleared, null] } : {});
+  await afterWrite(
+    ctx,
+    object,
+    'delete',
+    before,
+    after,
+    false,
+    cleared.length ? { references_cleared: [cleared, null] } : {},
+  );
   return visibleTo(ctx, object, after);
 }
 
@@ -460,17 +560,32 @@ interface ClearedReferences {
 }
 
 /** A restored record may point at records deleted meanwhile: those references are cleared. */
-async function clearDanglingRelations(ctx: RecordContext, object: ObjectMeta, id: string, rec: ApiRecord) {
+async function clearDanglingRelations(
+  ctx: RecordContext,
+  object: ObjectMeta,
+  id: string,
+  rec: ApiRecord,
+) {
   const cleared: Values = {};
   for (const f of object.fields) {
-    const target = f.type === 'relation' && !f.isSystem ? ctx.k.meta.find(f.target ?? '') : undefined;
+    const target =
+      f.type === 'relation' && !f.isSystem ? ctx.k.meta.find(f.target ?? '') : undefined;
     const ref = rec[f.name];
     if (!target || typeof ref !== 'string') continue;
-    const alive = await ctx.db.selectFrom(target.table).select('id').where('id', '=', ref).where('deleted_at', 'is', null).executeTakeFirst();
+    const alive = await ctx.db
+      .selectFrom(target.table)
+      .select('id')
+      .where('id', '=', ref)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     if (!alive) cleared[f.name] = null;
   }
   if (Object.keys(cleared).length === 0) return;
-  await ctx.db.updateTable(object.table).set(toColumns(object, cleared, writeContext(ctx, object, {}, rec))).where('id', '=', id).execute();
+  await ctx.db
+    .updateTable(object.table)
+    .set(toColumns(object, cleared, writeContext(ctx, object, {}, rec)))
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Points records back at a restored one where its delete cleared them and nothing else took the place. */
@@ -484,7 +599,10 @@ async function relinkReferences(ctx: RecordContext, object: ObjectMeta, id: stri
     .orderBy('at', 'desc')
     .orderBy('id', 'desc')
     .executeTakeFirst()) as { changes: string } | undefined;
-  const cleared = last ? ((JSON.parse(last.changes) as { references_cleared?: [ClearedReferences[], null] }).references_cleared?.[0] ?? []) : [];
+  const cleared = last
+    ? ((JSON.parse(last.changes) as { references_cleared?: [ClearedReferences[], null] })
+        .references_cleared?.[0] ?? [])
+    : [];
   for (const group of cleared) {
     const other = ctx.k.meta.find(group.object);
     const field = other?.field(group.field);
@@ -499,22 +617,46 @@ async function relinkReferences(ctx: RecordContext, object: ObjectMeta, id: stri
       .where(scope ?? sql<SqlBool>`1 = 1`)
       .execute()) as { id: string }[];
     for (const r of rows) {
-      await updateRecord(ctx, other.name, r.id, { [field.name]: id }, { skipScope: true, options: { system: true } });
+      await updateRecord(
+        ctx,
+        other.name,
+        r.id,
+        { [field.name]: id },
+        { skipScope: true, options: { system: true } },
+      );
     }
   }
 }
 
-export async function restoreRecord(ctx: RecordContext, objectName: string, id: string): Promise<ApiRecord> {
+export async function restoreRecord(
+  ctx: RecordContext,
+  objectName: string,
+  id: string,
+): Promise<ApiRecord> {
   const object = ctx.k.meta.get(objectName);
-  const before = await loadRecord(ctx, object, id, { action: 'delete', includeDeleted: true, raw: true });
+  const before = await loadRecord(ctx, object, id, {
+    action: 'delete',
+    includeDeleted: true,
+    raw: true,
+  });
   id = before.id;
   if (!before.deleted_at) return visibleTo(ctx, object, before);
   // Unique values are checked as stored, column by column.
-  const stored = (await ctx.db.selectFrom(object.table).select(recordColumns(object, ctx.k.database.dialect)).where('id', '=', id).executeTakeFirstOrThrow()) as Values;
+  const stored = (await ctx.db
+    .selectFrom(object.table)
+    .select(recordColumns(object, ctx.k.database.dialect))
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow()) as Values;
   await checkUnique(ctx, object, stored, id);
   const res = await ctx.db
     .updateTable(object.table)
-    .set({ deleted_at: null, merged_into_id: null, updated_at: isoNow(ctx.k.clock), updated_by: ctx.actor.userId, version: before.version + 1 })
+    .set({
+      deleted_at: null,
+      merged_into_id: null,
+      updated_at: isoNow(ctx.k.clock),
+      updated_by: ctx.actor.userId,
+      version: before.version + 1,
+    })
     .where('id', '=', id)
     .where('version', '=', before.version)
     .executeTakeFirst();

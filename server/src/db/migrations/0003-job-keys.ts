@@ -15,6 +15,14 @@ export async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
     .where(sql.ref('status'), 'in', sql`('queued', 'running')`)
     .execute();
   await db.schema.createIndex('sessions_expiry').on('sessions').column('expires_at').execute();
-  await db.schema.createIndex('idempotency_keys_age').on('idempotency_keys').column('created_at').execute();
-  await db.schema.createIndex('outbox_events_processed').on('outbox_events').column('processed_at').execute();
+  await db.schema
+    .createIndex('idempotency_keys_age')
+    .on('idempotency_keys')
+    .column('created_at')
+    .execute();
+  await db.schema
+    .createIndex('outbox_events_processed')
+    .on('outbox_events')
+    .column('processed_at')
+    .execute();
 }

@@ -1,5 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { createField, createObject, deleteField, deleteObject, describeObject, updateField, updateObject } from '../../core/metadata/constructor';
+import {
+  createField,
+  createObject,
+  deleteField,
+  deleteObject,
+  describeObject,
+  updateField,
+  updateObject,
+} from '../../core/metadata/constructor';
 import { readContext, requireActor, writeTransaction } from '../context';
 import { grantFor } from '../../core/permissions/grants';
 import { assertCan, canReadField } from '../../core/permissions/scope';
@@ -18,7 +26,11 @@ function visible(ctx: RecordContext, o: ObjectMeta) {
     fields: d.fields.filter((f) => canReadField(ctx.actor, o, f.name)),
     related_lists: d.related_lists.filter((r) => {
       const other = ctx.k.meta.find(r.object);
-      return !!other && grantFor(ctx.actor.role, r.object).read !== 'none' && canReadField(ctx.actor, other, r.field);
+      return (
+        !!other &&
+        grantFor(ctx.actor.role, r.object).read !== 'none' &&
+        canReadField(ctx.actor, other, r.field)
+      );
     }),
   };
 }
@@ -27,7 +39,10 @@ function visible(ctx: RecordContext, o: ObjectMeta) {
 export async function metadataRoutes(app: FastifyInstance) {
   const k = app.kontor;
   // Metadata changes are applied to the shared registry after their transaction commits.
-  const change = async <T>(request: Parameters<typeof writeTransaction>[0], fn: (ctx: RecordContext) => Promise<T>) => {
+  const change = async <T>(
+    request: Parameters<typeof writeTransaction>[0],
+    fn: (ctx: RecordContext) => Promise<T>,
+  ) => {
     try {
       return await writeTransaction(request, async (ctx) => {
         const result = await fn(ctx);
@@ -62,7 +77,10 @@ export async function metadataRoutes(app: FastifyInstance) {
     const name = k.meta.get(request.params.object).name;
     const body = request.body as { name?: string } | null;
     await change(request, (ctx) => updateObject(ctx, name, request.body));
-    return describeObject(readContext(request), k.meta.get(typeof body?.name === 'string' ? body.name : name));
+    return describeObject(
+      readContext(request),
+      k.meta.get(typeof body?.name === 'string' ? body.name : name),
+    );
   });
 
   app.delete<{ Params: O }>('/api/v1/metadata/objects/:object', async (request, reply) => {
@@ -87,9 +105,12 @@ export async function metadataRoutes(app: FastifyInstance) {
     return d.fields.find((f) => f.name === wanted);
   });
 
-  app.delete<{ Params: F }>('/api/v1/metadata/objects/:object/fields/:field', async (request, reply) => {
-    const name = k.meta.get(request.params.object).name;
-    await change(request, (ctx) => deleteField(ctx, name, request.params.field));
-    return reply.status(204).send();
-  });
+  app.delete<{ Params: F }>(
+    '/api/v1/metadata/objects/:object/fields/:field',
+    async (request, reply) => {
+      const name = k.meta.get(request.params.object).name;
+      await change(request, (ctx) => deleteField(ctx, name, request.params.field));
+      return reply.status(204).send();
+    },
+  );
 }

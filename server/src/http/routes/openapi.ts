@@ -31,8 +31,12 @@ const START = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '
 export async function openapiRoutes(app: FastifyInstance) {
   app.get('/api/openapi.json', async (request) => openapiDocument(app.kontor, request.actor));
 
-  app.get('/api/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
-  app.get('/api/docs/start.js', async (_request, reply) => reply.type('application/javascript; charset=utf-8').send(START));
+  app.get('/api/docs', async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(PAGE),
+  );
+  app.get('/api/docs/start.js', async (_request, reply) =>
+    reply.type('application/javascript; charset=utf-8').send(START),
+  );
   const dir = absolutePath();
   for (const [file, type] of Object.entries(ASSETS)) {
     const body = readFileSync(join(dir, file));

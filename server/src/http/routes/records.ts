@@ -10,7 +10,15 @@ import { exportCsv, exportXlsx } from '../../core/import/export';
 import { importTable } from '../../core/import/importer';
 import { readTable } from '../../core/import/read-table';
 import { createRecord, deleteRecord, restoreRecord, updateRecord } from '../../core/records/write';
-import { etag, ifMatchVersion, queryFlag, queryText, readContext, requireActor, writeTransaction } from '../context';
+import {
+  etag,
+  ifMatchVersion,
+  queryFlag,
+  queryText,
+  readContext,
+  requireActor,
+  writeTransaction,
+} from '../context';
 import { idempotentWrite } from '../idempotency';
 
 type ObjectParams = { object: string };
@@ -36,7 +44,9 @@ export async function recordRoutes(app: FastifyInstance) {
     k.meta.get(request.params.object);
     const allow = allowDuplicates(request);
     return idempotentWrite(request, reply, 201, async (ctx) => {
-      const rec = await createRecord(ctx, request.params.object, request.body, { allowDuplicates: allow });
+      const rec = await createRecord(ctx, request.params.object, request.body, {
+        allowDuplicates: allow,
+      });
       reply.header('location', `/api/v1/${request.params.object}/${rec.id}`);
       return rec;
     });
@@ -63,57 +73,84 @@ export async function recordRoutes(app: FastifyInstance) {
           .header('content-disposition', `attachment; filename="${object.name}-${stamp}.xlsx"`)
           .send(body);
       }
-      throw new AppError('validation', 'Unknown export format', [{ path: 'format', message: 'must be csv or xlsx' }]);
+      throw new AppError('validation', 'Unknown export format', [
+        { path: 'format', message: 'must be csv or xlsx' },
+      ]);
     },
   );
 
   // Files for import arrive as the raw body: CSV as text/csv, XLSX as its own type.
-  app.addContentTypeParser(['text/csv', XLSX_TYPE, 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: 200 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(
+    ['text/csv', XLSX_TYPE, 'application/octet-stream'],
+    { parseAs: 'buffer', bodyLimit: 200 * 1024 * 1024 },
+    (_req, body, done) => done(null, body),
+  );
 
-  app.post<{ Params: ObjectParams; Querystring: Record<string, string | undefined> }>('/api/v1/:object/import', async (request, reply) => {
-    const actor = requireActor(request);
-    const object = k.meta.get(request.params.object);
-    if (!Buffer.isBuffer(request.body)) {
-      throw new AppError('unsupported_media_type', 'Send the file as the body, with Content-Type text/csv or the XLSX type', [{ path: 'body', message: 'must be a CSV or XLSX file' }]);
-    }
-    const q = request.query;
-    let mapping: Record<string, string> | undefined;
-    const mappingText = queryText(q, 'mapping');
-    if (mappingText !== undefined) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(mappingText);
-      } catch {
-        parsed = null;
+  app.post<{ Params: ObjectParams; Querystring: Record<string, string | undefined> }>(
+    '/api/v1/:object/import',
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const object = k.meta.get(request.params.object);
+      if (!Buffer.isBuffer(request.body)) {
+        throw new AppError(
+          'unsupported_media_type',
+          'Send the file as the body, with Content-Type text/csv or the XLSX type',
+          [{ path: 'body', message: 'must be a CSV or XLSX file' }],
+        );
       }
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
-        throw new AppError('validation', 'Invalid mapping', [{ path: 'mapping', message: 'must be a JSON object of "Header": "field"' }]);
+      const q = request.query;
+      let mapping: Record<string, string> | undefined;
+      const mappingText = queryText(q, 'mapping');
+      if (mappingText !== undefined) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(mappingText);
+        } catch {
+          parsed = null;
+        }
+        if (
+          !parsed ||
+          typeof parsed !== 'object' ||
+          Array.isArray(parsed) ||
+          Object.values(parsed).some((v) => typeof v !== 'string')
+        ) {
+          throw new AppError('validation', 'Invalid mapping', [
+            { path: 'mapping', message: 'must be a JSON object of "Header": "field"' },
+          ]);
+        }
+        mapping = parsed as Record<string, string>;
       }
-      mapping = parsed as Record<string, string>;
-    }
-    const isXlsx = String(request.headers['content-type']).startsWith(XLSX_TYPE);
-    const table = await readTable(request.body, isXlsx ? 'upload.xlsx' : 'upload.csv', {
-      encoding: queryText(q, 'encoding'),
-      delimiter: queryText(q, 'delimiter'),
-      sheet: queryText(q, 'sheet'),
-    });
-    const report = await importTable(k, actor, object.name, table, {
-      mapping,
-      dryRun: queryFlag(q, 'dry_run'),
-      upsertField: queryText(q, 'upsert'),
-      allowDuplicates: queryFlag(q, 'allow_duplicates'),
-    });
-    if (report.failed && !report.dry_run) {
-      throw new AppError('validation', `${report.failed} of ${report.rows} rows failed, so nothing was imported`, report.errors.map((e) => ({ path: `line ${e.line}.${e.field}`, message: e.message })), { report });
-    }
-    return reply.status(200).send(report);
-  });
+      const isXlsx = String(request.headers['content-type']).startsWith(XLSX_TYPE);
+      const table = await readTable(request.body, isXlsx ? 'upload.xlsx' : 'upload.csv', {
+        encoding: queryText(q, 'encoding'),
+        delimiter: queryText(q, 'delimiter'),
+        sheet: queryText(q, 'sheet'),
+      });
+      const report = await importTable(k, actor, object.name, table, {
+        mapping,
+        dryRun: queryFlag(q, 'dry_run'),
+        upsertField: queryText(q, 'upsert'),
+        allowDuplicates: queryFlag(q, 'allow_duplicates'),
+      });
+      if (report.failed && !report.dry_run) {
+        throw new AppError(
+          'validation',
+          `${report.failed} of ${report.rows} rows failed, so nothing was imported`,
+          report.errors.map((e) => ({ path: `line ${e.line}.${e.field}`, message: e.message })),
+          { report },
+        );
+      }
+      return reply.status(200).send(report);
+    },
+  );
 
   app.get<{ Params: RecordParams }>('/api/v1/:object/:id', async (request, reply) => {
     const ctx = readContext(request);
     const q = request.query as Record<string, unknown>;
     const object = k.meta.get(request.params.object);
-    const rec = await loadRecord(ctx, object, request.params.id, { includeDeleted: queryFlag(q, 'include_deleted') });
+    const rec = await loadRecord(ctx, object, request.params.id, {
+      includeDeleted: queryFlag(q, 'include_deleted'),
+    });
     reply.header('etag', etag(rec.version));
     const fields = queryText(q, 'fields');
     if (!fields) return rec;
@@ -134,7 +171,9 @@ export async function recordRoutes(app: FastifyInstance) {
   app.delete<{ Params: RecordParams }>('/api/v1/:object/:id', async (request) => {
     const object = k.meta.get(request.params.object);
     const expectedVersion = ifMatchVersion(request);
-    return writeTransaction(request, (ctx) => deleteRecord(ctx, object.name, request.params.id, { expectedVersion }));
+    return writeTransaction(request, (ctx) =>
+      deleteRecord(ctx, object.name, request.params.id, { expectedVersion }),
+    );
   });
 
   app.post<{ Params: RecordParams }>('/api/v1/:object/:id/restore', async (request) => {
@@ -156,14 +195,21 @@ export async function recordRoutes(app: FastifyInstance) {
       const ctx = readContext(request);
       const object = k.meta.get(request.params.object);
       await loadRecord(ctx, object, request.params.id);
-      const { child, condition } = relatedList(ctx, object.name, request.params.id, request.params.relation);
+      const { child, condition } = relatedList(
+        ctx,
+        object.name,
+        request.params.id,
+        request.params.relation,
+      );
       return listRecords(ctx, child, request.query, [condition]);
     },
   );
 
   app.post<{ Params: ObjectParams }>('/api/v1/:object/batch', async (request, reply) => {
     const object = k.meta.get(request.params.object);
-    return idempotentWrite(request, reply, 200, (ctx) => runBatch(ctx, object.name, request.body, allowDuplicates(request)));
+    return idempotentWrite(request, reply, 200, (ctx) =>
+      runBatch(ctx, object.name, request.body, allowDuplicates(request)),
+    );
   });
 }
 
@@ -171,7 +217,10 @@ export async function recordRoutes(app: FastifyInstance) {
 export function relatedList(ctx: RecordContext, objectName: string, id: string, relation: string) {
   if (relation === 'activities' || relation === 'tasks') {
     const child = ctx.k.meta.get(relation);
-    return { child, condition: sql<SqlBool>`related_object = ${objectName} and related_id = ${id}` };
+    return {
+      child,
+      condition: sql<SqlBool>`related_object = ${objectName} and related_id = ${id}`,
+    };
   }
   for (const { object: child, field } of ctx.k.meta.reverseRelations(objectName)) {
     if (field.reverseName === relation && canReadField(ctx.actor, child, field.name)) {
@@ -197,20 +246,29 @@ interface BatchOp {
 async function runBatch(ctx: RecordContext, object: string, body: unknown, allowDup: boolean) {
   const ops = (body as { operations?: unknown })?.operations;
   if (!body || typeof body !== 'object' || Array.isArray(body) || !Array.isArray(ops)) {
-    throw validationError([{ path: 'operations', message: 'must be a list of {op, id, data, version}' }]);
+    throw validationError([
+      { path: 'operations', message: 'must be a list of {op, id, data, version}' },
+    ]);
   }
   const extra = Object.keys(body).filter((key) => key !== 'operations');
-  if (extra.length) throw validationError(extra.map((key) => ({ path: key, message: 'unknown key' })));
+  if (extra.length)
+    throw validationError(extra.map((key) => ({ path: key, message: 'unknown key' })));
   if (ops.length === 0 || ops.length > MAX_BATCH) {
-    throw validationError([{ path: 'operations', message: `must hold 1 to ${MAX_BATCH} operations` }]);
+    throw validationError([
+      { path: 'operations', message: `must hold 1 to ${MAX_BATCH} operations` },
+    ]);
   }
   const results: ApiRecord[] = [];
   for (const [i, raw] of (ops as BatchOp[]).entries()) {
     const path = `operations[${i}]`;
     try {
-      if (!raw || typeof raw !== 'object') throw validationError([{ path: '', message: 'must be an object' }]);
-      const unknownKeys = Object.keys(raw).filter((key) => !['op', 'id', 'data', 'version'].includes(key));
-      if (unknownKeys.length) throw validationError(unknownKeys.map((key) => ({ path: key, message: 'unknown key' })));
+      if (!raw || typeof raw !== 'object')
+        throw validationError([{ path: '', message: 'must be an object' }]);
+      const unknownKeys = Object.keys(raw).filter(
+        (key) => !['op', 'id', 'data', 'version'].includes(key),
+      );
+      if (unknownKeys.length)
+        throw validationError(unknownKeys.map((key) => ({ path: key, message: 'unknown key' })));
       if (raw.version !== undefined && !Number.isInteger(raw.version)) {
         throw validationError([{ path: 'version', message: 'must be a whole number' }]);
       }
@@ -219,21 +277,34 @@ async function runBatch(ctx: RecordContext, object: string, body: unknown, allow
           results.push(await createRecord(ctx, object, raw.data, { allowDuplicates: allowDup }));
           break;
         case 'update':
-          results.push(await updateRecord(ctx, object, String(raw.id ?? ''), raw.data, { expectedVersion: raw.version }));
+          results.push(
+            await updateRecord(ctx, object, String(raw.id ?? ''), raw.data, {
+              expectedVersion: raw.version,
+            }),
+          );
           break;
         case 'delete':
-          results.push(await deleteRecord(ctx, object, String(raw.id ?? ''), { expectedVersion: raw.version }));
+          results.push(
+            await deleteRecord(ctx, object, String(raw.id ?? ''), { expectedVersion: raw.version }),
+          );
           break;
         default:
           throw validationError([{ path: 'op', message: 'must be create, update or delete' }]);
       }
     } catch (err) {
       if (err instanceof AppError) {
-        const errors: ErrorDetail[] = (err.errors.length ? err.errors : [{ path: '', message: err.message }]).map((e) => ({
+        const errors: ErrorDetail[] = (
+          err.errors.length ? err.errors : [{ path: '', message: err.message }]
+        ).map((e) => ({
           path: e.path ? `${path}.${e.path}` : path,
           message: e.message,
         }));
-        throw new AppError(err.code, `Operation ${i} failed, so none was applied: ${err.message}`, errors, { ...err.extra, failed_index: i });
+        throw new AppError(
+          err.code,
+          `Operation ${i} failed, so none was applied: ${err.message}`,
+          errors,
+          { ...err.extra, failed_index: i },
+        );
       }
       throw err;
     }

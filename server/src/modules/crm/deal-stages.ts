@@ -21,7 +21,10 @@ async function stageById(ctx: RecordContext, id: string): Promise<StageRow | und
     .executeTakeFirst()) as StageRow | undefined;
 }
 
-async function firstOpenStage(ctx: RecordContext, pipelineId: string): Promise<StageRow | undefined> {
+async function firstOpenStage(
+  ctx: RecordContext,
+  pipelineId: string,
+): Promise<StageRow | undefined> {
   return (await ctx.db
     .selectFrom('stages')
     .select(['id', 'pipeline_id', 'kind', 'position'])
@@ -37,7 +40,9 @@ export async function defaultPipelineId(ctx: RecordContext): Promise<string | un
     .selectFrom('pipelines')
     .select('id')
     .where('deleted_at', 'is', null)
-    .orderBy(sql`case when is_default = ${ctx.k.database.dialect === 'postgres' ? sql`true` : sql`1`} then 0 else 1 end`)
+    .orderBy(
+      sql`case when is_default = ${ctx.k.database.dialect === 'postgres' ? sql`true` : sql`1`} then 0 else 1 end`,
+    )
     .orderBy('position')
     .orderBy('id')
     .executeTakeFirst()) as { id: string } | undefined;
@@ -53,47 +58,67 @@ export const dealStagesHook: RecordHooks = {
   async beforeWrite(ctx, e) {
     const v = e.values;
     const before = e.before;
-    let pipelineId = (v.pipeline_id !== undefined ? v.pipeline_id : before?.pipeline_id) as string | null;
+    let pipelineId = (v.pipeline_id !== undefined ? v.pipeline_id : before?.pipeline_id) as
+      string | null;
     let stage: StageRow | undefined;
 
     if (v.stage_id) {
       stage = await stageById(ctx, v.stage_id as string);
-      if (!stage) throw validationError([{ path: 'stage_id', message: `no stage with id ${String(v.stage_id)}` }]);
+      if (!stage)
+        throw validationError([
+          { path: 'stage_id', message: `no stage with id ${String(v.stage_id)}` },
+        ]);
       if (v.pipeline_id !== undefined && v.pipeline_id !== stage.pipeline_id) {
-        throw validationError([{ path: 'stage_id', message: 'belongs to another pipeline than pipeline_id' }]);
+        throw validationError([
+          { path: 'stage_id', message: 'belongs to another pipeline than pipeline_id' },
+        ]);
       }
       pipelineId = stage.pipeline_id;
       v.pipeline_id = pipelineId;
     } else if (v.stage_id === null) {
-      throw validationError([{ path: 'stage_id', message: 'is required; a deal is always in a stage' }]);
+      throw validationError([
+        { path: 'stage_id', message: 'is required; a deal is always in a stage' },
+      ]);
     } else if (!before || (v.pipeline_id !== undefined && v.pipeline_id !== before.pipeline_id)) {
       pipelineId = pipelineId ?? (await defaultPipelineId(ctx)) ?? null;
-      if (!pipelineId) throw validationError([{ path: 'pipeline_id', message: 'no pipeline exists yet' }]);
+      if (!pipelineId)
+        throw validationError([{ path: 'pipeline_id', message: 'no pipeline exists yet' }]);
       stage = await firstOpenStage(ctx, pipelineId);
-      if (!stage) throw validationError([{ path: 'pipeline_id', message: 'the pipeline has no open stage' }]);
+      if (!stage)
+        throw validationError([{ path: 'pipeline_id', message: 'the pipeline has no open stage' }]);
       v.pipeline_id = pipelineId;
       v.stage_id = stage.id;
     }
 
     if (!stage || stage.id === before?.stage_id) {
       if (v.lost_reason !== undefined && before?.status === 'lost' && !v.lost_reason) {
-        throw validationError([{ path: 'lost_reason', message: 'is required while the deal is lost' }]);
+        throw validationError([
+          { path: 'lost_reason', message: 'is required while the deal is lost' },
+        ]);
       }
       if (v.closed_at && before?.status === 'open') {
-        throw validationError([{ path: 'closed_at', message: 'is set by moving the deal to a won or lost stage' }]);
+        throw validationError([
+          { path: 'closed_at', message: 'is set by moving the deal to a won or lost stage' },
+        ]);
       }
       return;
     }
     v.status = stage.kind;
     if (stage.kind === 'open') {
-      if (v.closed_at) throw validationError([{ path: 'closed_at', message: 'is set by moving the deal to a won or lost stage' }]);
+      if (v.closed_at)
+        throw validationError([
+          { path: 'closed_at', message: 'is set by moving the deal to a won or lost stage' },
+        ]);
       if (v.closed_at === undefined && before?.closed_at) v.closed_at = null;
     } else if (v.closed_at === undefined) {
       v.closed_at = isoNow(ctx.k.clock);
     }
     if (stage.kind === 'lost') {
       const reason = v.lost_reason !== undefined ? v.lost_reason : before?.lost_reason;
-      if (!reason) throw validationError([{ path: 'lost_reason', message: 'is required when a deal is lost' }]);
+      if (!reason)
+        throw validationError([
+          { path: 'lost_reason', message: 'is required when a deal is lost' },
+        ]);
     }
   },
 
@@ -114,7 +139,10 @@ export const dealStagesHook: RecordHooks = {
         deal_id: e.after.id,
         pipeline_id: e.after.pipeline_id,
         stage_id: e.after.stage_id,
-        entered_at: e.action === 'create' && e.after.closed_at && e.after.status !== 'open' ? e.after.closed_at : now,
+        entered_at:
+          e.action === 'create' && e.after.closed_at && e.after.status !== 'open'
+            ? e.after.closed_at
+            : now,
         exited_at: null,
         entered_by: ctx.actor.userId,
       })

@@ -15,9 +15,15 @@ export const contactDuplicatesHook: RecordHooks = {
     const checks: { field: string; cond: ReturnType<typeof sql<SqlBool>>; key: string }[] = [];
     const email = e.values.email;
     if (typeof email === 'string' && email) {
-      checks.push({ field: 'email', cond: sql<SqlBool>`lower(email) = lower(${email})`, key: `contact-email:${email.toLowerCase()}` });
+      checks.push({
+        field: 'email',
+        cond: sql<SqlBool>`lower(email) = lower(${email})`,
+        key: `contact-email:${email.toLowerCase()}`,
+      });
     }
-    const region = countryCode(e.values.country as string | undefined) ?? (ctx.k.settings.phoneRegion || undefined);
+    const region =
+      countryCode(e.values.country as string | undefined) ??
+      (ctx.k.settings.phoneRegion || undefined);
     for (const field of ['phone', 'mobile']) {
       const v = e.values[field];
       const n = typeof v === 'string' && v ? toE164(v, region) : null;
@@ -31,14 +37,18 @@ export const contactDuplicatesHook: RecordHooks = {
     // the second one sees the first. SQLite has a single writer already.
     if (ctx.k.database.dialect === 'postgres') {
       const keys = checks.map((c) => c.key).sort();
-      for (const key of new Set(keys)) await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(ctx.db);
+      for (const key of new Set(keys))
+        await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(ctx.db);
     }
     // All lookups in one round trip; each branch still uses its own index.
     const branches = checks.map(
-      (c, i) => sql`select * from (select ${i} as k, id, full_name from contacts where ${c.cond} and deleted_at is null limit 1) as ${sql.id(`b${i}`)}`,
+      (c, i) =>
+        sql`select * from (select ${i} as k, id, full_name from contacts where ${c.cond} and deleted_at is null limit 1) as ${sql.id(`b${i}`)}`,
     );
     const found = await sql<{ k: number; id: string; full_name: string | null }>`
-      select k, id, full_name from (${sql.join(branches, sql` union all `)}) as hits order by k limit 1`.execute(ctx.db);
+      select k, id, full_name from (${sql.join(branches, sql` union all `)}) as hits order by k limit 1`.execute(
+      ctx.db,
+    );
     const hit = found.rows[0];
     {
       const check = checks[Number(hit?.k ?? 0)];
@@ -64,7 +74,10 @@ export const contactDuplicatesHook: RecordHooks = {
           'duplicate',
           `A contact with this ${check.field === 'email' ? 'e-mail' : 'phone number'} already exists: ${existing.full_name ?? existing.id}`,
           [{ path: check.field, message: `matches contact ${existing.id}` }],
-          { existing: { object: 'contacts', id: existing.id, name: existing.full_name }, hint: 'send "allow_duplicates": true in the query to create it anyway' },
+          {
+            existing: { object: 'contacts', id: existing.id, name: existing.full_name },
+            hint: 'send "allow_duplicates": true in the query to create it anyway',
+          },
         );
       }
     }

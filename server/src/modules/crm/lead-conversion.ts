@@ -16,7 +16,12 @@ import { foldText, searchCondition } from '../../core/search/search-index';
 export const leadStatusHook: RecordHooks = {
   async beforeWrite(_ctx, e) {
     if (e.values.status === 'converted' && !e.options.system) {
-      throw validationError([{ path: 'status', message: 'is set by converting the lead (POST /api/v1/leads/{id}/convert)' }]);
+      throw validationError([
+        {
+          path: 'status',
+          message: 'is set by converting the lead (POST /api/v1/leads/{id}/convert)',
+        },
+      ]);
     }
     if (e.before?.status === 'converted' && e.values.status !== undefined && !e.options.system) {
       throw validationError([{ path: 'status', message: 'a converted lead keeps its status' }]);
@@ -42,8 +47,35 @@ export const convertInputSchema = z.strictObject({
 export type ConvertInput = z.input<typeof convertInputSchema>;
 
 const LEGAL_FORMS = new Set([
-  'inc', 'incorporated', 'ltd', 'limited', 'llc', 'llp', 'plc', 'gmbh', 'ag', 'kg', 'ohg', 'sa', 'sas', 'sarl',
-  'srl', 'spa', 'bv', 'nv', 'oy', 'ab', 'as', 'aps', 'co', 'corp', 'corporation', 'company', 'tov', 'sp', 'zoo',
+  'inc',
+  'incorporated',
+  'ltd',
+  'limited',
+  'llc',
+  'llp',
+  'plc',
+  'gmbh',
+  'ag',
+  'kg',
+  'ohg',
+  'sa',
+  'sas',
+  'sarl',
+  'srl',
+  'spa',
+  'bv',
+  'nv',
+  'oy',
+  'ab',
+  'as',
+  'aps',
+  'co',
+  'corp',
+  'corporation',
+  'company',
+  'tov',
+  'sp',
+  'zoo',
 ]);
 
 /** A company name reduced for matching: folded, punctuation and legal form dropped. */
@@ -60,7 +92,19 @@ function domainOf(text: string | null | undefined): string | null {
   return host.replace(/^www\./, '') || null;
 }
 
-const FREE_MAIL = new Set(['gmail.com', 'googlemail.com', 'yahoo.com', 'outlook.com', 'hotmail.com', 'icloud.com', 'gmx.de', 'ukr.net', 'mail.com', 'proton.me', 'protonmail.com']);
+const FREE_MAIL = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'outlook.com',
+  'hotmail.com',
+  'icloud.com',
+  'gmx.de',
+  'ukr.net',
+  'mail.com',
+  'proton.me',
+  'protonmail.com',
+]);
 
 async function matchCompany(ctx: RecordContext, lead: ApiRecord): Promise<string | null> {
   const object = ctx.k.meta.get('companies');
@@ -86,17 +130,28 @@ async function matchCompany(ctx: RecordContext, lead: ApiRecord): Promise<string
     .orderBy('created_at')
     .limit(500)
     .execute();
-  const hit = (list as { id: string; name: string }[]).find((c) => normaliseCompanyName(c.name) === wanted);
+  const hit = (list as { id: string; name: string }[]).find(
+    (c) => normaliseCompanyName(c.name) === wanted,
+  );
   return hit?.id ?? null;
 }
 
 /** Whether the user may change this contact (a teammate's may be readable but not theirs to edit). */
 async function mayUpdate(ctx: RecordContext, contactId: string): Promise<boolean> {
   const contacts = ctx.k.meta.get('contacts');
-  if (grantFor(ctx.actor.role, 'contacts').update === 'none' || !canWriteField(ctx.actor, contacts, 'company_id')) return false;
+  if (
+    grantFor(ctx.actor.role, 'contacts').update === 'none' ||
+    !canWriteField(ctx.actor, contacts, 'company_id')
+  )
+    return false;
   const scope = scopeCondition(ctx.actor, contacts, 'update');
   if (!scope) return true;
-  return !!(await ctx.db.selectFrom('contacts').select('id').where('id', '=', contactId).where(scope).executeTakeFirst());
+  return !!(await ctx.db
+    .selectFrom('contacts')
+    .select('id')
+    .where('id', '=', contactId)
+    .where(scope)
+    .executeTakeFirst());
 }
 
 /**
@@ -106,15 +161,26 @@ async function mayUpdate(ctx: RecordContext, contactId: string): Promise<boolean
 export async function convertLead(ctx: RecordContext, leadId: string, rawInput: unknown) {
   const parsed = convertInputSchema.safeParse(rawInput ?? {});
   if (!parsed.success) {
-    throw validationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw validationError(
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
   const input = parsed.data;
   const leads = ctx.k.meta.get('leads');
   const lead = await loadRecord(ctx, leads, leadId, { action: 'update', raw: true });
   if (lead.status === 'converted' || lead.converted_at) {
-    throw new AppError('conflict', 'This lead has already been converted', [{ path: 'id', message: 'is converted' }], {
-      converted: { contact_id: lead.converted_contact_id, company_id: lead.converted_company_id, deal_id: lead.converted_deal_id },
-    });
+    throw new AppError(
+      'conflict',
+      'This lead has already been converted',
+      [{ path: 'id', message: 'is converted' }],
+      {
+        converted: {
+          contact_id: lead.converted_contact_id,
+          company_id: lead.converted_company_id,
+          deal_id: lead.converted_deal_id,
+        },
+      },
+    );
   }
 
   let companyId = input.company_id ?? null;
@@ -144,7 +210,10 @@ export async function convertLead(ctx: RecordContext, leadId: string, rawInput: 
       .select('id')
       .where(sql<SqlBool>`lower(email) = lower(${String(lead.email)}) and deleted_at is null`)
       .executeTakeFirst()) as { id: string } | undefined;
-    if (existing) contact = await loadRecord(ctx, ctx.k.meta.get('contacts'), existing.id).catch(() => undefined);
+    if (existing)
+      contact = await loadRecord(ctx, ctx.k.meta.get('contacts'), existing.id).catch(
+        () => undefined,
+      );
   }
   const contactCreated = !contact;
   if (!contact) {
@@ -184,7 +253,12 @@ export async function convertLead(ctx: RecordContext, leadId: string, rawInput: 
     }).catch((err: unknown) => {
       // Name the deal's fields as the caller wrote them: deal.amount, deal.stage_id.
       if (err instanceof AppError) {
-        throw new AppError(err.code, err.message, err.errors.map((e) => ({ ...e, path: `deal.${e.path}` })), err.extra);
+        throw new AppError(
+          err.code,
+          err.message,
+          err.errors.map((e) => ({ ...e, path: `deal.${e.path}` })),
+          err.extra,
+        );
       }
       throw err;
     });
@@ -207,7 +281,11 @@ export async function convertLead(ctx: RecordContext, leadId: string, rawInput: 
     object: 'leads',
     recordId: lead.id,
     action: 'convert',
-    changes: { contact_id: [null, contact.id], company_id: [null, companyId], deal_id: [null, deal?.id ?? null] },
+    changes: {
+      contact_id: [null, contact.id],
+      company_id: [null, companyId],
+      deal_id: [null, deal?.id ?? null],
+    },
   });
   return {
     lead: updated,

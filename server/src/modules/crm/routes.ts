@@ -8,7 +8,9 @@ type IdParams = { id: string };
 
 export async function crmRoutes(app: FastifyInstance) {
   app.post<{ Params: IdParams }>('/api/v1/leads/:id/convert', async (request, reply) =>
-    idempotentWrite(request, reply, 200, (ctx) => convertLead(ctx, request.params.id, request.body)),
+    idempotentWrite(request, reply, 200, (ctx) =>
+      convertLead(ctx, request.params.id, request.body),
+    ),
   );
 
   /** Every stay of a deal in a stage, oldest first, with the time spent there. */
@@ -26,7 +28,9 @@ export async function crmRoutes(app: FastifyInstance) {
     return {
       data: rows.map((r) => ({
         ...r,
-        seconds_in_stage: Math.round(((r.exited_at ? Date.parse(r.exited_at) : now) - Date.parse(r.entered_at)) / 1000),
+        seconds_in_stage: Math.round(
+          ((r.exited_at ? Date.parse(r.exited_at) : now) - Date.parse(r.entered_at)) / 1000,
+        ),
       })),
     };
   });

@@ -14,7 +14,11 @@ export const DEFAULT_STAGES = [
 export async function seedCrm(ctx: RecordContext) {
   const any = await ctx.db.selectFrom('pipelines').select('id').limit(1).executeTakeFirst();
   if (any) return;
-  const pipeline = await createRecord(ctx, 'pipelines', { name: 'Sales', is_default: true, position: 0 });
+  const pipeline = await createRecord(ctx, 'pipelines', {
+    name: 'Sales',
+    is_default: true,
+    position: 0,
+  });
   for (const [i, s] of DEFAULT_STAGES.entries()) {
     await createRecord(ctx, 'stages', { ...s, pipeline_id: pipeline.id, position: i });
   }

@@ -8,7 +8,8 @@ export const taskStatusHook: RecordHooks = {
       e.values.status = 'open';
     }
     if (e.values.status === undefined) return;
-    if (e.values.status === 'done' && e.before?.status !== 'done') e.values.completed_at = isoNow(ctx.k.clock);
+    if (e.values.status === 'done' && e.before?.status !== 'done')
+      e.values.completed_at = isoNow(ctx.k.clock);
     if (e.values.status !== 'done' && e.before?.status === 'done') e.values.completed_at = null;
   },
 };
