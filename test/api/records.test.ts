@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { DIALECTS, serverFor } from '../helpers';
+import { DIALECTS, callAs, serverFor } from '../helpers';
 
 describe.each(DIALECTS)('records API on %s', (dialect) => {
   const s = serverFor(dialect);
@@ -264,5 +264,67 @@ describe.each(DIALECTS)('records API on %s', (dialect) => {
       email: 'maria.anders@example.com',
     });
     expect(anyway.status).toBe(201);
+  });
+});
+
+describe.each(DIALECTS)('aggregates on %s', (dialect) => {
+  const s = serverFor(dialect);
+
+  test('counts and sums a list by a field, per currency, within the filter and the reader scope', async () => {
+    const stages = (await s.call('GET', '/api/v1/stages?sort=position')).body.data;
+    const [first, second] = stages;
+    await s.call('POST', '/api/v1/deals/batch', {
+      operations: [
+        {
+          op: 'create',
+          data: { name: 'A1', stage_id: first.id, amount: { amount_minor: 1000, currency: 'EUR' } },
+        },
+        {
+          op: 'create',
+          data: { name: 'A2', stage_id: first.id, amount: { amount_minor: 2500, currency: 'EUR' } },
+        },
+        {
+          op: 'create',
+          data: { name: 'A3', stage_id: first.id, amount: { amount_minor: 700, currency: 'USD' } },
+        },
+        {
+          op: 'create',
+          data: {
+            name: 'B1',
+            stage_id: second.id,
+            amount: { amount_minor: 9900, currency: 'EUR' },
+          },
+        },
+      ],
+    });
+    const res = await s.call('GET', '/api/v1/deals/aggregate?group_by=stage_id&sum=amount');
+    expect(res.status).toBe(200);
+    const byStage = new Map(res.body.data.map((g: { group: string }) => [g.group, g]));
+    expect(byStage.get(first.id)).toEqual({
+      group: first.id,
+      count: 3,
+      sum: { EUR: 3500, USD: 700 },
+    });
+    expect(byStage.get(second.id)).toEqual({ group: second.id, count: 1, sum: { EUR: 9900 } });
+    const filtered = await s.call(
+      'GET',
+      '/api/v1/deals/aggregate?group_by=stage_id&sum=amount&filter[name][starts_with]=B',
+    );
+    expect(filtered.body.data).toEqual([{ group: second.id, count: 1, sum: { EUR: 9900 } }]);
+    const rep = await s.keyFor({
+      email: 'agg@example.com',
+      name: 'Agg',
+      role: 'Sales representative',
+      team: 'Agg',
+    });
+    const theirs = await callAs(s, rep.key)(
+      'GET',
+      '/api/v1/deals/aggregate?group_by=stage_id&sum=amount',
+    );
+    expect(theirs.body.data).toEqual([]);
+    expect((await s.call('GET', '/api/v1/deals/aggregate?group_by=description')).status).toBe(400);
+    expect((await s.call('GET', '/api/v1/deals/aggregate?group_by=stage_id&sum=name')).status).toBe(
+      400,
+    );
   });
 });

@@ -134,6 +134,51 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     });
   });
 
+  test('moves a deal across the board, asking for a reason when it is lost', async () => {
+    const stages = (await s.call('GET', '/api/v1/stages?sort=position')).body.data as {
+      id: string;
+      name: string;
+    }[];
+    const deal = (
+      await s.call('POST', '/api/v1/deals', {
+        name: 'Board deal',
+        stage_id: stages[0].id,
+        amount: { amount: '1200.00', currency: 'EUR' },
+      })
+    ).body;
+    // Wide enough for every column: a drag does not scroll the board on its own.
+    await page.setViewportSize({ width: 1800, height: 900 });
+    await page.goto(`${base}/board/deals`);
+    const card = page.getByRole('listitem', { name: 'Board deal' });
+    await card.waitFor();
+    await card.dragTo(page.getByRole('list', { name: 'Column Proposal' }));
+    await page
+      .getByRole('list', { name: 'Column Proposal' })
+      .getByRole('listitem', { name: 'Board deal' })
+      .waitFor();
+    await expect
+      .poll(async () => (await s.call('GET', `/api/v1/deals/${deal.id}`)).body.stage_id)
+      .toBe(stages.find((x) => x.name === 'Proposal')!.id);
+
+    await page
+      .getByRole('list', { name: 'Column Proposal' })
+      .getByRole('listitem', { name: 'Board deal' })
+      .dragTo(page.getByRole('list', { name: 'Column Lost' }));
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Lost reason').fill('Budget cut');
+    await dialog.getByRole('button', { name: 'Mark as lost' }).click();
+    await page
+      .getByRole('list', { name: 'Column Lost' })
+      .getByRole('listitem', { name: 'Board deal' })
+      .waitFor();
+    expect((await s.call('GET', `/api/v1/deals/${deal.id}`)).body).toMatchObject({
+      status: 'lost',
+      lost_reason: 'Budget cut',
+    });
+    await page.getByRole('list', { name: 'Column Lost' }).getByText('€1,200.00').first().waitFor();
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   test('shows a name written as HTML as text', async () => {
     const c = (await s.call('POST', '/api/v1/companies', { name: '<img src=x onerror=alert(1)>' }))
       .body;

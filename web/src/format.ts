@@ -38,3 +38,10 @@ export function formatValue(field: FieldMeta, value: unknown, locale: string): s
       return String(value);
   }
 }
+
+/** An amount in minor units (cents) of a currency, for a person. */
+export function formatMinor(minor: number, currency: string, locale: string): string {
+  const nf = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const digits = nf.resolvedOptions().maximumFractionDigits ?? 2;
+  return nf.format(minor / 10 ** digits);
+}

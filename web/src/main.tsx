@@ -5,6 +5,7 @@ import { createRootRoute, createRoute, createRouter, RouterProvider } from '@tan
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Root } from './layout/Root';
+import { Board } from './pages/Board';
 import { Home } from './pages/Home';
 import { ObjectTable } from './pages/ObjectTable';
 import { RecordPage } from './pages/RecordPage';
@@ -14,6 +15,7 @@ const routeTree = rootRoute.addChildren([
   createRoute({ getParentRoute: () => rootRoute, path: '/', component: Home }),
   createRoute({ getParentRoute: () => rootRoute, path: '/o/$object', component: ObjectTable }),
   createRoute({ getParentRoute: () => rootRoute, path: '/o/$object/$id', component: RecordPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/board/$object', component: Board }),
 ]);
 const router = createRouter({ routeTree });
 

@@ -188,6 +188,17 @@ function Table({ object }: { object: ObjectMeta }) {
           <Text size="sm" c="dimmed" aria-live="polite">
             {total === undefined ? '' : `${total.toLocaleString(locale)} records`}
           </Text>
+          {(object.name === 'deals' ||
+            object.fields.some((f) => f.type === 'select' && !f.read_only)) && (
+            <Anchor
+              size="sm"
+              renderRoot={(props) => (
+                <Link to="/board/$object" params={{ object: object.name }} {...props} />
+              )}
+            >
+              Board
+            </Anchor>
+          )}
           <Button size="xs" onClick={() => setCreating(true)}>
             New {object.label_singular.toLowerCase()}
           </Button>

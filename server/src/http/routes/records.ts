@@ -6,6 +6,7 @@ import type { RecordContext } from '../../core/kontor';
 import type { ApiRecord } from '../../core/records/hooks';
 import { listRecords, loadRecord, parseFields, type ListParams } from '../../core/records/read';
 import { timeline } from '../../core/records/timeline';
+import { aggregate } from '../../core/records/aggregate';
 import { exportCsv, exportXlsx } from '../../core/import/export';
 import { importTable } from '../../core/import/importer';
 import { readTable } from '../../core/import/read-table';
@@ -76,6 +77,14 @@ export async function recordRoutes(app: FastifyInstance) {
       throw new AppError('validation', 'Unknown export format', [
         { path: 'format', message: 'must be csv or xlsx' },
       ]);
+    },
+  );
+
+  app.get<{ Params: ObjectParams; Querystring: ListParams & { group_by?: string; sum?: string } }>(
+    '/api/v1/:object/aggregate',
+    async (request) => {
+      const ctx = readContext(request);
+      return { data: await aggregate(ctx, k.meta.get(request.params.object), request.query) };
     },
   );
 

@@ -1,0 +1,352 @@
+import {
+  Anchor,
+  Badge,
+  Box,
+  Button,
+  Card,
+  Group,
+  Loader,
+  Modal,
+  ScrollArea,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useParams } from '@tanstack/react-router';
+import { useState, type DragEvent } from 'react';
+import { api, type ApiRecord, type FieldMeta, type ObjectMeta, type Page } from '../api/client';
+import { useMe, useObject } from '../api/hooks';
+import { formatMinor, formatValue } from '../format';
+import { ErrorNote } from '../layout/ErrorNote';
+
+interface Column {
+  value: string;
+  label: string;
+  kind?: 'open' | 'won' | 'lost';
+}
+
+interface Move {
+  record: ApiRecord;
+  to: Column;
+}
+
+interface Group {
+  group: unknown;
+  count: number;
+  sum?: Record<string, number> | number;
+}
+
+/** A board groups an object's records by a field: deals by the stages of a pipeline, others by a select field. */
+export function Board() {
+  const { object: name } = useParams({ from: '/board/$object' });
+  const object = useObject(name);
+  if (object.error) return <ErrorNote error={object.error} />;
+  if (!object.data) return <Loader aria-label="Loading" />;
+  return <BoardView key={name} object={object.data} />;
+}
+
+function BoardView({ object }: { object: ObjectMeta }) {
+  const isDeals = object.name === 'deals';
+  const selects = object.fields.filter((f) => f.type === 'select' && !f.read_only);
+  const [pipeline, setPipeline] = useState<string | null>(null);
+  const [groupField, setGroupField] = useState<string | null>(selects[0]?.name ?? null);
+
+  const pipelines = useQuery({
+    queryKey: ['pipelines'],
+    enabled: isDeals,
+    queryFn: async () => (await api<Page>('GET', '/api/v1/pipelines?sort=position&limit=100')).data,
+  });
+  const pipelineId =
+    pipeline ?? (pipelines.data?.find((p) => p.is_default) ?? pipelines.data?.[0])?.id ?? null;
+  const stages = useQuery({
+    queryKey: ['stages', pipelineId],
+    enabled: isDeals && !!pipelineId,
+    queryFn: async () =>
+      (
+        await api<Page>(
+          'GET',
+          `/api/v1/stages?filter[pipeline_id]=${pipelineId}&sort=position&limit=100`,
+        )
+      ).data,
+  });
+
+  const field = isDeals ? 'stage_id' : groupField;
+  const columns: Column[] = isDeals
+    ? (stages.data ?? []).map((s) => ({
+        value: s.id,
+        label: String(s.name),
+        kind: s.kind as Column['kind'],
+      }))
+    : (selects.find((f) => f.name === groupField)?.options ?? []).map((o) => ({
+        value: o.value,
+        label: o.label,
+      }));
+
+  if (!isDeals && selects.length === 0) {
+    return <Text>{object.label_plural} have no option field to group a board by.</Text>;
+  }
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>{object.label_plural} board</Title>
+        <Group>
+          {isDeals ? (
+            <Select
+              label="Pipeline"
+              data={(pipelines.data ?? []).map((p) => ({ value: p.id, label: String(p.name) }))}
+              value={pipelineId}
+              onChange={setPipeline}
+              allowDeselect={false}
+              w={220}
+            />
+          ) : (
+            <Select
+              label="Group by"
+              data={selects.map((f) => ({ value: f.name, label: f.label }))}
+              value={groupField}
+              onChange={setGroupField}
+              allowDeselect={false}
+              w={220}
+            />
+          )}
+          <Anchor
+            size="sm"
+            renderRoot={(props) => (
+              <Link to="/o/$object" params={{ object: object.name }} {...props} />
+            )}
+          >
+            Table
+          </Anchor>
+        </Group>
+      </Group>
+      {field && columns.length > 0 ? (
+        <Columns
+          object={object}
+          field={field}
+          columns={columns}
+          scope={isDeals && pipelineId ? { pipeline_id: pipelineId } : {}}
+        />
+      ) : (
+        <Loader aria-label="Loading" />
+      )}
+    </Stack>
+  );
+}
+
+function Columns({
+  object,
+  field,
+  columns,
+  scope,
+}: {
+  object: ObjectMeta;
+  field: string;
+  columns: Column[];
+  scope: Record<string, string>;
+}) {
+  const me = useMe();
+  const locale = me.data?.locale === 'uk' ? 'uk-UA' : 'en-GB';
+  const queryClient = useQueryClient();
+  const moneyField = object.fields.find((f) => f.type === 'currency');
+  const filter = Object.entries(scope)
+    .map(([k, v]) => `filter[${k}]=${encodeURIComponent(v)}`)
+    .join('&');
+  const totals = useQuery({
+    queryKey: ['board-totals', object.name, field, filter],
+    queryFn: async () =>
+      (
+        await api<{ data: Group[] }>(
+          'GET',
+          `/api/v1/${object.name}/aggregate?group_by=${field}${moneyField ? `&sum=${moneyField.name}` : ''}${filter ? `&${filter}` : ''}`,
+        )
+      ).data,
+  });
+  const [move, setMove] = useState<Move | null>(null);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+
+  const apply = async (m: Move, extra: Record<string, unknown> = {}) => {
+    setError(null);
+    try {
+      await api(
+        'PATCH',
+        `/api/v1/${object.name}/${m.record.id}`,
+        { [field]: m.to.value, ...extra },
+        { 'if-match': `"${m.record.version}"` },
+      );
+      setMove(null);
+      setReason('');
+    } catch (err) {
+      setError(err);
+    } finally {
+      await queryClient.invalidateQueries({ queryKey: ['board', object.name] });
+      await queryClient.invalidateQueries({ queryKey: ['board-totals', object.name] });
+    }
+  };
+
+  const drop = (to: Column) => (e: DragEvent) => {
+    e.preventDefault();
+    const data = e.dataTransfer.getData('application/x-kontor-record');
+    if (!data) return;
+    const record = JSON.parse(data) as ApiRecord;
+    if (record[field] === to.value) return;
+    // Won and lost ask first: a lost deal needs its reason.
+    if (to.kind === 'won' || to.kind === 'lost') setMove({ record, to });
+    else void apply({ record, to });
+  };
+
+  return (
+    <>
+      {error !== null && <ErrorNote error={error} />}
+      <ScrollArea>
+        <Group align="start" wrap="nowrap" gap="sm">
+          {columns.map((c) => {
+            const t = totals.data?.find((g) => g.group === c.value);
+            const sum =
+              t?.sum && typeof t.sum === 'object'
+                ? Object.entries(t.sum)
+                    .map(([cur, minor]) => formatMinor(minor, cur, locale))
+                    .join(' + ')
+                : '';
+            return (
+              <Box
+                key={c.value}
+                w={260}
+                miw={260}
+                p="xs"
+                bg="gray.0"
+                style={{ borderRadius: 6 }}
+                onDragOver={(e) => e.preventDefault()}
+                onDrop={drop(c)}
+                data-column={c.label}
+                aria-label={`Column ${c.label}`}
+                role="list"
+              >
+                <Group justify="space-between" mb="xs">
+                  <Text fw={600} size="sm">
+                    {c.label}
+                  </Text>
+                  <Badge variant="light">{t?.count ?? 0}</Badge>
+                </Group>
+                <Text size="xs" c="dimmed" mb="xs">
+                  {sum}
+                </Text>
+                <ColumnCards
+                  object={object}
+                  field={field}
+                  column={c}
+                  filter={filter}
+                  locale={locale}
+                  moneyField={moneyField}
+                />
+              </Box>
+            );
+          })}
+        </Group>
+      </ScrollArea>
+      <Modal
+        opened={!!move}
+        onClose={() => setMove(null)}
+        title={move?.to.kind === 'lost' ? 'Mark as lost' : 'Mark as won'}
+      >
+        {move && (
+          <Stack>
+            <Text size="sm">
+              Move “{String(move.record[object.title_field] ?? '')}” to {move.to.label}?
+            </Text>
+            {move.to.kind === 'lost' && (
+              <TextInput
+                label="Lost reason"
+                required
+                value={reason}
+                onChange={(e) => setReason(e.currentTarget.value)}
+              />
+            )}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setMove(null)}>
+                Cancel
+              </Button>
+              <Button
+                disabled={move.to.kind === 'lost' && !reason.trim()}
+                onClick={() =>
+                  void apply(move, move.to.kind === 'lost' ? { lost_reason: reason.trim() } : {})
+                }
+              >
+                {move.to.kind === 'lost' ? 'Mark as lost' : 'Mark as won'}
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+    </>
+  );
+}
+
+function ColumnCards({
+  object,
+  field,
+  column,
+  filter,
+  locale,
+  moneyField,
+}: {
+  object: ObjectMeta;
+  field: string;
+  column: Column;
+  filter: string;
+  locale: string;
+  moneyField?: FieldMeta;
+}) {
+  const cards = useQuery({
+    queryKey: ['board', object.name, field, column.value, filter],
+    queryFn: async () =>
+      (
+        await api<Page>(
+          'GET',
+          `/api/v1/${object.name}?filter[${field}]=${encodeURIComponent(column.value)}&sort=-updated_at&limit=50${filter ? `&${filter}` : ''}`,
+        )
+      ).data,
+  });
+  if (cards.error) return <ErrorNote error={cards.error} />;
+  if (!cards.data) return <Loader size="sm" aria-label="Loading" />;
+  if (cards.data.length === 0)
+    return (
+      <Text size="xs" c="dimmed">
+        Drop cards here.
+      </Text>
+    );
+  return (
+    <Stack gap="xs">
+      {cards.data.map((r) => (
+        <Card
+          key={r.id}
+          withBorder
+          p="xs"
+          draggable
+          role="listitem"
+          aria-label={String(r[object.title_field] ?? '')}
+          onDragStart={(e) =>
+            e.dataTransfer.setData('application/x-kontor-record', JSON.stringify(r))
+          }
+          style={{ cursor: 'grab' }}
+        >
+          <Anchor
+            size="sm"
+            fw={500}
+            renderRoot={(props) => (
+              <Link to="/o/$object/$id" params={{ object: object.name, id: r.id }} {...props} />
+            )}
+          >
+            {String(r[object.title_field] ?? '') || '(no name)'}
+          </Anchor>
+          {moneyField && (
+            <Text size="xs">{formatValue(moneyField, r[moneyField.name], locale)}</Text>
+          )}
+        </Card>
+      ))}
+    </Stack>
+  );
+}
