@@ -179,6 +179,54 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  test('adds a field "Region manager" to companies, fills it in and exports the filtered table', async () => {
+    await page.goto(`${base}/settings/fields`);
+    await page.getByRole('button', { name: 'Add field' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Label').fill('Region manager');
+    await dialog.getByRole('button', { name: 'Add field' }).click();
+    await page
+      .getByRole('table', { name: 'Fields of Companies' })
+      .getByText('region_manager')
+      .waitFor();
+
+    await page
+      .getByRole('navigation', { name: 'Objects' })
+      .getByRole('link', { name: 'Companies' })
+      .click();
+    await page.getByRole('link', { name: 'Acme Berlin GmbH' }).click();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Region manager').fill('Ingrid Olsen');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Ingrid Olsen').first().waitFor();
+
+    const acme = (await s.call('GET', '/api/v1/companies?filter[region_manager]=Ingrid%20Olsen'))
+      .body.data;
+    expect(acme.map((c: { name: string }) => c.name)).toEqual(['Acme Berlin GmbH']);
+    await page
+      .getByRole('navigation', { name: 'Objects' })
+      .getByRole('link', { name: 'Companies' })
+      .click();
+    await page.getByRole('combobox', { name: 'Field' }).click();
+    await page.getByRole('option', { name: 'Region manager', exact: true }).click();
+    await page.getByRole('combobox', { name: 'Condition' }).click();
+    await page.getByRole('option', { name: 'is', exact: true }).click();
+    await page.getByLabel('Value').fill('Ingrid Olsen');
+    await page.getByRole('button', { name: 'Add filter' }).click();
+    await page.getByText('1 records').waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Export XLSX' }).click();
+    const file = await (await download).path();
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file!);
+    const rows: unknown[][] = [];
+    wb.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toContain('Acme Berlin GmbH');
+    expect(rows[1]).toContain('Ingrid Olsen');
+  });
+
   test('shows a name written as HTML as text', async () => {
     const c = (await s.call('POST', '/api/v1/companies', { name: '<img src=x onerror=alert(1)>' }))
       .body;

@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { Root } from './layout/Root';
 import { Board } from './pages/Board';
 import { Home } from './pages/Home';
+import { Settings } from './pages/Settings';
 import { ObjectTable } from './pages/ObjectTable';
 import { RecordPage } from './pages/RecordPage';
 
@@ -16,6 +17,7 @@ const routeTree = rootRoute.addChildren([
   createRoute({ getParentRoute: () => rootRoute, path: '/o/$object', component: ObjectTable }),
   createRoute({ getParentRoute: () => rootRoute, path: '/o/$object/$id', component: RecordPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/board/$object', component: Board }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/settings/fields', component: Settings }),
 ]);
 const router = createRouter({ routeTree });
 

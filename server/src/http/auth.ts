@@ -9,7 +9,7 @@ import {
   resolveSession,
   sha256,
 } from '../core/auth/tokens';
-import { findUserByEmail, publicUser, type UserRow } from '../core/auth/users';
+import { actorForUser, findUserByEmail, publicUser, type UserRow } from '../core/auth/users';
 import { boolFromDb, boolToDb } from '../db/column-types';
 import { isoNow } from '../core/clock';
 import { AppError, validationError } from '../core/errors';
@@ -106,7 +106,8 @@ export async function authRoutes(app: FastifyInstance) {
         secure,
         maxAge: 14 * 86400,
       });
-      return { user: publicUser(user), csrf_token: csrf };
+      const actor = await actorForUser(k.database.db, user.id);
+      return { user: { ...publicUser(user), is_admin: !!actor?.role.isAdmin }, csrf_token: csrf };
     },
   );
 
@@ -124,7 +125,7 @@ export async function authRoutes(app: FastifyInstance) {
       .selectAll()
       .where('id', '=', actor.userId)
       .executeTakeFirst()) as UserRow;
-    return { user: publicUser(user), via: actor.kind };
+    return { user: { ...publicUser(user), is_admin: actor.role.isAdmin }, via: actor.kind };
   });
 
   app.post('/api/auth/password', async (request) => {

@@ -60,6 +60,7 @@ export interface User {
   locale: string;
   time_zone: string;
   must_change_password: boolean;
+  is_admin?: boolean;
 }
 
 export interface FieldMeta {

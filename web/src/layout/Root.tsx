@@ -81,6 +81,15 @@ export function Root() {
             />
           ))}
           {objects.error && <ErrorNote error={objects.error} />}
+          {me.data.is_admin && (
+            <NavLink
+              mt="md"
+              renderRoot={(props) => <Link to="/settings/fields" {...props} />}
+              label="Settings: fields"
+              active={path === '/settings/fields'}
+              onClick={close}
+            />
+          )}
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main>

@@ -178,6 +178,8 @@ function Table({ object }: { object: ObjectMeta }) {
   const toggleSort = (field: string) =>
     setSort(sort === field ? `-${field}` : sort === `-${field}` ? '' : field);
   const grid = `repeat(${columns.length}, minmax(140px, 1fr))`;
+  // On a narrow screen the columns keep their width and the table scrolls sideways.
+  const minWidth = columns.length * 140;
   const filterable = object.fields.filter((f) => !['long_text'].includes(f.type));
 
   return (
@@ -295,13 +297,18 @@ function Table({ object }: { object: ObjectMeta }) {
         role="table"
         aria-label={object.label_plural}
         aria-rowcount={total ?? rows.length}
-        style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4 }}
+        style={{
+          border: '1px solid var(--mantine-color-gray-3)',
+          borderRadius: 4,
+          overflowX: 'auto',
+        }}
       >
         <Box
           role="row"
           style={{
             display: 'grid',
             gridTemplateColumns: grid,
+            minWidth,
             background: 'var(--mantine-color-gray-0)',
             borderBottom: '1px solid var(--mantine-color-gray-3)',
           }}
@@ -325,7 +332,7 @@ function Table({ object }: { object: ObjectMeta }) {
         </Box>
         <div
           ref={scroller}
-          style={{ height: 'calc(100vh - 330px)', minHeight: 240, overflow: 'auto' }}
+          style={{ height: 'calc(100vh - 330px)', minHeight: 240, overflowY: 'auto', minWidth }}
         >
           {list.isPending ? (
             <Loader m="md" aria-label="Loading" />
