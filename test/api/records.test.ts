@@ -328,3 +328,24 @@ describe.each(DIALECTS)('aggregates on %s', (dialect) => {
     );
   });
 });
+
+describe.each(DIALECTS)('global search on %s', (dialect) => {
+  const s = serverFor(dialect);
+
+  test('finds records of every object the reader may read, and nothing of others', async () => {
+    await s.call('POST', '/api/v1/companies', { name: 'Zebrafish Holding' });
+    await s.call('POST', '/api/v1/contacts', { first_name: 'Zebra', last_name: 'Stripes' });
+    const res = await s.call('GET', '/api/v1/search?q=zebra');
+    expect(
+      res.body.data.map((h: { object: string; title: string }) => `${h.object}:${h.title}`).sort(),
+    ).toEqual(['companies:Zebrafish Holding', 'contacts:Zebra Stripes']);
+    const rep = await s.keyFor({
+      email: 'gs@example.com',
+      name: 'GS',
+      role: 'Sales representative',
+      team: 'GS',
+    });
+    expect((await callAs(s, rep.key)('GET', '/api/v1/search?q=zebra')).body.data).toEqual([]);
+    expect((await s.call('GET', '/api/v1/search')).status).toBe(400);
+  });
+});

@@ -227,6 +227,17 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     expect(rows[1]).toContain('Ingrid Olsen');
   });
 
+  test('finds a record from anywhere with Ctrl+K and opens it with the keyboard', async () => {
+    await page.goto(`${base}/o/deals`);
+    await page.getByRole('heading', { name: 'Deals' }).waitFor();
+    await page.keyboard.press('Control+K');
+    await page.getByRole('textbox', { name: 'Search everything' }).fill('greta');
+    await page.getByRole('button', { name: /Greta Klein/ }).waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Greta Klein' }).waitFor();
+  });
+
   test('shows a name written as HTML as text', async () => {
     const c = (await s.call('POST', '/api/v1/companies', { name: '<img src=x onerror=alert(1)>' }))
       .body;

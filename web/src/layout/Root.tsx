@@ -18,6 +18,7 @@ import { useMe, useObjects } from '../api/hooks';
 import { ChangePassword } from '../pages/ChangePassword';
 import { SignIn } from '../pages/SignIn';
 import { ErrorNote } from './ErrorNote';
+import { GlobalSearch, openSearch } from './Search';
 
 /** Signs the user in, then shows the sidebar built from metadata around the current page. */
 export function Root() {
@@ -58,6 +59,9 @@ export function Root() {
             <Title order={3}>Kontor</Title>
           </Group>
           <Group gap="sm">
+            <Button variant="default" size="xs" onClick={openSearch} aria-label="Search (Ctrl+K)">
+              Search… Ctrl+K
+            </Button>
             <Text size="sm" c="dimmed">
               {me.data.name}
             </Text>
@@ -95,6 +99,7 @@ export function Root() {
       <AppShell.Main>
         <Outlet />
       </AppShell.Main>
+      <GlobalSearch />
     </AppShell>
   );
 }

@@ -64,6 +64,7 @@ const RESERVED_OBJECT_NAMES = new Set([
   'search',
   'batch',
   'deal_stage_history',
+  'aggregate',
 ]);
 
 const optionSchema = z.strictObject({

@@ -7,6 +7,7 @@ import type { ApiRecord } from '../../core/records/hooks';
 import { listRecords, loadRecord, parseFields, type ListParams } from '../../core/records/read';
 import { timeline } from '../../core/records/timeline';
 import { aggregate } from '../../core/records/aggregate';
+import { globalSearch } from '../../core/search/global-search';
 import { exportCsv, exportXlsx } from '../../core/import/export';
 import { importTable } from '../../core/import/importer';
 import { readTable } from '../../core/import/read-table';
@@ -35,6 +36,10 @@ function allowDuplicates(request: FastifyRequest): boolean {
 /** The generic REST API every object gets from its metadata. */
 export async function recordRoutes(app: FastifyInstance) {
   const k = app.kontor;
+
+  app.get<{ Querystring: { q?: string } }>('/api/v1/search', async (request) => {
+    return { data: await globalSearch(readContext(request), request.query.q) };
+  });
 
   app.get<{ Params: ObjectParams; Querystring: ListParams }>('/api/v1/:object', async (request) => {
     const ctx = readContext(request);

@@ -1,0 +1,58 @@
+import { Spotlight, spotlight, type SpotlightActionData } from '@mantine/spotlight';
+import '@mantine/spotlight/styles.css';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
+import { useState } from 'react';
+import { api } from '../api/client';
+
+interface Hit {
+  object: string;
+  label: string;
+  id: string;
+  title: string;
+}
+
+/** Search across every object, opened with Ctrl+K (Cmd+K); arrow keys and Enter pick a record. */
+export function GlobalSearch() {
+  const navigate = useNavigate();
+  const [query, setQuery] = useState('');
+  const [q] = useDebouncedValue(query, 200);
+  const hits = useQuery({
+    queryKey: ['search', q],
+    enabled: q.trim().length > 0,
+    queryFn: async () =>
+      (await api<{ data: Hit[] }>('GET', `/api/v1/search?q=${encodeURIComponent(q.trim())}`)).data,
+  });
+  const actions: SpotlightActionData[] = (hits.data ?? []).map((h) => ({
+    id: `${h.object}:${h.id}`,
+    label: h.title || '(no name)',
+    description: h.label,
+    onClick: () => void navigate({ to: '/o/$object/$id', params: { object: h.object, id: h.id } }),
+  }));
+  return (
+    <Spotlight
+      actions={actions}
+      query={query}
+      onQueryChange={setQuery}
+      shortcut={['mod + K']}
+      filter={(_q, a) => a}
+      nothingFound={
+        q.trim()
+          ? hits.isFetching
+            ? 'Searching…'
+            : 'Nothing found'
+          : 'Type to search every record'
+      }
+      searchProps={{
+        placeholder: 'Search companies, contacts, deals…',
+        'aria-label': 'Search everything',
+      }}
+      highlightQuery
+      scrollable
+      maxHeight={420}
+    />
+  );
+}
+
+export const openSearch = () => spotlight.open();
