@@ -184,3 +184,72 @@ describe.each(DIALECTS)('CRM behaviour on %s', (dialect) => {
     expect(readOnly.status).toBe(400);
   });
 });
+
+describe.each(DIALECTS)('merging duplicates on %s', (dialect) => {
+  const s = serverFor(dialect);
+
+  test('moves contacts, deals and activities to the survivor, keeps chosen values and the history', async () => {
+    const keep = (await s.call('POST', '/api/v1/companies', { name: 'Merge Keep', city: 'Oslo' }))
+      .body;
+    const dup = (
+      await s.call('POST', '/api/v1/companies', {
+        name: 'Merge Keep AS',
+        city: 'Bergen',
+        phone: '+47 55 00 00 00',
+      })
+    ).body;
+    const p = (await s.call('POST', '/api/v1/contacts', { last_name: 'Moved', company_id: dup.id }))
+      .body;
+    const d = (await s.call('POST', '/api/v1/deals', { name: 'Moved deal', company_id: dup.id }))
+      .body;
+    await s.call('POST', '/api/v1/activities', {
+      kind: 'note',
+      body: 'Old note',
+      related_object: 'companies',
+      related_id: dup.id,
+    });
+
+    const res = await s.call('POST', '/api/v1/companies/merge', {
+      survivor_id: keep.id,
+      merged_ids: [dup.id],
+      values: { phone: '+47 55 00 00 00' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.survivor).toMatchObject({
+      id: keep.id,
+      city: 'Oslo',
+      phone: '+47 55 00 00 00',
+      contacts_count: 1,
+    });
+    expect((await s.call('GET', `/api/v1/contacts/${p.id}`)).body.company_id).toBe(keep.id);
+    expect((await s.call('GET', `/api/v1/deals/${d.id}`)).body.company_id).toBe(keep.id);
+    const gone = (await s.call('GET', `/api/v1/companies/${dup.id}?include_deleted=true`)).body;
+    expect(gone).toMatchObject({ merged_into_id: keep.id });
+    expect(gone.deleted_at).not.toBeNull();
+    const tl = (await s.call('GET', `/api/v1/companies/${keep.id}/timeline`)).body.data;
+    expect(
+      tl.some(
+        (i: { type: string; record?: { body: string } }) =>
+          i.type === 'activity' && i.record?.body === 'Old note',
+      ),
+    ).toBe(true);
+    expect(tl.filter((i: { action?: string }) => i.action === 'merge')).toHaveLength(2);
+
+    expect(
+      (
+        await s.call('POST', '/api/v1/companies/merge', {
+          survivor_id: keep.id,
+          merged_ids: [keep.id],
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await s.call('POST', '/api/v1/companies/merge', {
+          survivor_id: keep.id,
+          merged_ids: [dup.id],
+        })
+      ).status,
+    ).toBe(404);
+  });
+});

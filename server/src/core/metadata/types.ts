@@ -106,6 +106,7 @@ export const SYSTEM_FIELDS: FieldDef[] = [
   { name: 'updated_by', label: 'Updated by', type: 'relation', target: 'users', readOnly: true },
   { name: 'owner_id', label: 'Owner', type: 'relation', target: 'users', indexed: true },
   { name: 'deleted_at', label: 'Deleted', type: 'datetime', readOnly: true },
+  { name: 'merged_into_id', label: 'Merged into', type: 'text', readOnly: true },
   { name: 'version', label: 'Version', type: 'integer', readOnly: true },
 ];
 

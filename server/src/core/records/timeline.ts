@@ -69,10 +69,17 @@ export async function timeline(
       : sql<SqlBool>`1 = 1`;
 
   const items: TimelineItem[] = [];
+  // Records merged into this one keep their history; it shows here.
+  const mergedIn = (await ctx.db
+    .selectFrom(object.table)
+    .select('id')
+    .where('merged_into_id', '=', id)
+    .execute()) as { id: string }[];
+  const ids = [id, ...mergedIn.map((r) => r.id)];
   const audit = (await ctx.db
     .selectFrom('audit_log')
     .selectAll()
-    .where('record_id', '=', id)
+    .where('record_id', 'in', ids)
     .where('object', '=', object.name)
     .where(before('at'))
     .orderBy('at', 'desc')

@@ -8,6 +8,7 @@ import { listRecords, loadRecord, parseFields, type ListParams } from '../../cor
 import { timeline } from '../../core/records/timeline';
 import { aggregate } from '../../core/records/aggregate';
 import { globalSearch } from '../../core/search/global-search';
+import { mergeRecords } from '../../core/records/merge';
 import { exportCsv, exportXlsx } from '../../core/import/export';
 import { importTable } from '../../core/import/importer';
 import { readTable } from '../../core/import/read-table';
@@ -218,6 +219,11 @@ export async function recordRoutes(app: FastifyInstance) {
       return listRecords(ctx, child, request.query, [condition]);
     },
   );
+
+  app.post<{ Params: ObjectParams }>('/api/v1/:object/merge', async (request, reply) => {
+    const object = k.meta.get(request.params.object);
+    return idempotentWrite(request, reply, 200, (ctx) => mergeRecords(ctx, object.name, request.body));
+  });
 
   app.post<{ Params: ObjectParams }>('/api/v1/:object/batch', async (request, reply) => {
     const object = k.meta.get(request.params.object);
