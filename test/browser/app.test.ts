@@ -238,6 +238,27 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     await page.getByRole('heading', { name: 'Greta Klein' }).waitFor();
   });
 
+  test('imports a CSV through the app: columns mapped, every row checked, then imported', async () => {
+    await page.goto(`${base}/import/companies`);
+    const csv =
+      'Company name;Town;Country\nNordlicht AS;Tromsø;Norway\nSüdwind GmbH;München;Germany\n';
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'companies.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('combobox', { name: 'Field for Company name' }).waitFor();
+    await page.getByText('rows have problems').waitFor();
+    await page.getByRole('combobox', { name: 'Field for Company name' }).click();
+    await page.getByRole('option', { name: 'Name', exact: true }).click();
+    await page.getByRole('combobox', { name: 'Field for Town' }).click();
+    await page.getByRole('option', { name: 'City', exact: true }).click();
+    await page.getByText('All 2 rows are ready.').waitFor();
+    await page.getByRole('button', { name: 'Import 2 rows' }).click();
+    await page.getByText('2 created, 0 updated.').waitFor();
+    const got = (await s.call('GET', '/api/v1/companies?filter[country]=Norway&fields=name,city'))
+      .body.data;
+    expect(got).toEqual([expect.objectContaining({ name: 'Nordlicht AS', city: 'Tromsø' })]);
+  });
+
   test('shows a name written as HTML as text', async () => {
     const c = (await s.call('POST', '/api/v1/companies', { name: '<img src=x onerror=alert(1)>' }))
       .body;

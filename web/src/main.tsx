@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { Root } from './layout/Root';
 import { Board } from './pages/Board';
 import { Home } from './pages/Home';
+import { ImportPage } from './pages/ImportPage';
 import { Settings } from './pages/Settings';
 import { ObjectTable } from './pages/ObjectTable';
 import { RecordPage } from './pages/RecordPage';
@@ -18,6 +19,7 @@ const routeTree = rootRoute.addChildren([
   createRoute({ getParentRoute: () => rootRoute, path: '/o/$object/$id', component: RecordPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/board/$object', component: Board }),
   createRoute({ getParentRoute: () => rootRoute, path: '/settings/fields', component: Settings }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/import/$object', component: ImportPage }),
 ]);
 const router = createRouter({ routeTree });
 

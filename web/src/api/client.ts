@@ -24,6 +24,11 @@ export function setCsrfToken(token: string | null) {
   else sessionStorage.removeItem('kontor.csrf');
 }
 
+/** The header a signed-in write must carry. */
+export function csrfHeaders(): Record<string, string> {
+  return csrfToken ? { 'x-csrf-token': csrfToken } : {};
+}
+
 export async function api<T>(
   method: string,
   path: string,

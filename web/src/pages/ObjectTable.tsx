@@ -201,6 +201,14 @@ function Table({ object }: { object: ObjectMeta }) {
               Board
             </Anchor>
           )}
+          <Anchor
+            size="sm"
+            renderRoot={(props) => (
+              <Link to="/import/$object" params={{ object: object.name }} {...props} />
+            )}
+          >
+            Import
+          </Anchor>
           <Button size="xs" onClick={() => setCreating(true)}>
             New {object.label_singular.toLowerCase()}
           </Button>

@@ -1,0 +1,194 @@
+import {
+  Alert,
+  Button,
+  FileInput,
+  Group,
+  Loader,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { Link, useParams } from '@tanstack/react-router';
+import { useState } from 'react';
+import { ApiError, csrfHeaders } from '../api/client';
+import { useObject } from '../api/hooks';
+import { ErrorNote } from '../layout/ErrorNote';
+
+interface Report {
+  rows: number;
+  created: number;
+  updated: number;
+  failed: number;
+  dry_run: boolean;
+  mapping: Record<string, string | null>;
+  errors: { line: number; field: string; message: string }[];
+  warnings: string[];
+}
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Sends the file to the importer; a dry run checks every row and writes nothing. */
+async function upload(
+  object: string,
+  file: File,
+  mapping: Record<string, string>,
+  dryRun: boolean,
+): Promise<Report> {
+  const params = new URLSearchParams({ dry_run: String(dryRun) });
+  if (Object.keys(mapping).length) params.set('mapping', JSON.stringify(mapping));
+  const res = await fetch(`/api/v1/${object}/import?${params.toString()}`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: {
+      'content-type': file.name.toLowerCase().endsWith('.xlsx') ? XLSX : 'text/csv',
+      ...csrfHeaders(),
+    },
+    body: await file.arrayBuffer(),
+  });
+  const data = (await res.json()) as Record<string, unknown>;
+  if (res.ok) return data as unknown as Report;
+  if (data.report) return data.report as Report;
+  throw new ApiError(
+    res.status,
+    String(data.detail ?? res.statusText),
+    (data.errors as ApiError['errors']) ?? [],
+  );
+}
+
+/** Import a CSV or XLSX file: columns matched by header (changeable), a check of every row, then the import. */
+export function ImportPage() {
+  const { object: name } = useParams({ from: '/import/$object' });
+  const object = useObject(name);
+  const queryClient = useQueryClient();
+  const [file, setFile] = useState<File | null>(null);
+  const [mapping, setMapping] = useState<Record<string, string>>({});
+  const [report, setReport] = useState<Report | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  if (object.error) return <ErrorNote error={object.error} />;
+  if (!object.data) return <Loader aria-label="Loading" />;
+  const fields = object.data.fields.filter(
+    (f) => !f.read_only && (!f.is_system || f.name === 'owner_id'),
+  );
+
+  const run = async (f: File, m: Record<string, string>, dryRun: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await upload(name, f, m, dryRun);
+      setReport(r);
+      if (!dryRun && !r.failed) await queryClient.invalidateQueries({ queryKey: ['list', name] });
+    } catch (err) {
+      setReport(null);
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const choose = (f: File | null) => {
+    setFile(f);
+    setMapping({});
+    setReport(null);
+    if (f) void run(f, {}, true);
+  };
+  const remap = (header: string, field: string | null) => {
+    const next = { ...mapping, [header]: field ?? '-' };
+    setMapping(next);
+    if (file) void run(file, next, true);
+  };
+  const done = report && !report.dry_run && report.failed === 0;
+
+  return (
+    <Stack maw={900}>
+      <Title order={2}>Import {object.data.label_plural.toLowerCase()}</Title>
+      <FileInput
+        label="CSV or XLSX file"
+        accept=".csv,.xlsx,text/csv"
+        value={file}
+        onChange={choose}
+        clearable
+      />
+      {error !== null && <ErrorNote error={error} />}
+      {busy && <Loader size="sm" aria-label="Checking" />}
+      {report && (
+        <>
+          <Table aria-label="Columns">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Column in the file</Table.Th>
+                <Table.Th>Field</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {Object.entries(report.mapping).map(([header, field]) => (
+                <Table.Tr key={header}>
+                  <Table.Td>{header}</Table.Td>
+                  <Table.Td>
+                    <Select
+                      aria-label={`Field for ${header}`}
+                      data={[
+                        { value: '-', label: '(skip this column)' },
+                        ...fields.map((f) => ({ value: f.name, label: f.label })),
+                      ]}
+                      value={field ?? '-'}
+                      onChange={(v) => remap(header, v)}
+                      allowDeselect={false}
+                      searchable
+                      disabled={!!done}
+                    />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          {report.warnings.map((w) => (
+            <Alert key={w} color="yellow">
+              {w}
+            </Alert>
+          ))}
+          {report.errors.length > 0 && (
+            <Alert
+              color="red"
+              title={`${report.failed} of ${report.rows} rows have problems; nothing is imported until they are fixed`}
+            >
+              <ul>
+                {report.errors.slice(0, 50).map((e) => (
+                  <li key={`${e.line}:${e.field}:${e.message}`}>
+                    Line {e.line}, {e.field}: {e.message}
+                  </li>
+                ))}
+              </ul>
+            </Alert>
+          )}
+          {done ? (
+            <Alert color="green" title="Imported">
+              {report.created} created, {report.updated} updated.{' '}
+              <Link to="/o/$object" params={{ object: name }}>
+                Open {object.data.label_plural.toLowerCase()}
+              </Link>
+            </Alert>
+          ) : (
+            <Group>
+              <Text size="sm">
+                {report.failed === 0
+                  ? `All ${report.rows} rows are ready.`
+                  : `${report.rows - report.failed} of ${report.rows} rows are ready.`}
+              </Text>
+              <Button
+                disabled={report.failed > 0 || busy || !file}
+                onClick={() => file && void run(file, mapping, false)}
+              >
+                Import {report.rows} rows
+              </Button>
+            </Group>
+          )}
+        </>
+      )}
+    </Stack>
+  );
+}
