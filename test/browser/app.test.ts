@@ -259,6 +259,32 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     expect(got).toEqual([expect.objectContaining({ name: 'Nordlicht AS', city: 'Tromsø' })]);
   });
 
+  test('merges two duplicate companies from the table, keeping a value of each', async () => {
+    const a = (await s.call('POST', '/api/v1/companies', { name: 'Twin One', city: 'Ghent' })).body;
+    const b = (
+      await s.call('POST', '/api/v1/companies', {
+        name: 'Twin One BV',
+        city: 'Antwerp',
+        phone: '+32 3 000 00 00',
+      })
+    ).body;
+    await s.call('POST', '/api/v1/contacts', { last_name: 'Twinkle', company_id: b.id });
+    await page.goto(`${base}/o/companies`);
+    await page.getByLabel('Search', { exact: true }).fill('twin');
+    await page.getByRole('checkbox', { name: 'Select Twin One BV' }).waitFor();
+    await page.getByRole('checkbox', { name: 'Select Twin One', exact: true }).check();
+    await page.getByRole('checkbox', { name: 'Select Twin One BV' }).check();
+    await page.getByRole('button', { name: 'Merge' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('radio', { name: 'Twin One', exact: true }).check();
+    await dialog.getByRole('radio', { name: 'Keep City of Twin One BV' }).check();
+    await dialog.getByRole('button', { name: 'Merge 2 records' }).click();
+    await page.getByRole('heading', { name: 'Twin One' }).waitFor();
+    const kept = (await s.call('GET', `/api/v1/companies/${a.id}`)).body;
+    expect(kept).toMatchObject({ city: 'Antwerp', phone: '+32 3 000 00 00', contacts_count: 1 });
+    expect((await s.call('GET', `/api/v1/companies/${b.id}`)).status).toBe(404);
+  });
+
   test('shows a name written as HTML as text', async () => {
     const c = (await s.call('POST', '/api/v1/companies', { name: '<img src=x onerror=alert(1)>' }))
       .body;

@@ -3,6 +3,7 @@ import {
   Badge,
   Box,
   Button,
+  Checkbox,
   CloseButton,
   Group,
   Loader,
@@ -16,10 +17,11 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { RecordForm } from './RecordForm';
+import { MergeDialog } from './MergeDialog';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, type FieldMeta, type ObjectMeta, type Page } from '../api/client';
+import { api, type ApiRecord, type FieldMeta, type ObjectMeta, type Page } from '../api/client';
 import { useMe, useObject } from '../api/hooks';
 import { formatValue } from '../format';
 import { useTitles } from '../api/titles';
@@ -131,6 +133,38 @@ function Table({ object }: { object: ObjectMeta }) {
   const [q] = useDebouncedValue(search, 250);
   const [conditions, setConditions] = useState<Condition[]>([]);
   const [creating, setCreating] = useState(false);
+  const [selected, setSelected] = useState<Map<string, ApiRecord>>(new Map());
+  const [merging, setMerging] = useState(false);
+  const [bulkError, setBulkError] = useState<unknown>(null);
+  const toggle = (r: ApiRecord) =>
+    setSelected((cur) => {
+      const next = new Map(cur);
+      if (next.has(r.id)) next.delete(r.id);
+      else next.set(r.id, r);
+      return next;
+    });
+  const deleteSelected = async () => {
+    if (
+      !window.confirm(
+        `Delete ${selected.size} ${object.label_plural.toLowerCase()}? They can be restored.`,
+      )
+    )
+      return;
+    setBulkError(null);
+    try {
+      await api('POST', `/api/v1/${object.name}/batch`, {
+        operations: [...selected.values()].map((r) => ({
+          op: 'delete',
+          id: r.id,
+          version: r.version,
+        })),
+      });
+      setSelected(new Map());
+    } catch (err) {
+      setBulkError(err);
+    }
+    await queryClient.invalidateQueries({ queryKey: ['list', object.name] });
+  };
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<Condition>({
     field: object.title_field,
@@ -177,9 +211,9 @@ function Table({ object }: { object: ObjectMeta }) {
 
   const toggleSort = (field: string) =>
     setSort(sort === field ? `-${field}` : sort === `-${field}` ? '' : field);
-  const grid = `repeat(${columns.length}, minmax(140px, 1fr))`;
+  const grid = `40px repeat(${columns.length}, minmax(140px, 1fr))`;
   // On a narrow screen the columns keep their width and the table scrolls sideways.
-  const minWidth = columns.length * 140;
+  const minWidth = 40 + columns.length * 140;
   const filterable = object.fields.filter((f) => !['long_text'].includes(f.type));
 
   return (
@@ -300,6 +334,46 @@ function Table({ object }: { object: ObjectMeta }) {
           }}
         />
       </Modal>
+      {selected.size > 0 && (
+        <Group mb="xs" gap="xs">
+          <Text size="sm">{selected.size} selected</Text>
+          {selected.size >= 2 && (
+            <Button size="xs" variant="light" onClick={() => setMerging(true)}>
+              Merge
+            </Button>
+          )}
+          <Button size="xs" variant="light" color="red" onClick={() => void deleteSelected()}>
+            Delete
+          </Button>
+          <Button size="xs" variant="subtle" onClick={() => setSelected(new Map())}>
+            Clear selection
+          </Button>
+        </Group>
+      )}
+      {bulkError !== null && <ErrorNote error={bulkError} />}
+      <Modal
+        opened={merging}
+        onClose={() => setMerging(false)}
+        title={`Merge ${object.label_plural.toLowerCase()}`}
+        size="xl"
+      >
+        {merging && (
+          <MergeDialog
+            object={object}
+            records={[...selected.values()]}
+            locale={locale}
+            onDone={(survivorId) => {
+              setMerging(false);
+              setSelected(new Map());
+              void queryClient.invalidateQueries({ queryKey: ['list', object.name] });
+              void navigate({
+                to: '/o/$object/$id',
+                params: { object: object.name, id: survivorId },
+              });
+            }}
+          />
+        )}
+      </Modal>
       {list.error && <ErrorNote error={list.error} />}
       <Box
         role="table"
@@ -321,6 +395,7 @@ function Table({ object }: { object: ObjectMeta }) {
             borderBottom: '1px solid var(--mantine-color-gray-3)',
           }}
         >
+          <span role="columnheader" aria-label="Select" />
           {columns.map((c) => (
             <UnstyledButton
               key={c.name}
@@ -383,6 +458,14 @@ function Table({ object }: { object: ObjectMeta }) {
                       borderBottom: '1px solid var(--mantine-color-gray-2)',
                     }}
                   >
+                    <Box role="cell" px="xs" py={10} onClick={(e) => e.stopPropagation()}>
+                      <Checkbox
+                        size="xs"
+                        aria-label={`Select ${String(rec[object.title_field] ?? rec.id)}`}
+                        checked={selected.has(rec.id)}
+                        onChange={() => toggle(rec)}
+                      />
+                    </Box>
                     {columns.map((c) => (
                       <Text key={c.name} role="cell" size="sm" px="sm" py={8} truncate>
                         {c.name === object.title_field ? (
