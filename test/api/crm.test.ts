@@ -253,3 +253,17 @@ describe.each(DIALECTS)('merging duplicates on %s', (dialect) => {
     ).toBe(404);
   });
 });
+
+describe.each(DIALECTS)('people need a name on %s', (dialect) => {
+  const s = serverFor(dialect);
+
+  test('a contact or lead without name, e-mail or phone is refused; related lists without a reverse name work', async () => {
+    expect((await s.call('POST', '/api/v1/contacts', {})).status).toBe(400);
+    expect((await s.call('POST', '/api/v1/leads', { job_title: 'Buyer' })).status).toBe(400);
+    expect((await s.call('POST', '/api/v1/leads', { email: 'only@example.com' })).status).toBe(201);
+    const d = (await s.call('POST', '/api/v1/deals', { name: 'Has leads list' })).body;
+    const meta = (await s.call('GET', '/api/v1/metadata/objects/deals')).body;
+    const list = meta.related_lists.find((l: { object: string }) => l.object === 'leads');
+    expect((await s.call('GET', `/api/v1/deals/${d.id}/related/${list.name}`)).status).toBe(200);
+  });
+});

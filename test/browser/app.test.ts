@@ -30,7 +30,8 @@ describe.skipIf(!available)('the web app in Chromium', () => {
         '--disable-sync',
       ],
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
   });
   afterEach(async (ctx) => {
     if (ctx.task.result?.state === 'fail') {
@@ -88,7 +89,7 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     await page.getByRole('option', { name: 'is', exact: true }).click();
     await page.getByLabel('Value').fill('France');
     await page.getByRole('button', { name: 'Add filter' }).click();
-    await page.getByText('1 records').waitFor();
+    await page.getByText('1 record', { exact: true }).waitFor();
     expect(await page.getByRole('link', { name: 'Acme Berlin GmbH' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Remove filter country' }).click();
 
@@ -213,7 +214,7 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     await page.getByRole('option', { name: 'is', exact: true }).click();
     await page.getByLabel('Value').fill('Ingrid Olsen');
     await page.getByRole('button', { name: 'Add filter' }).click();
-    await page.getByText('1 records').waitFor();
+    await page.getByText('1 record', { exact: true }).waitFor();
     const download = page.waitForEvent('download');
     await page.getByRole('link', { name: 'Export XLSX' }).click();
     const file = await (await download).path();
@@ -283,6 +284,25 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     const kept = (await s.call('GET', `/api/v1/companies/${a.id}`)).body;
     expect(kept).toMatchObject({ city: 'Antwerp', phone: '+32 3 000 00 00', contacts_count: 1 });
     expect((await s.call('GET', `/api/v1/companies/${b.id}`)).status).toBe(404);
+  });
+
+  test('a second tab of the same session can save and sign out', async () => {
+    const c = (await s.call('POST', '/api/v1/companies', { name: 'Two Tabs' })).body;
+    const second = await page.context().newPage();
+    await second.goto(`${base}/o/companies/${c.id}`);
+    await second.getByRole('button', { name: 'Edit' }).click();
+    await second.getByLabel('City').fill('Tartu');
+    await second.getByRole('button', { name: 'Save' }).click();
+    await second.getByText('Tartu').first().waitFor();
+    expect((await s.call('GET', `/api/v1/companies/${c.id}`)).body.city).toBe('Tartu');
+    await second.getByRole('button', { name: 'Sign out' }).click();
+    await second.getByRole('button', { name: 'Sign in' }).waitFor();
+    await second.close();
+    await page.goto(`${base}/o/companies`);
+    await page.getByLabel('E-mail').fill('admin@example.com');
+    await page.locator('input[type=password]').fill('admin-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Companies' }).waitFor();
   });
 
   test('shows a name written as HTML as text', async () => {

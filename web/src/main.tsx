@@ -1,7 +1,13 @@
 import '@mantine/core/styles.css';
-import { MantineProvider } from '@mantine/core';
+import { MantineProvider, Stack, Text, Title } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createRootRoute, createRoute, createRouter, RouterProvider } from '@tanstack/react-router';
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  Link,
+  RouterProvider,
+} from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Root } from './layout/Root';
@@ -21,7 +27,18 @@ const routeTree = rootRoute.addChildren([
   createRoute({ getParentRoute: () => rootRoute, path: '/settings/fields', component: Settings }),
   createRoute({ getParentRoute: () => rootRoute, path: '/import/$object', component: ImportPage }),
 ]);
-const router = createRouter({ routeTree });
+function NotFound() {
+  return (
+    <Stack>
+      <Title order={2}>Page not found</Title>
+      <Text>
+        There is no page at this address. <Link to="/">Go to the start page</Link>.
+      </Text>
+    </Stack>
+  );
+}
+
+const router = createRouter({ routeTree, defaultNotFoundComponent: NotFound });
 
 declare module '@tanstack/react-router' {
   interface Register {

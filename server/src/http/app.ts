@@ -48,6 +48,7 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
   });
   app.decorate('kontor', kontor);
   app.decorateRequest('actor', null);
+  app.decorateRequest('csrfToken', null);
   app.setErrorHandler(errorHandler);
   // The web app: its files from web/dist, and its index page for every other GET outside /api,
   // so that a reloaded page of the app opens where it was.

@@ -62,6 +62,7 @@ export async function authenticate(request: FastifyRequest) {
     );
   }
   request.actor = session.actor;
+  request.csrfToken = session.csrf;
 }
 
 const loginSchema = z.strictObject({ email: z.string().max(254), password: z.string().max(200) });
@@ -125,7 +126,12 @@ export async function authRoutes(app: FastifyInstance) {
       .selectAll()
       .where('id', '=', actor.userId)
       .executeTakeFirst()) as UserRow;
-    return { user: { ...publicUser(user), is_admin: actor.role.isAdmin }, via: actor.kind };
+    // Another tab of the same session reads its CSRF token here (same origin only: no CORS).
+    return {
+      user: { ...publicUser(user), is_admin: actor.role.isAdmin },
+      via: actor.kind,
+      ...(request.csrfToken ? { csrf_token: request.csrfToken } : {}),
+    };
   });
 
   app.post('/api/auth/password', async (request) => {

@@ -6,6 +6,8 @@ import { inTransaction, type Kontor, type RecordContext } from '../core/kontor';
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
+    /** The CSRF token of the session a cookie-authenticated request belongs to. */
+    csrfToken: string | null;
   }
   interface FastifyInstance {
     kontor: Kontor;

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, ApiError, type ObjectMeta, type User } from './client';
+import { api, ApiError, setCsrfToken, type ObjectMeta, type User } from './client';
 
 /** The signed-in user, or null when nobody is signed in. */
 export function useMe() {
@@ -7,7 +7,10 @@ export function useMe() {
     queryKey: ['me'],
     queryFn: async () => {
       try {
-        return (await api<{ user: User }>('GET', '/api/auth/me')).user;
+        const me = await api<{ user: User; csrf_token?: string }>('GET', '/api/auth/me');
+        // A tab opened after sign-in learns the session's CSRF token here.
+        if (me.csrf_token) setCsrfToken(me.csrf_token);
+        return me.user;
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) return null;
         throw err;
@@ -28,5 +31,9 @@ export function useObjects(enabled = true) {
 
 export function useObject(name: string) {
   const objects = useObjects();
-  return { ...objects, data: objects.data?.find((o) => o.name === name) };
+  return {
+    ...objects,
+    data: objects.data?.find((o) => o.name === name),
+    isPending: objects.isPending,
+  };
 }

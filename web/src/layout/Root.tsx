@@ -40,10 +40,11 @@ export function Root() {
   if (me.data.must_change_password) return <ChangePassword />;
 
   const signOut = async () => {
-    await api('POST', '/api/auth/logout');
+    await api('POST', '/api/auth/logout').catch(() => undefined);
     setCsrfToken(null);
-    queryClient.clear();
-    await queryClient.invalidateQueries();
+    // Forget everything of this user; the sign-in page shows at once.
+    queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+    queryClient.setQueryData(['me'], null);
   };
 
   return (
@@ -60,9 +61,9 @@ export function Root() {
           </Group>
           <Group gap="sm">
             <Button variant="default" size="xs" onClick={openSearch} aria-label="Search (Ctrl+K)">
-              Search… Ctrl+K
+              Search…
             </Button>
-            <Text size="sm" c="dimmed">
+            <Text size="sm" c="dimmed" visibleFrom="sm">
               {me.data.name}
             </Text>
             <Button variant="subtle" size="xs" onClick={signOut}>

@@ -44,7 +44,12 @@ export function Board() {
   const { object: name } = useParams({ from: '/board/$object' });
   const object = useObject(name);
   if (object.error) return <ErrorNote error={object.error} />;
-  if (!object.data) return <Loader aria-label="Loading" />;
+  if (!object.data)
+    return object.isPending ? (
+      <Loader aria-label="Loading" />
+    ) : (
+      <ErrorNote error={`No object named ${name}`} />
+    );
   return <BoardView key={name} object={object.data} />;
 }
 

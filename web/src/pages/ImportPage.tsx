@@ -70,7 +70,12 @@ export function ImportPage() {
   const [busy, setBusy] = useState(false);
 
   if (object.error) return <ErrorNote error={object.error} />;
-  if (!object.data) return <Loader aria-label="Loading" />;
+  if (!object.data)
+    return object.isPending ? (
+      <Loader aria-label="Loading" />
+    ) : (
+      <ErrorNote error={`No object named ${name}`} />
+    );
   const fields = object.data.fields.filter(
     (f) => !f.read_only && (!f.is_system || f.name === 'owner_id'),
   );

@@ -43,6 +43,29 @@ const OPS: { value: string; label: string }[] = [
   { value: 'is_empty', label: 'is empty' },
 ];
 
+/** The conditions that apply to a field type, as the server's filter grammar allows them. */
+function opsFor(field: FieldMeta | undefined): typeof OPS {
+  const pick = (...ops: string[]) => OPS.filter((o) => ops.includes(o.value));
+  switch (field?.type) {
+    case 'boolean':
+      return pick('eq', 'is_empty');
+    case 'integer':
+    case 'decimal':
+    case 'currency':
+    case 'computed':
+    case 'date':
+    case 'datetime':
+      return pick('eq', 'ne', 'gt', 'lt', 'is_empty');
+    case 'select':
+    case 'relation':
+      return pick('eq', 'ne', 'is_empty');
+    case 'multi_select':
+      return pick('contains', 'is_empty');
+    default:
+      return OPS;
+  }
+}
+
 const ROW_HEIGHT = 38;
 const PAGE_SIZE = 100;
 
@@ -76,8 +99,8 @@ export function listQuery(sort: string, q: string, conditions: Condition[]): URL
   const params = new URLSearchParams();
   if (sort) params.set('sort', sort);
   if (q.trim()) params.set('q', q.trim());
-  conditions.forEach((c) =>
-    params.append(`filter[${c.field}][${c.op}]`, c.op === 'is_empty' ? 'true' : c.value),
+  conditions.forEach((c, i) =>
+    params.append(`filter[and][${i}][${c.field}][${c.op}]`, c.op === 'is_empty' ? 'true' : c.value),
   );
   return params;
 }
@@ -215,6 +238,7 @@ function Table({ object }: { object: ObjectMeta }) {
   // On a narrow screen the columns keep their width and the table scrolls sideways.
   const minWidth = 40 + columns.length * 140;
   const filterable = object.fields.filter((f) => !['long_text'].includes(f.type));
+  const draftField = object.fields.find((f) => f.name === draft.field);
 
   return (
     <Box>
@@ -222,7 +246,9 @@ function Table({ object }: { object: ObjectMeta }) {
         <Title order={2}>{object.label_plural}</Title>
         <Group gap="xs">
           <Text size="sm" c="dimmed" aria-live="polite">
-            {total === undefined ? '' : `${total.toLocaleString(locale)} records`}
+            {total === undefined
+              ? ''
+              : `${total.toLocaleString(locale)} ${total === 1 ? 'record' : 'records'}`}
           </Text>
           {(object.name === 'deals' ||
             object.fields.some((f) => f.type === 'select' && !f.read_only)) && (
@@ -267,27 +293,52 @@ function Table({ object }: { object: ObjectMeta }) {
           label="Field"
           data={filterable.map((f) => ({ value: f.name, label: f.label }))}
           value={draft.field}
-          onChange={(v) => v && setDraft({ ...draft, field: v })}
+          onChange={(v) => {
+            if (!v) return;
+            const ops = opsFor(object.fields.find((f) => f.name === v));
+            setDraft({
+              field: v,
+              op: ops.some((o) => o.value === draft.op) ? draft.op : ops[0].value,
+              value: '',
+            });
+          }}
           searchable
           w={180}
           allowDeselect={false}
         />
         <Select
           label="Condition"
-          data={OPS}
+          data={opsFor(draftField)}
           value={draft.op}
           onChange={(v) => v && setDraft({ ...draft, op: v })}
           w={150}
           allowDeselect={false}
         />
-        {draft.op !== 'is_empty' && (
-          <TextInput
-            label="Value"
-            value={draft.value}
-            onChange={(e) => setDraft({ ...draft, value: e.currentTarget.value })}
-            w={180}
-          />
-        )}
+        {draft.op !== 'is_empty' &&
+          (draftField?.type === 'boolean' || draftField?.type === 'select' ? (
+            <Select
+              label="Value"
+              data={
+                draftField.type === 'boolean'
+                  ? [
+                      { value: 'true', label: 'yes' },
+                      { value: 'false', label: 'no' },
+                    ]
+                  : (draftField.options ?? []).map((o) => ({ value: o.value, label: o.label }))
+              }
+              value={draft.value || null}
+              onChange={(v) => setDraft({ ...draft, value: v ?? '' })}
+              w={180}
+            />
+          ) : (
+            <TextInput
+              label="Value"
+              type={draftField?.type === 'date' ? 'date' : 'text'}
+              value={draft.value}
+              onChange={(e) => setDraft({ ...draft, value: e.currentTarget.value })}
+              w={180}
+            />
+          ))}
         <Button
           variant="light"
           onClick={() => {
@@ -304,6 +355,7 @@ function Table({ object }: { object: ObjectMeta }) {
           <Badge
             key={`${c.field}-${c.op}-${c.value}-${i}`}
             variant="light"
+            tt="none"
             rightSection={
               <CloseButton
                 size="xs"

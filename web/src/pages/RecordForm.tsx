@@ -295,12 +295,15 @@ export function RecordForm({
   );
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [busy, setBusy] = useState(false);
+  // One key per form: however often Save is pressed, the server creates the record once.
+  const [idempotencyKey] = useState(() => crypto.randomUUID());
   const fieldErrors = new Map<string, string>();
   if (error instanceof ApiError)
     for (const e of error.errors) fieldErrors.set(e.path.split('.')[0], e.message);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -318,7 +321,9 @@ export function RecordForm({
         ? await api<ApiRecord>('PATCH', `/api/v1/${object.name}/${record.id}`, body, {
             'if-match': `"${record.version}"`,
           })
-        : await api<ApiRecord>('POST', `/api/v1/${object.name}`, body);
+        : await api<ApiRecord>('POST', `/api/v1/${object.name}`, body, {
+            'idempotency-key': idempotencyKey,
+          });
       onSaved(saved);
     } catch (err) {
       setError(err as Error);

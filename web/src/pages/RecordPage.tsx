@@ -78,7 +78,9 @@ function RecordView({ object, record }: { object: ObjectMeta; record: ApiRecord 
           >
             {object.label_plural}
           </Anchor>
-          <Title order={2}>{title}</Title>
+          <Title order={2} style={{ overflowWrap: 'anywhere' }}>
+            {title}
+          </Title>
         </div>
         <Group>
           {record.deleted_at ? <Badge color="red">Deleted</Badge> : null}

@@ -96,7 +96,9 @@ export async function mergeRecords(ctx: RecordContext, objectName: string, input
   }
 
   if (Object.keys(parsed.data.values).length) {
-    await updateRecord(ctx, object.name, survivorId, parsed.data.values, { expectedVersion: survivor.version });
+    await updateRecord(ctx, object.name, survivorId, parsed.data.values, {
+      expectedVersion: survivor.version,
+    });
   }
   for (const m of moves) {
     for (const id of m.ids) {

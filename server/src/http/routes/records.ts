@@ -222,7 +222,9 @@ export async function recordRoutes(app: FastifyInstance) {
 
   app.post<{ Params: ObjectParams }>('/api/v1/:object/merge', async (request, reply) => {
     const object = k.meta.get(request.params.object);
-    return idempotentWrite(request, reply, 200, (ctx) => mergeRecords(ctx, object.name, request.body));
+    return idempotentWrite(request, reply, 200, (ctx) =>
+      mergeRecords(ctx, object.name, request.body),
+    );
   });
 
   app.post<{ Params: ObjectParams }>('/api/v1/:object/batch', async (request, reply) => {
@@ -243,7 +245,8 @@ export function relatedList(ctx: RecordContext, objectName: string, id: string, 
     };
   }
   for (const { object: child, field } of ctx.k.meta.reverseRelations(objectName)) {
-    if (field.reverseName === relation && canReadField(ctx.actor, child, field.name)) {
+    const name = field.reverseName ?? `${child.name}_by_${field.name}`;
+    if (name === relation && canReadField(ctx.actor, child, field.name)) {
       return { child, condition: sql<SqlBool>`${sql.ref(field.column)} = ${id}` };
     }
   }

@@ -238,15 +238,13 @@ export async function userRoutes(app: FastifyInstance) {
         parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'body', message: i.message })),
       );
     const { id, key, prefix } = await createApiKey(db, k.clock, parsed.data.name, actor.userId!);
-    return reply
-      .status(201)
-      .send({
-        id,
-        name: parsed.data.name,
-        prefix,
-        key,
-        note: 'The key is shown only now; store it safely.',
-      });
+    return reply.status(201).send({
+      id,
+      name: parsed.data.name,
+      prefix,
+      key,
+      note: 'The key is shown only now; store it safely.',
+    });
   });
 
   app.delete<{ Params: { id: string } }>('/api/v1/api-keys/:id', async (request, reply) => {
