@@ -119,7 +119,7 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     await page.getByRole('option', { name: 'Acme Berlin GmbH' }).click();
     await dialog.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: 'Olena Koval' }).waitFor();
-    await page.getByRole('link', { name: 'Acme Berlin GmbH' }).waitFor();
+    await page.getByRole('link', { name: 'Acme Berlin GmbH' }).first().waitFor();
     const created = (await s.call('GET', '/api/v1/contacts?filter[email]=olena@example.com')).body
       .data[0];
     expect(created).toMatchObject({ birthday: '1990-02-28', full_name: 'Olena Koval' });

@@ -44,9 +44,21 @@ export function RecordPage() {
   return <RecordView object={object.data} record={record.data} />;
 }
 
+/** People by id, for owners and assignees. */
+function useUsers() {
+  return useQuery({
+    queryKey: ['users'],
+    staleTime: 60_000,
+    queryFn: async () =>
+      (await api<{ data: { id: string; name: string }[] }>('GET', '/api/v1/users')).data,
+  });
+}
+
 function RelationValue({ field, value }: { field: FieldMeta; value: string }) {
   const titles = useTitles(field.target, [value]);
-  if (field.target === 'users') return <>{value}</>;
+  const users = useUsers();
+  if (field.target === 'users')
+    return <>{users.data?.find((u) => u.id === value)?.name ?? value}</>;
   return (
     <Anchor
       renderRoot={(props) => (
@@ -247,19 +259,33 @@ function RecordTimeline({
               <Text size="xs" c="dimmed">
                 {when(item.at)}
               </Text>
+              {item.type === 'change' && item.action === 'merge' && (
+                <Text size="sm">
+                  {item.changes?.merged_ids
+                    ? `${(item.changes.merged_ids[1] as string[]).length} duplicate(s) merged into this record`
+                    : 'A duplicate merged into this record'}
+                </Text>
+              )}
               {item.type === 'change' &&
+                item.action !== 'merge' &&
                 Object.entries(item.changes ?? {})
+                  .filter(([f]) => object.fields.some((x) => x.name === f))
                   .slice(0, 8)
-                  .map(([f, [, after]]) => (
-                    <Text key={f} size="sm">
-                      {label(f)}:{' '}
-                      {after === null
-                        ? '—'
-                        : typeof after === 'object'
-                          ? JSON.stringify(after)
-                          : String(after)}
-                    </Text>
-                  ))}
+                  .map(([f, [, after]]) => {
+                    const field = object.fields.find((x) => x.name === f)!;
+                    return (
+                      <Text key={f} size="sm">
+                        {label(f)}:{' '}
+                        {after === null ? (
+                          '—'
+                        ) : field.type === 'relation' && typeof after === 'string' ? (
+                          <RelationValue field={field} value={after} />
+                        ) : (
+                          formatValue(field, after, locale)
+                        )}
+                      </Text>
+                    );
+                  })}
               {item.type !== 'change' && (
                 <Text size="sm">
                   {String(
