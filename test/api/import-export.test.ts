@@ -126,3 +126,45 @@ describe.each(DIALECTS)('import and export on %s', (dialect) => {
     expect(back.body).toMatchObject({ created: 2, failed: 0 });
   });
 });
+
+describe.each(DIALECTS)('typed XLSX on %s', (dialect) => {
+  const s = serverFor(dialect);
+
+  test('writes money as numbers with their currency and dates as dates, and reads them back', async () => {
+    await s.call('POST', '/api/v1/deals', {
+      name: 'Typed',
+      amount: { amount: '1234.50', currency: 'USD' },
+      expected_close_date: '2026-12-31',
+      external_ref: 'TYPED',
+    });
+    const res = await s.app.inject({
+      method: 'GET',
+      url: '/api/v1/deals/export?format=xlsx&filter[external_ref]=TYPED&fields=name,amount,expected_close_date',
+      headers: { authorization: `Bearer ${s.adminKey}` },
+    });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const row = wb.worksheets[0].getRow(2);
+    expect(row.getCell(2).value).toBe(1234.5);
+    expect(row.getCell(2).numFmt).toContain('"USD"');
+    expect(row.getCell(3).value).toEqual(new Date('2026-12-31T00:00:00.000Z'));
+
+    const back = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/deals/import',
+      headers: {
+        authorization: `Bearer ${s.adminKey}`,
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+      payload: Buffer.from(await wb.xlsx.writeBuffer()),
+    });
+    expect(back.statusCode).toBe(200);
+    const copies = (
+      await s.call('GET', '/api/v1/deals?filter[name]=Typed&filter[external_ref][is_empty]=true')
+    ).body.data;
+    expect(copies[0]).toMatchObject({
+      amount: { amount_minor: 123450, currency: 'USD' },
+      expected_close_date: '2026-12-31',
+    });
+  });
+});

@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import type { RecordContext } from '../kontor';
 import type { FieldMeta, ObjectMeta } from '../metadata/types';
 import { assertCan, canReadField, scopeCondition } from '../permissions/scope';
+import { minorDigits } from '../metadata/money';
 import { listConditions, recordColumns, rowToRecord, type ListParams } from '../records/read';
 import { afterCursorSql, orderBySql, parseSort } from '../query/sort';
 
@@ -134,7 +135,8 @@ async function* exportRows(
       );
     const records = rows.map((r) => rowToRecord(object, r, ctx.actor));
     const titles = await relationTitles(ctx, fields, records);
-    for (const rec of records) yield fields.map((f) => cell(f, rec[f.name], titles));
+    for (const rec of records)
+      yield { cells: fields.map((f) => cell(f, rec[f.name], titles)), rec };
     after = keys.map((k) => rows[rows.length - 1][k.column] ?? null);
     if (rows.length < PAGE) return;
   }
@@ -159,9 +161,34 @@ export async function exportCsv(
   const fields = exportFields(ctx, object, params.fields);
   const lines = [stringify([fields.map((f) => f.label)])];
   for await (const row of exportRows(ctx, object, params, fields))
-    lines.push(stringify([row.map(csvSafe)]));
+    lines.push(stringify([row.cells.map(csvSafe)]));
   // A BOM lets spreadsheet programs read the file as UTF-8.
   return `\uFEFF${lines.join('')}`;
+}
+
+/**
+ * Numbers, money and dates go into a workbook as numbers and dates, so a spreadsheet can sum
+ * and sort them. Money carries its currency in the number format, which the importer reads back.
+ */
+function typedCell(c: ExcelJS.Cell, f: FieldMeta, v: unknown) {
+  if (v === null || v === undefined) return;
+  const isMoney = f.type === 'currency' || (f.type === 'computed' && f.resultType === 'currency');
+  if (isMoney && typeof v === 'object') {
+    const m = v as { amount: string; currency: string };
+    const digits = minorDigits(m.currency);
+    c.value = Number(m.amount);
+    c.numFmt = `#,##0${digits ? `.${'0'.repeat(digits)}` : ''} "${m.currency}"`;
+  } else if (f.type === 'integer' || f.type === 'decimal' || f.type === 'computed') {
+    c.value = Number(v);
+  } else if (f.type === 'date') {
+    c.value = new Date(`${String(v)}T00:00:00.000Z`);
+    c.numFmt = 'yyyy-mm-dd';
+  } else if (f.type === 'datetime') {
+    c.value = new Date(String(v));
+    c.numFmt = 'yyyy-mm-dd hh:mm:ss';
+  } else if (f.type === 'boolean') {
+    c.value = v === true;
+  }
 }
 
 export async function exportXlsx(
@@ -184,6 +211,9 @@ export async function exportXlsx(
     width: Math.min(40, Math.max(10, f.label.length + 2)),
   }));
   ws.getRow(1).font = { bold: true };
-  for await (const row of exportRows(ctx, object, params, fields)) ws.addRow(row);
+  for await (const row of exportRows(ctx, object, params, fields)) {
+    const added = ws.addRow(row.cells);
+    fields.forEach((f, i) => typedCell(added.getCell(i + 1), f, row.rec[f.name]));
+  }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

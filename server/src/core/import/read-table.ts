@@ -123,7 +123,14 @@ async function readXlsx(buf: Buffer, opts: ReadOptions): Promise<Table> {
   ws.eachRow({ includeEmpty: false }, (row, n) => {
     const values = row.values as ExcelJS.CellValue[];
     const cells: string[] = [];
-    for (let i = 1; i < values.length; i++) cells[i - 1] = cellText(values[i]).normalize('NFC');
+    for (let i = 1; i < values.length; i++) {
+      let text = cellText(values[i]).normalize('NFC');
+      // A number formatted with a currency code ("USD") is an amount in that currency.
+      const format = typeof values[i] === 'number' ? (row.getCell(i).numFmt ?? '') : '';
+      const code = /"([A-Z]{3})"/.exec(format)?.[1];
+      if (code) text = `${text} ${code}`;
+      cells[i - 1] = text;
+    }
     if (!headers) {
       headers = cells.map((c) => (c ?? '').trim());
       width = headers.length;
