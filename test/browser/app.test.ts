@@ -91,6 +91,10 @@ describe.skipIf(!available)('the web app in Chromium', () => {
     await page.getByRole('button', { name: 'Add filter' }).click();
     await page.getByText('1 record', { exact: true }).waitFor();
     expect(await page.getByRole('link', { name: 'Acme Berlin GmbH' }).count()).toBe(0);
+    // The filter lives in the address: a reload keeps it.
+    await page.reload();
+    await page.getByText('1 record', { exact: true }).waitFor();
+    expect(await page.getByRole('link', { name: 'Acme Berlin GmbH' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Remove filter country' }).click();
 
     await page.getByRole('link', { name: 'Acme Berlin GmbH' }).click();

@@ -15,13 +15,18 @@ import { Board } from './pages/Board';
 import { Home } from './pages/Home';
 import { ImportPage } from './pages/ImportPage';
 import { Settings } from './pages/Settings';
-import { ObjectTable } from './pages/ObjectTable';
+import { ObjectTable, tableSearch } from './pages/ObjectTable';
 import { RecordPage } from './pages/RecordPage';
 
 const rootRoute = createRootRoute({ component: Root });
 const routeTree = rootRoute.addChildren([
   createRoute({ getParentRoute: () => rootRoute, path: '/', component: Home }),
-  createRoute({ getParentRoute: () => rootRoute, path: '/o/$object', component: ObjectTable }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: '/o/$object',
+    component: ObjectTable,
+    validateSearch: tableSearch,
+  }),
   createRoute({ getParentRoute: () => rootRoute, path: '/o/$object/$id', component: RecordPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/board/$object', component: Board }),
   createRoute({ getParentRoute: () => rootRoute, path: '/settings/fields', component: Settings }),

@@ -18,7 +18,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { RecordForm } from './RecordForm';
 import { MergeDialog } from './MergeDialog';
-import { Link, useNavigate, useParams } from '@tanstack/react-router';
+import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, type ApiRecord, type FieldMeta, type ObjectMeta, type Page } from '../api/client';
@@ -95,6 +95,31 @@ function columnsOf(object: ObjectMeta, sample: Record<string, unknown>[]): Field
   return [...(title ? [title] : []), ...chosen];
 }
 
+export interface TableSearch {
+  sort?: string;
+  q?: string;
+  filters?: Condition[];
+}
+
+/** Reads a table's view from the address, keeping only well-formed parts. */
+export function tableSearch(raw: Record<string, unknown>): TableSearch {
+  const out: TableSearch = {};
+  if (typeof raw.sort === 'string' && raw.sort) out.sort = raw.sort;
+  if (typeof raw.q === 'string' && raw.q) out.q = raw.q;
+  if (Array.isArray(raw.filters)) {
+    const filters = raw.filters.filter(
+      (c): c is Condition =>
+        !!c &&
+        typeof c === 'object' &&
+        ['field', 'op', 'value'].every(
+          (k) => typeof (c as Record<string, unknown>)[k] === 'string',
+        ),
+    );
+    if (filters.length) out.filters = filters;
+  }
+  return out;
+}
+
 export function listQuery(sort: string, q: string, conditions: Condition[]): URLSearchParams {
   const params = new URLSearchParams();
   if (sort) params.set('sort', sort);
@@ -151,10 +176,25 @@ function Table({ object }: { object: ObjectMeta }) {
   const locale = me.data?.locale === 'uk' ? 'uk-UA' : 'en-GB';
   const navigate = useNavigate();
 
-  const [sort, setSort] = useState('');
-  const [search, setSearch] = useState('');
+  // Sort, search and filters live in the address, so Back, reload and links keep them.
+  const view: TableSearch = useSearch({ from: '/o/$object' });
+  const sort = view.sort ?? '';
+  const conditions: Condition[] = view.filters ?? [];
+  const setView = (next: TableSearch) =>
+    void navigate({
+      to: '/o/$object',
+      params: { object: object.name },
+      search: next,
+      replace: true,
+    });
+  const setSort = (s: string) => setView({ ...view, sort: s || undefined });
+  const setConditions = (c: Condition[]) => setView({ ...view, filters: c.length ? c : undefined });
+  const [search, setSearch] = useState(view.q ?? '');
   const [q] = useDebouncedValue(search, 250);
-  const [conditions, setConditions] = useState<Condition[]>([]);
+  useEffect(() => {
+    if (q !== (view.q ?? '')) setView({ ...view, q: q || undefined });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [q]);
   const [creating, setCreating] = useState(false);
   const [selected, setSelected] = useState<Map<string, ApiRecord>>(new Map());
   const [merging, setMerging] = useState(false);
