@@ -181,6 +181,20 @@ describe.skipIf(!available)('the web app in Chromium', () => {
       lost_reason: 'Budget cut',
     });
     await page.getByRole('list', { name: 'Column Lost' }).getByText('€1,200.00').first().waitFor();
+
+    const qualified = stages.find((x) => x.name === 'Qualified')!;
+    await s.call('POST', '/api/v1/deals/batch', {
+      operations: Array.from({ length: 52 }, (_, i) => ({
+        op: 'create',
+        data: { name: `Bulk ${i}`, stage_id: qualified.id },
+      })),
+    });
+    await page.reload();
+    const column = page.getByRole('list', { name: 'Column Qualified' });
+    await column.getByRole('button', { name: 'Show more' }).waitFor();
+    expect(await column.getByRole('listitem').count()).toBe(50);
+    await column.getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => column.getByRole('listitem').count()).toBe(52);
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 

@@ -14,7 +14,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { useState, type DragEvent } from 'react';
 import { api, type ApiRecord, type FieldMeta, type ObjectMeta, type Page } from '../api/client';
@@ -305,16 +305,18 @@ function ColumnCards({
   locale: string;
   moneyField?: FieldMeta;
 }) {
-  const cards = useQuery({
+  // A column shows 50 cards at a time; "Show more" fetches the next page by its cursor.
+  const pages = useInfiniteQuery({
     queryKey: ['board', object.name, field, column.value, filter],
-    queryFn: async () =>
-      (
-        await api<Page>(
-          'GET',
-          `/api/v1/${object.name}?filter[${field}]=${encodeURIComponent(column.value)}&sort=-updated_at&limit=50${filter ? `&${filter}` : ''}`,
-        )
-      ).data,
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
+      api<Page>(
+        'GET',
+        `/api/v1/${object.name}?filter[${field}]=${encodeURIComponent(column.value)}&sort=-updated_at&limit=50${filter ? `&${filter}` : ''}${pageParam ? `&cursor=${pageParam}` : ''}`,
+      ),
+    getNextPageParam: (last) => last.next_cursor,
   });
+  const cards = { error: pages.error, data: pages.data?.pages.flatMap((p) => p.data) };
   if (cards.error) return <ErrorNote error={cards.error} />;
   if (!cards.data) return <Loader size="sm" aria-label="Loading" />;
   if (cards.data.length === 0)
@@ -341,6 +343,7 @@ function ColumnCards({
           <Anchor
             size="sm"
             fw={500}
+            style={{ overflowWrap: 'anywhere' }}
             renderRoot={(props) => (
               <Link to="/o/$object/$id" params={{ object: object.name, id: r.id }} {...props} />
             )}
@@ -352,6 +355,16 @@ function ColumnCards({
           )}
         </Card>
       ))}
+      {pages.hasNextPage && (
+        <Button
+          size="xs"
+          variant="subtle"
+          loading={pages.isFetchingNextPage}
+          onClick={() => void pages.fetchNextPage()}
+        >
+          Show more
+        </Button>
+      )}
     </Stack>
   );
 }
