@@ -9,7 +9,7 @@ import { canWriteField, scopeCondition } from '../permissions/scope';
 import type { ApiRecord } from './hooks';
 import { loadRecord } from './read';
 import { flushRollups, markRollups } from './rollups';
-import { staleVersion, updateRecord } from './write';
+import { updateRecord, writeVersioned } from './write';
 
 const mergeSchema = z.strictObject({
   survivor_id: z.string().refine(isId, 'must be a record id (UUID)'),
@@ -113,19 +113,7 @@ export async function mergeRecords(ctx: RecordContext, objectName: string, input
   }
   const now = isoNow(ctx.k.clock);
   for (const rec of merged) {
-    const res = await ctx.db
-      .updateTable(object.table)
-      .set({
-        deleted_at: now,
-        merged_into_id: survivorId,
-        updated_at: now,
-        updated_by: ctx.actor.userId,
-        version: rec.version + 1,
-      })
-      .where('id', '=', rec.id)
-      .where('version', '=', rec.version)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw staleVersion(object, null);
+    await writeVersioned(ctx, object, rec, { deleted_at: now, merged_into_id: survivorId });
     markRollups(ctx, object, rec, null);
     await writeAudit(ctx, {
       object: object.name,

@@ -374,18 +374,7 @@ export async function updateRecord(
 
   const cols = toColumns(object, values, writeContext(ctx, object, values, before));
   await checkUnique(ctx, object, cols, id);
-  const result = await ctx.db
-    .updateTable(object.table)
-    .set({
-      ...cols,
-      updated_at: isoNow(ctx.k.clock),
-      updated_by: ctx.actor.userId,
-      version: before.version + 1,
-    })
-    .where('id', '=', id)
-    .where('version', '=', before.version)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw staleVersion(object, null);
+  await writeVersioned(ctx, object, before, cols);
 
   const after = await readRow(ctx, object, id);
   const searchChanged = Object.keys(values).some((k) => object.field(k)?.searchable);
@@ -417,6 +406,30 @@ async function loadRecordUnscoped(ctx: RecordContext, object: ObjectMeta, id: st
     .executeTakeFirst();
   if (!row) throw new AppError('not_found', `${object.labelSingular} ${id} not found`);
   return rowToRecord(object, row as Record<string, unknown>);
+}
+
+/**
+ * Writes columns of a record only if it is still at the version it was read at, stamping who
+ * and when and bumping the version; a concurrent change makes it a 412 instead.
+ */
+export async function writeVersioned(
+  ctx: RecordContext,
+  object: ObjectMeta,
+  before: { id: string; version: number },
+  cols: Values,
+) {
+  const res = await ctx.db
+    .updateTable(object.table)
+    .set({
+      ...cols,
+      updated_at: isoNow(ctx.k.clock),
+      updated_by: ctx.actor.userId,
+      version: before.version + 1,
+    })
+    .where('id', '=', before.id)
+    .where('version', '=', before.version)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw staleVersion(object, null);
 }
 
 export function staleVersion(object: ObjectMeta, current: number | null) {
@@ -527,19 +540,7 @@ export async function deleteRecord(
     }
   }
   const cleared = toClear.map((c) => ({ object: c.object.name, field: c.field.name, ids: c.ids }));
-  const now = isoNow(ctx.k.clock);
-  const res = await ctx.db
-    .updateTable(object.table)
-    .set({
-      deleted_at: now,
-      updated_at: now,
-      updated_by: ctx.actor.userId,
-      version: before.version + 1,
-    })
-    .where('id', '=', id)
-    .where('version', '=', before.version)
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) throw staleVersion(object, null);
+  await writeVersioned(ctx, object, before, { deleted_at: isoNow(ctx.k.clock) });
   const after = await readRow(ctx, object, id);
   await afterWrite(
     ctx,
@@ -648,19 +649,7 @@ export async function restoreRecord(
     .where('id', '=', id)
     .executeTakeFirstOrThrow()) as Values;
   await checkUnique(ctx, object, stored, id);
-  const res = await ctx.db
-    .updateTable(object.table)
-    .set({
-      deleted_at: null,
-      merged_into_id: null,
-      updated_at: isoNow(ctx.k.clock),
-      updated_by: ctx.actor.userId,
-      version: before.version + 1,
-    })
-    .where('id', '=', id)
-    .where('version', '=', before.version)
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) throw staleVersion(object, null);
+  await writeVersioned(ctx, object, before, { deleted_at: null, merged_into_id: null });
   await clearDanglingRelations(ctx, object, id, before);
   await relinkReferences(ctx, object, id);
   await flushRollups(ctx);
