@@ -18,9 +18,10 @@ import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-quer
 import { Link, useParams } from '@tanstack/react-router';
 import { useState, type DragEvent } from 'react';
 import { api, type ApiRecord, type FieldMeta, type ObjectMeta, type Page } from '../api/client';
-import { useMe, useObject } from '../api/hooks';
+import { useMe } from '../api/hooks';
 import { formatMinor, formatValue } from '../format';
 import { ErrorNote } from '../layout/ErrorNote';
+import { WithObject } from '../layout/WithObject';
 
 interface Column {
   value: string;
@@ -42,15 +43,9 @@ interface Group {
 /** A board groups an object's records by a field: deals by the stages of a pipeline, others by a select field. */
 export function Board() {
   const { object: name } = useParams({ from: '/board/$object' });
-  const object = useObject(name);
-  if (object.error) return <ErrorNote error={object.error} />;
-  if (!object.data)
-    return object.isPending ? (
-      <Loader aria-label="Loading" />
-    ) : (
-      <ErrorNote error={`No object named ${name}`} />
-    );
-  return <BoardView key={name} object={object.data} />;
+  return (
+    <WithObject name={name}>{(object) => <BoardView key={name} object={object} />}</WithObject>
+  );
 }
 
 function BoardView({ object }: { object: ObjectMeta }) {

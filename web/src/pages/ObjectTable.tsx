@@ -22,10 +22,11 @@ import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router'
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, type ApiRecord, type FieldMeta, type ObjectMeta, type Page } from '../api/client';
-import { useMe, useObject } from '../api/hooks';
+import { useMe } from '../api/hooks';
 import { formatValue } from '../format';
 import { useTitles } from '../api/titles';
 import { ErrorNote } from '../layout/ErrorNote';
+import { WithObject } from '../layout/WithObject';
 
 interface Condition {
   field: string;
@@ -160,15 +161,7 @@ function useRelationNames(
 
 export function ObjectTable() {
   const { object: name } = useParams({ from: '/o/$object' });
-  const object = useObject(name);
-  if (object.error) return <ErrorNote error={object.error} />;
-  if (!object.data)
-    return object.isPending ? (
-      <Loader aria-label="Loading" />
-    ) : (
-      <ErrorNote error={`No object named ${name}`} />
-    );
-  return <Table key={name} object={object.data} />;
+  return <WithObject name={name}>{(object) => <Table key={name} object={object} />}</WithObject>;
 }
 
 function Table({ object }: { object: ObjectMeta }) {
