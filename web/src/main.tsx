@@ -9,6 +9,8 @@ import {
   RouterProvider,
 } from '@tanstack/react-router';
 import { StrictMode } from 'react';
+import { useTranslation } from 'react-i18next';
+import './i18n';
 import { createRoot } from 'react-dom/client';
 import { Root } from './layout/Root';
 import { Board } from './pages/Board';
@@ -33,11 +35,12 @@ const routeTree = rootRoute.addChildren([
   createRoute({ getParentRoute: () => rootRoute, path: '/import/$object', component: ImportPage }),
 ]);
 function NotFound() {
+  const { t } = useTranslation();
   return (
     <Stack>
-      <Title order={2}>Page not found</Title>
+      <Title order={2}>{t('notFoundTitle')}</Title>
       <Text>
-        There is no page at this address. <Link to="/">Go to the start page</Link>.
+        {t('notFoundText')} <Link to="/">{t('goHome')}</Link>.
       </Text>
     </Stack>
   );

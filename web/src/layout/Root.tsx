@@ -15,6 +15,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useRouterState } from '@tanstack/react-router';
 import { api, setCsrfToken } from '../api/client';
 import { useMe, useObjects } from '../api/hooks';
+import { asLanguage, setLanguage } from '../i18n';
+import { useEffect } from 'react';
 import { ChangePassword } from '../pages/ChangePassword';
 import { SignIn } from '../pages/SignIn';
 import { ErrorNote } from './ErrorNote';
@@ -27,6 +29,10 @@ export function Root() {
   const [opened, { toggle, close }] = useDisclosure();
   const path = useRouterState({ select: (s) => s.location.pathname });
   const queryClient = useQueryClient();
+  const locale = me.data?.locale;
+  useEffect(() => {
+    if (locale) setLanguage(asLanguage(locale));
+  }, [locale]);
 
   if (me.isPending) {
     return (

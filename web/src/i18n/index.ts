@@ -1,0 +1,67 @@
+import i18n from 'i18next';
+import { initReactI18next, useTranslation } from 'react-i18next';
+import { useMe } from '../api/hooks';
+import * as common from './common';
+
+/**
+ * Every screen's words, one namespace per area (`web/src/i18n/<area>.ts`, English and Ukrainian
+ * side by side). To add an area: write the file, then list it in both maps below.
+ */
+export const resources = {
+  en: { common: common.en },
+  uk: { common: common.uk },
+} as const;
+
+export type Language = keyof typeof resources;
+export const LANGUAGES: { value: Language; label: string }[] = [
+  { value: 'en', label: 'English' },
+  { value: 'uk', label: 'Українська' },
+];
+
+/** The BCP 47 locale that numbers, money and dates follow for each language. */
+const LOCALES: Record<Language, string> = { en: 'en-US', uk: 'uk-UA' };
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'common';
+    resources: (typeof resources)['en'];
+  }
+}
+
+function browserLanguage(): Language {
+  return navigator.language.toLowerCase().startsWith('uk') ? 'uk' : 'en';
+}
+
+void i18n.use(initReactI18next).init({
+  resources,
+  lng: browserLanguage(),
+  fallbackLng: 'en',
+  defaultNS: 'common',
+  // React escapes what it renders; i18next must not escape it a second time.
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+export function asLanguage(value: string | undefined | null): Language {
+  return value === 'uk' ? 'uk' : value === 'en' ? 'en' : browserLanguage();
+}
+
+/** Switches every screen to a language at once (called when the signed-in user is known). */
+export function setLanguage(language: Language) {
+  if (i18n.language !== language) void i18n.changeLanguage(language);
+  document.documentElement.lang = language;
+}
+
+/** The signed-in user's language, locale for numbers and dates, and time zone. */
+export function useLocale() {
+  const me = useMe();
+  const { i18n: instance } = useTranslation();
+  const language = asLanguage(me.data?.locale ?? instance.language);
+  return {
+    language,
+    locale: LOCALES[language],
+    timeZone: me.data?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+  };
+}
+
+export { i18n };
