@@ -1,50 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { startServer, type TestServer } from '../helpers';
-
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI)
-  throw new Error(`Browser tests need Debian's chromium at ${CHROMIUM}`);
+import { beforeEach, describe, expect, test } from 'vitest';
+import { browserSession, chromiumAvailable } from './session';
 
 /** The web app in Debian's Chromium against a real server on 127.0.0.1 and a fresh database. */
-describe.skipIf(!available)('the web app in Chromium', () => {
-  let s: TestServer;
+describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
+  const session = browserSession();
+  let s: typeof session.s;
   let base: string;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    s = (await startServer('sqlite'))!;
-    base = await s.app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') {
-      mkdirSync('test-results', { recursive: true });
-      await page.screenshot({
-        path: `test-results/${ctx.task.name.replace(/\W+/g, '-')}.png`,
-        fullPage: true,
-      });
-    }
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await s?.close();
+  let page: typeof session.page;
+  beforeEach(() => {
+    ({ s, base, page } = session);
   });
 
   test('signs in, lists companies, filters them and opens one with its contacts and timeline', async () => {
