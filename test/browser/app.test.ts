@@ -146,6 +146,21 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
     });
     await page.getByRole('list', { name: 'Column Lost' }).getByText('€1,200.00').first().waitFor();
 
+    // Without a mouse: the card's menu moves it, and the keyboard operates the menu.
+    const open = stages.find((x) => !['Qualified', 'Proposal', 'Won', 'Lost'].includes(x.name))!;
+    await page.getByRole('button', { name: 'Move “Board deal” to another column' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('menuitem', { name: open.name, exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('list', { name: `Column ${open.name}` })
+      .getByRole('listitem', { name: 'Board deal' })
+      .waitFor();
+    expect((await s.call('GET', `/api/v1/deals/${deal.id}`)).body).toMatchObject({
+      stage_id: open.id,
+      status: 'open',
+    });
+
     const qualified = stages.find((x) => x.name === 'Qualified')!;
     await s.call('POST', '/api/v1/deals/batch', {
       operations: Array.from({ length: 52 }, (_, i) => ({
@@ -277,7 +292,8 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
     await second.getByRole('button', { name: 'Save' }).click();
     await second.getByText('Tartu').first().waitFor();
     expect((await s.call('GET', `/api/v1/companies/${c.id}`)).body.city).toBe('Tartu');
-    await second.getByRole('button', { name: 'Sign out' }).click();
+    await second.getByRole('button', { name: /^Account menu for/ }).click();
+    await second.getByRole('menuitem', { name: 'Sign out' }).click();
     await second.getByRole('button', { name: 'Sign in' }).waitFor();
     await second.close();
     await page.goto(`${base}/o/companies`);

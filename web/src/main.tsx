@@ -16,6 +16,7 @@ import { Root } from './layout/Root';
 import { Board } from './pages/Board';
 import { Home } from './pages/Home';
 import { ImportPage } from './pages/ImportPage';
+import { Profile } from './pages/Profile';
 import { Settings } from './pages/Settings';
 import { ObjectTable, tableSearch } from './pages/ObjectTable';
 import { RecordPage } from './pages/RecordPage';
@@ -33,6 +34,7 @@ const routeTree = rootRoute.addChildren([
   createRoute({ getParentRoute: () => rootRoute, path: '/board/$object', component: Board }),
   createRoute({ getParentRoute: () => rootRoute, path: '/settings/fields', component: Settings }),
   createRoute({ getParentRoute: () => rootRoute, path: '/import/$object', component: ImportPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/profile', component: Profile }),
 ]);
 function NotFound() {
   const { t } = useTranslation();

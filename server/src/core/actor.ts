@@ -7,6 +7,8 @@ export interface Actor {
   apiKeyId?: string;
   teamId: string | null;
   role: RoleGrant;
+  /** The user's language for labels and messages ('en' when unknown). */
+  locale?: string;
 }
 
 export const SYSTEM_ACTOR: Actor = {

@@ -8,6 +8,7 @@ import type { ObjectDef } from './metadata/types';
 import type { RecordHooks } from './records/hooks';
 import { flushRollups } from './records/rollups';
 import { flushBulk } from './records/bulk';
+import type { LabelCatalog, Locale } from './metadata/labels';
 
 /** A business domain: its objects, the rules a generic CRUD cannot express, its routes. */
 export interface Module {
@@ -18,6 +19,8 @@ export interface Module {
   seed?: (ctx: RecordContext) => Promise<void>;
   /** Domain actions beyond the generic API (`POST /api/v1/leads/{id}/convert`). */
   routes?: (app: FastifyInstance) => Promise<void>;
+  /** Its standard objects' labels in languages other than English. */
+  labels?: Partial<Record<Exclude<Locale, 'en'>, LabelCatalog>>;
 }
 
 export interface KontorSettings {

@@ -1,15 +1,18 @@
 import i18n from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import { useMe } from '../api/hooks';
+import * as board from './board';
 import * as common from './common';
+import * as shell from './shell';
+import * as transfer from './transfer';
 
 /**
  * Every screen's words, one namespace per area (`web/src/i18n/<area>.ts`, English and Ukrainian
  * side by side). To add an area: write the file, then list it in both maps below.
  */
 export const resources = {
-  en: { common: common.en },
-  uk: { common: common.uk },
+  en: { common: common.en, shell: shell.en, board: board.en, transfer: transfer.en },
+  uk: { common: common.uk, shell: shell.uk, board: board.uk, transfer: transfer.uk },
 } as const;
 
 export type Language = keyof typeof resources;

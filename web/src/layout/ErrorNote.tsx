@@ -1,24 +1,26 @@
 import { Alert } from '@mantine/core';
 import { ApiError } from '../api/client';
+import { useTranslation } from 'react-i18next';
 
 /** A failed request, said plainly, with what the server said about each field. */
 export function ErrorNote({ error }: { error: unknown }) {
+  const { t } = useTranslation(['shell', 'common']);
   const message = error instanceof Error ? error.message : String(error);
   const details = error instanceof ApiError ? error.errors.filter((e) => e.path) : [];
   const title =
     error instanceof ApiError && error.status < 500
       ? error.status === 400
-        ? 'Please check what you entered'
+        ? t('errorCheckInput')
         : error.status === 401
-          ? 'Not signed in'
+          ? t('errorNotSignedIn')
           : error.status === 403
-            ? 'Not allowed'
+            ? t('errorNotAllowed')
             : error.status === 404
-              ? 'Not found'
+              ? t('errorNotFound')
               : error.status === 409 || error.status === 412
-                ? 'Not saved'
-                : 'Could not do that'
-      : 'Something went wrong';
+                ? t('errorNotSaved')
+                : t('errorCouldNot')
+      : t('common:somethingWrong');
   return (
     <Alert color="red" title={title} role="alert">
       {details.length === 0 && message}

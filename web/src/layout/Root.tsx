@@ -5,6 +5,7 @@ import {
   Center,
   Group,
   Loader,
+  Menu,
   NavLink,
   ScrollArea,
   Text,
@@ -17,6 +18,7 @@ import { api, setCsrfToken } from '../api/client';
 import { useMe, useObjects } from '../api/hooks';
 import { asLanguage, setLanguage } from '../i18n';
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ChangePassword } from '../pages/ChangePassword';
 import { SignIn } from '../pages/SignIn';
 import { ErrorNote } from './ErrorNote';
@@ -28,6 +30,7 @@ export function Root() {
   const objects = useObjects(!!me.data && !me.data.must_change_password);
   const [opened, { toggle, close }] = useDisclosure();
   const path = useRouterState({ select: (s) => s.location.pathname });
+  const { t } = useTranslation(['shell', 'common']);
   const queryClient = useQueryClient();
   const locale = me.data?.locale;
   useEffect(() => {
@@ -37,7 +40,7 @@ export function Root() {
   if (me.isPending) {
     return (
       <Center h="100vh">
-        <Loader aria-label="Loading" />
+        <Loader aria-label={t('common:loading')} />
       </Center>
     );
   }
@@ -62,23 +65,47 @@ export function Root() {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Group gap="sm">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
-            <Title order={3}>Kontor</Title>
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={t('menu')}
+            />
+            <Title order={3}>{t('common:appName')}</Title>
           </Group>
           <Group gap="sm">
-            <Button variant="default" size="xs" onClick={openSearch} aria-label="Search (Ctrl+K)">
-              Search…
+            <Button
+              variant="default"
+              size="xs"
+              onClick={openSearch}
+              aria-label={t('searchButtonLabel')}
+            >
+              {t('searchButton')}
             </Button>
-            <Text size="sm" c="dimmed" visibleFrom="sm">
-              {me.data.name}
-            </Text>
-            <Button variant="subtle" size="xs" onClick={signOut}>
-              Sign out
-            </Button>
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <Button
+                  variant="subtle"
+                  size="xs"
+                  aria-label={t('userMenu', { name: me.data.name })}
+                >
+                  <Text size="sm" truncate maw={160}>
+                    {me.data.name}
+                  </Text>
+                </Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Item renderRoot={(props) => <Link to="/profile" {...props} />}>
+                  {t('profile')}
+                </Menu.Item>
+                <Menu.Item onClick={signOut}>{t('signOut')}</Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Objects">
+      <AppShell.Navbar p="xs" aria-label={t('objectsNav')}>
         <ScrollArea>
           {objects.data?.map((o) => (
             <NavLink
@@ -96,8 +123,8 @@ export function Root() {
             <NavLink
               mt="md"
               renderRoot={(props) => <Link to="/settings/fields" {...props} />}
-              label="Settings: fields"
-              active={path === '/settings/fields'}
+              label={t('settings')}
+              active={path.startsWith('/settings')}
               onClick={close}
             />
           )}

@@ -5,6 +5,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api } from '../api/client';
+import { useObjects } from '../api/hooks';
+import { useTranslation } from 'react-i18next';
 
 interface Hit {
   object: string;
@@ -15,7 +17,9 @@ interface Hit {
 
 /** Search across every object, opened with Ctrl+K (Cmd+K); arrow keys and Enter pick a record. */
 export function GlobalSearch() {
+  const { t } = useTranslation(['shell', 'common']);
   const navigate = useNavigate();
+  const objects = useObjects();
   const [query, setQuery] = useState('');
   const [q] = useDebouncedValue(query, 200);
   const hits = useQuery({
@@ -26,8 +30,8 @@ export function GlobalSearch() {
   });
   const actions: SpotlightActionData[] = (hits.data ?? []).map((h) => ({
     id: `${h.object}:${h.id}`,
-    label: h.title || '(no name)',
-    description: h.label,
+    label: h.title || t('common:noName'),
+    description: objects.data?.find((o) => o.name === h.object)?.label_singular ?? h.label,
     onClick: () => void navigate({ to: '/o/$object/$id', params: { object: h.object, id: h.id } }),
   }));
   return (
@@ -38,15 +42,11 @@ export function GlobalSearch() {
       shortcut={['mod + K']}
       filter={(_q, a) => a}
       nothingFound={
-        q.trim()
-          ? hits.isFetching
-            ? 'Searching…'
-            : 'Nothing found'
-          : 'Type to search every record'
+        q.trim() ? (hits.isFetching ? t('searching') : t('nothingFound')) : t('typeToSearch')
       }
       searchProps={{
-        placeholder: 'Search companies, contacts, deals…',
-        'aria-label': 'Search everything',
+        placeholder: t('searchPlaceholder'),
+        'aria-label': t('searchEverything'),
       }}
       highlightQuery
       scrollable

@@ -6,6 +6,7 @@ import {
   Card,
   Group,
   Loader,
+  Menu,
   Modal,
   ScrollArea,
   Select,
@@ -18,7 +19,8 @@ import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-quer
 import { Link, useParams } from '@tanstack/react-router';
 import { useState, type DragEvent } from 'react';
 import { api, type ApiRecord, type FieldMeta, type ObjectMeta, type Page } from '../api/client';
-import { useMe } from '../api/hooks';
+import { useLocale } from '../i18n';
+import { useTranslation } from 'react-i18next';
 import { formatMinor, formatValue } from '../format';
 import { ErrorNote } from '../layout/ErrorNote';
 import { WithObject } from '../layout/WithObject';
@@ -49,6 +51,7 @@ export function Board() {
 }
 
 function BoardView({ object }: { object: ObjectMeta }) {
+  const { t } = useTranslation(['board', 'common']);
   const isDeals = object.name === 'deals';
   const selects = object.fields.filter((f) => f.type === 'select' && !f.read_only);
   const [pipeline, setPipeline] = useState<string | null>(null);
@@ -86,16 +89,16 @@ function BoardView({ object }: { object: ObjectMeta }) {
       }));
 
   if (!isDeals && selects.length === 0) {
-    return <Text>{object.label_plural} have no option field to group a board by.</Text>;
+    return <Text>{t('noGroupField', { object: object.label_plural })}</Text>;
   }
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>{object.label_plural} board</Title>
+        <Title order={2}>{t('title', { object: object.label_plural })}</Title>
         <Group>
           {isDeals ? (
             <Select
-              label="Pipeline"
+              label={t('pipeline')}
               data={(pipelines.data ?? []).map((p) => ({ value: p.id, label: String(p.name) }))}
               value={pipelineId}
               onChange={setPipeline}
@@ -104,7 +107,7 @@ function BoardView({ object }: { object: ObjectMeta }) {
             />
           ) : (
             <Select
-              label="Group by"
+              label={t('groupBy')}
               data={selects.map((f) => ({ value: f.name, label: f.label }))}
               value={groupField}
               onChange={setGroupField}
@@ -118,7 +121,7 @@ function BoardView({ object }: { object: ObjectMeta }) {
               <Link to="/o/$object" params={{ object: object.name }} {...props} />
             )}
           >
-            Table
+            {t('table')}
           </Anchor>
         </Group>
       </Group>
@@ -130,7 +133,7 @@ function BoardView({ object }: { object: ObjectMeta }) {
           scope={isDeals && pipelineId ? { pipeline_id: pipelineId } : {}}
         />
       ) : (
-        <Loader aria-label="Loading" />
+        <Loader aria-label={t('common:loading')} />
       )}
     </Stack>
   );
@@ -147,8 +150,8 @@ function Columns({
   columns: Column[];
   scope: Record<string, string>;
 }) {
-  const me = useMe();
-  const locale = me.data?.locale === 'uk' ? 'uk-UA' : 'en-GB';
+  const { t } = useTranslation(['board', 'common']);
+  const { locale } = useLocale();
   const queryClient = useQueryClient();
   const moneyField = object.fields.find((f) => f.type === 'currency');
   const filter = Object.entries(scope)
@@ -187,15 +190,18 @@ function Columns({
     }
   };
 
-  const drop = (to: Column) => (e: DragEvent) => {
-    e.preventDefault();
-    const data = e.dataTransfer.getData('application/x-kontor-record');
-    if (!data) return;
-    const record = JSON.parse(data) as ApiRecord;
+  // Dragging a card and choosing "Move to" from its menu (the keyboard's way) end here.
+  const requestMove = (record: ApiRecord, to: Column) => {
     if (record[field] === to.value) return;
     // Won and lost ask first: a lost deal needs its reason.
     if (to.kind === 'won' || to.kind === 'lost') setMove({ record, to });
     else void apply({ record, to });
+  };
+  const drop = (to: Column) => (e: DragEvent) => {
+    e.preventDefault();
+    const data = e.dataTransfer.getData('application/x-kontor-record');
+    if (!data) return;
+    requestMove(JSON.parse(data) as ApiRecord, to);
   };
 
   return (
@@ -204,10 +210,10 @@ function Columns({
       <ScrollArea>
         <Group align="start" wrap="nowrap" gap="sm">
           {columns.map((c) => {
-            const t = totals.data?.find((g) => g.group === c.value);
+            const total = totals.data?.find((g) => g.group === c.value);
             const sum =
-              t?.sum && typeof t.sum === 'object'
-                ? Object.entries(t.sum)
+              total?.sum && typeof total.sum === 'object'
+                ? Object.entries(total.sum)
                     .map(([cur, minor]) => formatMinor(minor, cur, locale))
                     .join(' + ')
                 : '';
@@ -222,14 +228,14 @@ function Columns({
                 onDragOver={(e) => e.preventDefault()}
                 onDrop={drop(c)}
                 data-column={c.label}
-                aria-label={`Column ${c.label}`}
+                aria-label={t('column', { name: c.label })}
                 role="list"
               >
                 <Group justify="space-between" mb="xs">
                   <Text fw={600} size="sm">
                     {c.label}
                   </Text>
-                  <Badge variant="light">{t?.count ?? 0}</Badge>
+                  <Badge variant="light">{(total?.count ?? 0).toLocaleString(locale)}</Badge>
                 </Group>
                 <Text size="xs" c="dimmed" mb="xs">
                   {sum}
@@ -241,6 +247,8 @@ function Columns({
                   filter={filter}
                   locale={locale}
                   moneyField={moneyField}
+                  columns={columns}
+                  onMove={requestMove}
                 />
               </Box>
             );
@@ -250,16 +258,19 @@ function Columns({
       <Modal
         opened={!!move}
         onClose={() => setMove(null)}
-        title={move?.to.kind === 'lost' ? 'Mark as lost' : 'Mark as won'}
+        title={move?.to.kind === 'lost' ? t('markLost') : t('markWon')}
       >
         {move && (
           <Stack>
             <Text size="sm">
-              Move “{String(move.record[object.title_field] ?? '')}” to {move.to.label}?
+              {t('confirmMove', {
+                name: String(move.record[object.title_field] ?? ''),
+                stage: move.to.label,
+              })}
             </Text>
             {move.to.kind === 'lost' && (
               <TextInput
-                label="Lost reason"
+                label={t('lostReason')}
                 required
                 value={reason}
                 onChange={(e) => setReason(e.currentTarget.value)}
@@ -267,7 +278,7 @@ function Columns({
             )}
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setMove(null)}>
-                Cancel
+                {t('common:cancel')}
               </Button>
               <Button
                 disabled={move.to.kind === 'lost' && !reason.trim()}
@@ -275,7 +286,7 @@ function Columns({
                   void apply(move, move.to.kind === 'lost' ? { lost_reason: reason.trim() } : {})
                 }
               >
-                {move.to.kind === 'lost' ? 'Mark as lost' : 'Mark as won'}
+                {move.to.kind === 'lost' ? t('markLost') : t('markWon')}
               </Button>
             </Group>
           </Stack>
@@ -292,6 +303,8 @@ function ColumnCards({
   filter,
   locale,
   moneyField,
+  columns,
+  onMove,
 }: {
   object: ObjectMeta;
   field: string;
@@ -299,7 +312,10 @@ function ColumnCards({
   filter: string;
   locale: string;
   moneyField?: FieldMeta;
+  columns: Column[];
+  onMove: (record: ApiRecord, to: Column) => void;
 }) {
+  const { t } = useTranslation(['board', 'common']);
   // A column shows 50 cards at a time; "Show more" fetches the next page by its cursor.
   const pages = useInfiniteQuery({
     queryKey: ['board', object.name, field, column.value, filter],
@@ -313,11 +329,11 @@ function ColumnCards({
   });
   const cards = { error: pages.error, data: pages.data?.pages.flatMap((p) => p.data) };
   if (cards.error) return <ErrorNote error={cards.error} />;
-  if (!cards.data) return <Loader size="sm" aria-label="Loading" />;
+  if (!cards.data) return <Loader size="sm" aria-label={t('common:loading')} />;
   if (cards.data.length === 0)
     return (
       <Text size="xs" c="dimmed">
-        Drop cards here.
+        {t('dropHere')}
       </Text>
     );
   return (
@@ -335,16 +351,41 @@ function ColumnCards({
           }
           style={{ cursor: 'grab' }}
         >
-          <Anchor
-            size="sm"
-            fw={500}
-            style={{ overflowWrap: 'anywhere' }}
-            renderRoot={(props) => (
-              <Link to="/o/$object/$id" params={{ object: object.name, id: r.id }} {...props} />
-            )}
-          >
-            {String(r[object.title_field] ?? '') || '(no name)'}
-          </Anchor>
+          <Group justify="space-between" wrap="nowrap" align="start" gap={4}>
+            <Anchor
+              size="sm"
+              fw={500}
+              style={{ overflowWrap: 'anywhere' }}
+              renderRoot={(props) => (
+                <Link to="/o/$object/$id" params={{ object: object.name, id: r.id }} {...props} />
+              )}
+            >
+              {String(r[object.title_field] ?? '') || t('common:noName')}
+            </Anchor>
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <Button
+                  size="compact-xs"
+                  variant="subtle"
+                  aria-label={t('moveCard', {
+                    name: String(r[object.title_field] ?? '') || t('common:noName'),
+                  })}
+                >
+                  ⋯
+                </Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>{t('moveTo')}</Menu.Label>
+                {columns
+                  .filter((c) => c.value !== column.value)
+                  .map((c) => (
+                    <Menu.Item key={c.value} onClick={() => onMove(r, c)}>
+                      {c.label}
+                    </Menu.Item>
+                  ))}
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
           {moneyField && (
             <Text size="xs">{formatValue(moneyField, r[moneyField.name], locale)}</Text>
           )}
@@ -357,7 +398,7 @@ function ColumnCards({
           loading={pages.isFetchingNextPage}
           onClick={() => void pages.fetchNextPage()}
         >
-          Show more
+          {t('showMore')}
         </Button>
       )}
     </Stack>

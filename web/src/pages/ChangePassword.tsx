@@ -3,9 +3,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { ErrorNote } from '../layout/ErrorNote';
+import { useTranslation } from 'react-i18next';
 
 /** A one-time password is replaced before anything else. */
 export function ChangePassword() {
+  const { t } = useTranslation(['shell', 'common']);
   const queryClient = useQueryClient();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -26,27 +28,25 @@ export function ChangePassword() {
     <Center h="100vh">
       <Paper withBorder p="xl" w={380} component="form" onSubmit={submit}>
         <Stack>
-          <Title order={2}>Choose your password</Title>
-          <Text size="sm">
-            You signed in with a one-time password. Choose one of at least 10 characters.
-          </Text>
+          <Title order={2}>{t('choosePasswordTitle')}</Title>
+          <Text size="sm">{t('choosePasswordText')}</Text>
           {error !== null && <ErrorNote error={error} />}
           <PasswordInput
-            label="One-time password"
+            label={t('oneTimePassword')}
             autoComplete="current-password"
             required
             value={current}
             onChange={(e) => setCurrent(e.currentTarget.value)}
           />
           <PasswordInput
-            label="New password"
+            label={t('newPassword')}
             autoComplete="new-password"
             required
             minLength={10}
             value={next}
             onChange={(e) => setNext(e.currentTarget.value)}
           />
-          <Button type="submit">Save</Button>
+          <Button type="submit">{t('common:save')}</Button>
         </Stack>
       </Paper>
     </Center>

@@ -2,14 +2,16 @@ import { SimpleGrid, Card, Text, Title } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
 import { useObjects } from '../api/hooks';
 import { ErrorNote } from '../layout/ErrorNote';
+import { useTranslation } from 'react-i18next';
 
 export function Home() {
+  const { t } = useTranslation(['shell', 'common']);
   const objects = useObjects();
   if (objects.error) return <ErrorNote error={objects.error} />;
   return (
     <>
       <Title order={2} mb="md">
-        Welcome to Kontor
+        {t('welcome')}
       </Title>
       <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }}>
         {objects.data?.map((o) => (
@@ -20,7 +22,7 @@ export function Home() {
           >
             <Text fw={600}>{o.label_plural}</Text>
             <Text size="sm" c="dimmed">
-              {o.fields.filter((f) => !f.is_system).length} fields
+              {t('fields', { count: o.fields.filter((f) => !f.is_system).length })}
             </Text>
           </Card>
         ))}

@@ -16,6 +16,7 @@ import { useState } from 'react';
 import { ApiError, csrfHeaders } from '../api/client';
 import { useObject } from '../api/hooks';
 import { ErrorNote } from '../layout/ErrorNote';
+import { useTranslation } from 'react-i18next';
 
 interface Report {
   rows: number;
@@ -62,6 +63,7 @@ async function upload(
 export function ImportPage() {
   const { object: name } = useParams({ from: '/import/$object' });
   const object = useObject(name);
+  const { t } = useTranslation(['transfer', 'shell', 'common']);
   const queryClient = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
   const [mapping, setMapping] = useState<Record<string, string>>({});
@@ -72,9 +74,9 @@ export function ImportPage() {
   if (object.error) return <ErrorNote error={object.error} />;
   if (!object.data)
     return object.isPending ? (
-      <Loader aria-label="Loading" />
+      <Loader aria-label={t('common:loading')} />
     ) : (
-      <ErrorNote error={`No object named ${name}`} />
+      <ErrorNote error={t('shell:noObject', { name })} />
     );
   const fields = object.data.fields.filter(
     (f) => !f.read_only && (!f.is_system || f.name === 'owner_id'),
@@ -110,23 +112,23 @@ export function ImportPage() {
 
   return (
     <Stack maw={900}>
-      <Title order={2}>Import {object.data.label_plural.toLowerCase()}</Title>
+      <Title order={2}>{t('importTitle', { object: object.data.label_plural })}</Title>
       <FileInput
-        label="CSV or XLSX file"
+        label={t('file')}
         accept=".csv,.xlsx,text/csv"
         value={file}
         onChange={choose}
         clearable
       />
       {error !== null && <ErrorNote error={error} />}
-      {busy && <Loader size="sm" aria-label="Checking" />}
+      {busy && <Loader size="sm" aria-label={t('checking')} />}
       {report && (
         <>
-          <Table aria-label="Columns">
+          <Table aria-label={t('columns')}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Column in the file</Table.Th>
-                <Table.Th>Field</Table.Th>
+                <Table.Th>{t('columnInFile')}</Table.Th>
+                <Table.Th>{t('field')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -135,9 +137,9 @@ export function ImportPage() {
                   <Table.Td>{header}</Table.Td>
                   <Table.Td>
                     <Select
-                      aria-label={`Field for ${header}`}
+                      aria-label={t('fieldFor', { header })}
                       data={[
-                        { value: '-', label: '(skip this column)' },
+                        { value: '-', label: t('skipColumn') },
                         ...fields.map((f) => ({ value: f.name, label: f.label })),
                       ]}
                       value={field ?? '-'}
@@ -159,36 +161,40 @@ export function ImportPage() {
           {report.errors.length > 0 && (
             <Alert
               color="red"
-              title={`${report.failed} of ${report.rows} rows have problems; nothing is imported until they are fixed`}
+              title={t('rowsWithProblems', { failed: report.failed, rows: report.rows })}
             >
               <ul>
                 {report.errors.slice(0, 50).map((e) => (
                   <li key={`${e.line}:${e.field}:${e.message}`}>
-                    Line {e.line}, {e.field}: {e.message}
+                    {t('lineError', {
+                      line: e.line,
+                      field: fields.find((f) => f.name === e.field)?.label ?? e.field,
+                      message: e.message,
+                    })}
                   </li>
                 ))}
               </ul>
             </Alert>
           )}
           {done ? (
-            <Alert color="green" title="Imported">
-              {report.created} created, {report.updated} updated.{' '}
+            <Alert color="green" title={t('imported')}>
+              {t('importedText', { created: report.created, updated: report.updated })}{' '}
               <Link to="/o/$object" params={{ object: name }}>
-                Open {object.data.label_plural.toLowerCase()}
+                {t('open', { object: object.data.label_plural })}
               </Link>
             </Alert>
           ) : (
             <Group>
               <Text size="sm">
                 {report.failed === 0
-                  ? `All ${report.rows} rows are ready.`
-                  : `${report.rows - report.failed} of ${report.rows} rows are ready.`}
+                  ? t('allReady', { count: report.rows })
+                  : t('someReady', { ready: report.rows - report.failed, rows: report.rows })}
               </Text>
               <Button
                 disabled={report.failed > 0 || busy || !file}
                 onClick={() => file && void run(file, mapping, false)}
               >
-                Import {report.rows} rows
+                {t('importRows', { count: report.rows })}
               </Button>
             </Group>
           )}

@@ -1,5 +1,6 @@
 import { Button, Group, Radio, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, type ApiRecord, type ObjectMeta } from '../api/client';
 import { formatValue } from '../format';
 import { ErrorNote } from '../layout/ErrorNote';
@@ -20,6 +21,7 @@ export function MergeDialog({
   locale: string;
   onDone: (survivorId: string) => void;
 }) {
+  const { t } = useTranslation(['transfer', 'common']);
   const [survivor, setSurvivor] = useState(records[0].id);
   const fields = editableFields(object).filter(
     (f) => new Set(records.map((r) => JSON.stringify(r[f.name] ?? null))).size > 1,
@@ -67,7 +69,7 @@ export function MergeDialog({
   return (
     <Stack>
       {error !== null && <ErrorNote error={error} />}
-      <Radio.Group label="The record that stays" value={survivor} onChange={setSurvivor}>
+      <Radio.Group label={t('survivor')} value={survivor} onChange={setSurvivor}>
         <Stack gap={4} mt="xs">
           {records.map((r) => (
             <Radio key={r.id} value={r.id} label={name(r)} />
@@ -75,12 +77,12 @@ export function MergeDialog({
         </Stack>
       </Radio.Group>
       {fields.length === 0 ? (
-        <Text size="sm">The records hold the same values.</Text>
+        <Text size="sm">{t('sameValues')}</Text>
       ) : (
-        <Table aria-label="Values to keep">
+        <Table aria-label={t('valuesToKeep')}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Field</Table.Th>
+              <Table.Th>{t('field')}</Table.Th>
               {records.map((r) => (
                 <Table.Th key={r.id}>{name(r)}</Table.Th>
               ))}
@@ -94,10 +96,10 @@ export function MergeDialog({
                   <Table.Td key={r.id}>
                     <Radio
                       name={`keep-${f.name}`}
-                      aria-label={`Keep ${f.label} of ${name(r)}`}
+                      aria-label={t('keep', { field: f.label, record: name(r) })}
                       checked={chosen(f.name) === r.id}
                       onChange={() => setChoice({ ...choice, [f.name]: r.id })}
-                      label={formatValue(f, r[f.name], locale) || '—'}
+                      label={formatValue(f, r[f.name], locale) || t('common:none')}
                     />
                   </Table.Td>
                 ))}
@@ -107,7 +109,7 @@ export function MergeDialog({
         </Table>
       )}
       <Group justify="flex-end">
-        <Button onClick={() => void merge()}>Merge {records.length} records</Button>
+        <Button onClick={() => void merge()}>{t('mergeRecords', { count: records.length })}</Button>
       </Group>
     </Stack>
   );

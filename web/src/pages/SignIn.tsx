@@ -3,8 +3,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, setCsrfToken, type User } from '../api/client';
 import { ErrorNote } from '../layout/ErrorNote';
+import { useTranslation } from 'react-i18next';
 
 export function SignIn() {
+  const { t } = useTranslation(['shell', 'common']);
   const queryClient = useQueryClient();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -33,10 +35,10 @@ export function SignIn() {
     <Center h="100vh">
       <Paper withBorder p="xl" w={360} component="form" onSubmit={submit}>
         <Stack>
-          <Title order={2}>Sign in to Kontor</Title>
+          <Title order={2}>{t('signInTitle')}</Title>
           {error !== null && <ErrorNote error={error} />}
           <TextInput
-            label="E-mail"
+            label={t('email')}
             type="email"
             autoComplete="username"
             required
@@ -44,14 +46,14 @@ export function SignIn() {
             onChange={(e) => setEmail(e.currentTarget.value)}
           />
           <PasswordInput
-            label="Password"
+            label={t('password')}
             autoComplete="current-password"
             required
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}
           />
           <Button type="submit" loading={busy}>
-            Sign in
+            {t('signIn')}
           </Button>
         </Stack>
       </Paper>

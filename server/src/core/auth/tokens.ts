@@ -92,6 +92,7 @@ export async function resolveApiKey(db: Db, clock: Clock, key: string): Promise<
       'api_keys.last_used_at',
       'users.team_id',
       'users.is_active',
+      'users.locale',
       'roles.is_admin',
       'roles.permissions',
     ])
@@ -104,6 +105,7 @@ export async function resolveApiKey(db: Db, clock: Clock, key: string): Promise<
         last_used_at: string | null;
         team_id: string | null;
         is_active: unknown;
+        locale: string;
         is_admin: unknown;
         permissions: string;
       }
@@ -124,6 +126,7 @@ export async function resolveApiKey(db: Db, clock: Clock, key: string): Promise<
     apiKeyId: row.id,
     teamId: row.team_id,
     role: roleGrant(row),
+    locale: row.locale,
   };
 }
 

@@ -141,13 +141,21 @@ export async function actorForUser(
   const row = (await db
     .selectFrom('users')
     .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select(['users.id', 'users.team_id', 'users.is_active', 'roles.is_admin', 'roles.permissions'])
+    .select([
+      'users.id',
+      'users.team_id',
+      'users.is_active',
+      'users.locale',
+      'roles.is_admin',
+      'roles.permissions',
+    ])
     .where('users.id', '=', userId)
     .executeTakeFirst()) as
     | {
         id: string;
         team_id: string | null;
         is_active: unknown;
+        locale: string;
         is_admin: unknown;
         permissions: string;
       }
@@ -159,6 +167,7 @@ export async function actorForUser(
     apiKeyId,
     teamId: row.team_id,
     role: roleGrant(row),
+    locale: row.locale,
   };
 }
 

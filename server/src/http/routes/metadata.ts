@@ -14,13 +14,14 @@ import { assertCan, canReadField } from '../../core/permissions/scope';
 import type { RecordContext } from '../../core/kontor';
 import type { ObjectMeta } from '../../core/metadata/types';
 import { METADATA_CHANNEL } from '../../core/metadata/registry';
+import { localizeObject } from '../../core/metadata/labels';
 
 type O = { object: string };
 type F = { object: string; field: string };
 
 /** An object as the caller may see it: readable fields, and related lists of readable objects. */
 function visible(ctx: RecordContext, o: ObjectMeta) {
-  const d = describeObject(ctx, o);
+  const d = localizeObject(ctx.k, describeObject(ctx, o), ctx.actor.locale);
   return {
     ...d,
     fields: d.fields.filter((f) => canReadField(ctx.actor, o, f.name)),

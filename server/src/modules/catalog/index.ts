@@ -1,9 +1,11 @@
 import type { Module } from '../../core/kontor';
 import { productCategories, products } from './objects';
+import { catalogLabelsUk } from './labels';
 
 export const catalogModule: Module = {
   name: 'catalog',
   objects: [productCategories, products],
+  labels: { uk: catalogLabelsUk },
   hooks: {
     products: {
       async beforeWrite(_ctx, e) {

@@ -7,10 +7,12 @@ import { leadStatusHook } from './lead-conversion';
 import { crmObjects } from './objects';
 import { crmRoutes } from './routes';
 import { seedCrm } from './seed';
+import { crmLabelsUk } from './labels';
 
 export const crmModule: Module = {
   name: 'crm',
   objects: crmObjects,
+  labels: { uk: crmLabelsUk },
   hooks: {
     contacts: [fullNameHook, contactDuplicatesHook],
     leads: [fullNameHook, leadStatusHook],

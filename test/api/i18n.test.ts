@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest';
+import { DIALECTS, callAs, serverFor } from '../helpers';
+
+describe.each(DIALECTS)('labels in the reader’s language on %s', (dialect) => {
+  const s = serverFor(dialect);
+
+  test('a Ukrainian reader gets standard labels in Ukrainian; renamed and custom labels stay as written', async () => {
+    await s!.call('POST', '/api/v1/metadata/objects/companies/fields', {
+      name: 'region_manager',
+      label: 'Region manager',
+      type: 'text',
+    });
+    // An administrator renamed a standard field: their word wins in every language.
+    await s!.call('PATCH', '/api/v1/metadata/objects/companies/fields/industry', {
+      label: 'Sector',
+    });
+    await s!.call('PATCH', `/api/v1/users/${s!.adminId}`, { locale: 'uk' });
+
+    const objects = (await s!.call('GET', '/api/v1/metadata/objects')).body.data as {
+      name: string;
+      label_plural: string;
+      fields: { name: string; label: string; options?: { value: string; label: string }[] }[];
+      related_lists: { object: string; label: string }[];
+    }[];
+    const companies = objects.find((o) => o.name === 'companies')!;
+    expect(companies.label_plural).toBe('Компанії');
+    const label = (name: string) => companies.fields.find((f) => f.name === name)?.label;
+    expect(label('name')).toBe('Назва');
+    expect(label('created_at')).toBe('Створено');
+    expect(label('industry')).toBe('Sector');
+    expect(label('region_manager')).toBe('Region manager');
+    expect(companies.related_lists.find((r) => r.object === 'contacts')?.label).toBe('Контакти');
+    const leads = objects.find((o) => o.name === 'leads')!;
+    expect(leads.fields.find((f) => f.name === 'status')?.options).toContainEqual({
+      value: 'new',
+      label: 'Новий',
+    });
+
+    // Another user reading in English at the same time is not affected.
+    const { key } = await s!.keyFor({ email: 'en@example.com', name: 'En', role: 'Administrator' });
+    const english = (await callAs(s!, key)('GET', '/api/v1/metadata/objects/companies')).body;
+    expect(english.label_plural).toBe('Companies');
+    expect(english.fields.find((f: { name: string }) => f.name === 'name').label).toBe('Name');
+
+    // A language the app does not offer is refused with the field named.
+    const bad = await s!.call('PATCH', `/api/v1/users/${s!.adminId}`, { locale: 'xx' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].path).toBe('locale');
+  });
+});
