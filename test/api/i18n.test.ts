@@ -38,9 +38,25 @@ describe.each(DIALECTS)('labels in the reader’s language on %s', (dialect) => 
 
     // Another user reading in English at the same time is not affected.
     const { key } = await s!.keyFor({ email: 'en@example.com', name: 'En', role: 'Administrator' });
-    const english = (await callAs(s!, key)('GET', '/api/v1/metadata/objects/companies')).body;
-    expect(english.label_plural).toBe('Companies');
-    expect(english.fields.find((f: { name: string }) => f.name === 'name').label).toBe('Name');
+    const inEnglish = (await callAs(s!, key)('GET', '/api/v1/metadata/objects/companies')).body;
+    expect(inEnglish.label_plural).toBe('Companies');
+    expect(inEnglish.fields.find((f: { name: string }) => f.name === 'name').label).toBe('Name');
+
+    // Messages next to fields come in Ukrainian too; the field stays named as in the API.
+    const invalid = await s!.call('POST', '/api/v1/contacts', {
+      last_name: 'Koval',
+      email: 'not-an-address',
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors).toContainEqual({
+      path: 'email',
+      message: 'має бути адресою ел. пошти, наприклад name@example.com',
+    });
+    expect(invalid.body.detail).toBe(
+      'email: має бути адресою ел. пошти, наприклад name@example.com',
+    );
+    const english = await callAs(s!, key)('POST', '/api/v1/contacts', { email: 'nope' });
+    expect(english.body.errors[0].message).toMatch(/^must be an e-mail address/);
 
     // A language the app does not offer is refused with the field named.
     const bad = await s!.call('PATCH', `/api/v1/users/${s!.adminId}`, { locale: 'xx' });

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../core/errors';
 import { isUniqueViolation } from './idempotency';
+import { localizeMessage, requestLocale } from './messages';
 
 export function statusFor(code: ErrorCode): number {
   switch (code) {
@@ -55,6 +56,7 @@ export function sendProblem(
   errors: { path: string; message: string }[] = [],
   extra: Record<string, unknown> = {},
 ) {
+  const locale = requestLocale(request);
   return reply
     .status(status)
     .type('application/problem+json')
@@ -63,10 +65,10 @@ export function sendProblem(
       title: TITLES[status] ?? 'Error',
       status,
       code,
-      detail,
+      detail: localizeMessage(detail, locale),
       instance: request.url.split('?')[0],
       request_id: request.id,
-      errors,
+      errors: errors.map((e) => ({ ...e, message: localizeMessage(e.message, locale) })),
       ...extra,
     });
 }

@@ -1,0 +1,145 @@
+import type { FastifyRequest } from 'fastify';
+
+/**
+ * The server's messages in Ukrainian. Messages are written in English where they arise; this
+ * table, applied where a problem document is sent, gives each its Ukrainian wording. A pattern
+ * matches a whole message; `$1`… carry the parts that vary (a number, a name). A message not
+ * listed reaches a Ukrainian reader in English.
+ */
+const UK: [RegExp, string][] = [
+  // Next to a field.
+  [/^is required$/, 'обов’язкове поле'],
+  [/^is required when a deal is lost$/, 'обов’язкове, коли угоду програно'],
+  [/^is required while the deal is lost$/, 'обов’язкове, поки угода програна'],
+  [/^is required; a deal is always in a stage$/, 'обов’язкове: угода завжди на якомусь етапі'],
+  [/^is read-only$/, 'лише для читання'],
+  [/^is wrong$/, 'неправильний'],
+  [/^is taken$/, 'вже зайнято'],
+  [/^is too large$/, 'завелике'],
+  [/^is not an id$/, 'не є ідентифікатором'],
+  [/^is not a user id$/, 'не є ідентифікатором користувача'],
+  [/^is stale; the current version is (\d+)$/, 'застаріла; поточна версія — $1'],
+  [/^is stale$/, 'застаріла'],
+  [/^is converted$/, 'вже конвертовано'],
+  [/^is set by converting the lead .*$/, 'встановлюється під час конвертації ліда'],
+  [
+    /^is set by moving the deal to a won or lost stage$/,
+    'встановлюється, коли угоду переміщено на етап «виграно» чи «програно»',
+  ],
+  [/^cannot be changed on a standard field$/, 'не можна змінити у стандартного поля'],
+  [/^must be an e-mail address like (.+)$/, 'має бути адресою ел. пошти, наприклад $1'],
+  [/^must be an e-mail address$/, 'має бути адресою ел. пошти'],
+  [/^must be a phone number like (.+)$/, 'має бути номером телефону, наприклад $1'],
+  [/^must be a web address like (.+)$/, 'має бути вебадресою, наприклад $1'],
+  [/^must be a date like (.+)$/, 'має бути датою, наприклад $1'],
+  [
+    /^must be an ISO 8601 instant(?: with a time zone)?, like (.+)$/,
+    'має бути моментом часу ISO 8601, наприклад $1',
+  ],
+  [/^must be an ISO 8601 instant like (.+)$/, 'має бути моментом часу ISO 8601, наприклад $1'],
+  [/^must be a decimal number like (.+)$/, 'має бути десятковим числом, наприклад $1'],
+  [/^must be a whole number from (\d+) to (\d+)$/, 'має бути цілим числом від $1 до $2'],
+  [/^must be a whole number$/, 'має бути цілим числом'],
+  [/^must be true or false$/, 'має бути true або false'],
+  [/^must be an ISO 4217 code like (.+)$/, 'має бути кодом валюти ISO 4217, наприклад $1'],
+  [/^must be an IANA time zone like (.+)$/, 'має бути часовим поясом IANA, наприклад $1'],
+  [/^must be a record id \(UUID\)$/, 'має бути ідентифікатором запису (UUID)'],
+  [/^must be a user id$/, 'має бути ідентифікатором користувача'],
+  [/^must be a role id$/, 'має бути ідентифікатором ролі'],
+  [/^must be at most (\d+) characters$/, 'має містити не більше ніж $1 символів'],
+  [/^must be at least (\d+) characters$/, 'має містити щонайменше $1 символів'],
+  [/^must be 1 to (\d+) characters$/, 'має містити від 1 до $1 символів'],
+  [/^must be a text of 1 to (\d+) characters$/, 'має бути текстом від 1 до $1 символів'],
+  [/^must be a text of at most (\d+) characters$/, 'має бути текстом не довшим за $1 символів'],
+  [/^must be one of: (.+)$/, 'має бути одним із: $1'],
+  [/^has more than (\d+) decimal places?$/, 'має більше ніж $1 знаків після коми'],
+  [
+    /^must be unique; a record you cannot see has it$/,
+    'має бути унікальним; таке значення має запис, якого ви не бачите',
+  ],
+  [/^must be unique; (.+) has it$/, 'має бути унікальним; таке значення вже має $1'],
+  [/^must not contain a NUL character$/, 'не може містити символ NUL'],
+  [
+    /^must not contain control or direction characters$/,
+    'не може містити керівних символів чи символів напрямку',
+  ],
+  [/^must contain at least one letter or digit$/, 'має містити хоча б одну літеру чи цифру'],
+  [
+    /^must be snake_case: .*$/,
+    'має бути у форматі snake_case: мала латинська літера, далі літери, цифри чи _ (до 48)',
+  ],
+  [
+    /^must be lowercase letters, digits, _ or -$/,
+    'має містити лише малі латинські літери, цифри, _ або -',
+  ],
+  [/^must be (a |an )?(.+)$/, 'має бути: $2'],
+  [/^no such role$/, 'такої ролі немає'],
+  [/^no such user$/, 'такого користувача немає'],
+  [/^you cannot deactivate yourself$/, 'не можна деактивувати самого себе'],
+  [/^Invalid input.*$/, 'Неправильне значення'],
+  // Whole requests.
+  [/^Wrong e-mail or password$/, 'Неправильна ел. пошта або пароль'],
+  [/^The API key is unknown or revoked$/, 'API-ключ невідомий або відкликаний'],
+  [/^No valid session or API key$/, 'Немає дійсного сеансу чи API-ключа'],
+  [/^Too many requests$/, 'Забагато запитів'],
+  [
+    /^Only administrators may change objects and fields$/,
+    'Лише адміністратори можуть змінювати об’єкти й поля',
+  ],
+  [
+    /^Only administrators may manage users and roles$/,
+    'Лише адміністратори можуть керувати користувачами й ролями',
+  ],
+  [/^You may not (read|create|update|delete) (.+)$/, 'Вам не дозволено: $1 — $2'],
+  [/^The role does not allow this$/, 'Ваша роль цього не дозволяє'],
+  [/^The record changed since that version$/, 'Запис змінився після цієї версії'],
+  [/^This lead has already been converted$/, 'Цей лід уже конвертовано'],
+  [/^Already converted$/, 'Уже конвертовано'],
+  [
+    /^A contact with this (e-mail|phone number) already exists: (.+)$/,
+    'Контакт із такою $1 вже існує: $2',
+  ],
+  [
+    /^A contact with this (e-mail|phone number) already exists, outside what you can see$/,
+    'Контакт із такою $1 вже існує серед записів, яких ви не бачите',
+  ],
+  [/^Another (.+) already has this (.+)$/, 'Інший запис ($1) вже має таке значення: $2'],
+  [/^Another record already has this value; .*$/, 'Інший запис уже має таке значення'],
+  [/^A unique value or a duplicate exists$/, 'Таке унікальне значення вже існує'],
+  [/^A role named (.+) exists$/, 'Роль «$1» вже існує'],
+  [/^A user with e-mail (.+) already exists$/, 'Користувач з ел. поштою $1 вже існує'],
+  [/^(API key|Role|User) not found$/, 'Не знайдено'],
+  [/^(.+) (\S+) not found$/, 'Не знайдено: $1 $2'],
+  [/^Not found$/, 'Не знайдено'],
+  [/^Unknown object "(.+)"$/, 'Невідомий об’єкт «$1»'],
+  [/^Unknown field "(.+)"$/, 'Невідоме поле «$1»'],
+  [/^The file is empty$/, 'Файл порожній'],
+  [/^The sheet is empty$/, 'Аркуш порожній'],
+  [/^The file has more than (\d+) rows$/, 'У файлі більше ніж $1 рядків'],
+  [
+    /^An export holds at most (\d+) rows; add a filter$/,
+    'Експорт містить не більше ніж $1 рядків; додайте фільтр',
+  ],
+  [/^Invalid (filter|sort|cursor|limit|fields|search|mapping|id)$/, 'Неправильний параметр: $1'],
+];
+
+/** The reader's language: the signed-in user's, else the browser's first choice. */
+export function requestLocale(request: FastifyRequest): string {
+  if (request.actor?.locale) return request.actor.locale;
+  const accept = request.headers['accept-language'];
+  return typeof accept === 'string' && /^uk\b/i.test(accept.trim()) ? 'uk' : 'en';
+}
+
+/** A message in the reader's language; a validation summary `field: message` keeps its field. */
+export function localizeMessage(message: string, locale: string): string {
+  if (locale !== 'uk') return message;
+  const one = (text: string) => {
+    for (const [pattern, replacement] of UK)
+      if (pattern.test(text)) return text.replace(pattern, replacement);
+    return text;
+  };
+  const translated = one(message);
+  if (translated !== message) return translated;
+  const summary = /^([\w.[\]-]+): (.+)$/.exec(message);
+  return summary ? `${summary[1]}: ${one(summary[2])}` : message;
+}
