@@ -1,5 +1,8 @@
 import {
   AppShell,
+  Avatar,
+  Box,
+  UnstyledButton,
   Burger,
   Button,
   Center,
@@ -63,8 +66,8 @@ export function Root() {
       padding="md"
     >
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Group gap="sm">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
             <Burger
               opened={opened}
               onClick={toggle}
@@ -74,28 +77,31 @@ export function Root() {
             />
             <Title order={3}>{t('common:appName')}</Title>
           </Group>
-          <Group gap="sm">
+          <Group gap="xs" wrap="nowrap">
             <Button
               variant="default"
               size="xs"
               onClick={openSearch}
               aria-label={t('searchButtonLabel')}
+              leftSection={<SearchIcon />}
             >
-              {t('searchButton')}
+              <Box component="span" visibleFrom="sm">
+                {t('searchButton')}
+              </Box>
             </Button>
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
-                <Button
-                  variant="subtle"
-                  size="xs"
-                  aria-label={t('userMenu', { name: me.data.name })}
-                >
-                  <Text size="sm" truncate maw={160}>
-                    {me.data.name}
-                  </Text>
-                </Button>
+                <UnstyledButton aria-label={t('userMenu', { name: me.data.name })} p={4}>
+                  <Group gap={6} wrap="nowrap">
+                    <Avatar name={me.data.name} color="initials" size={28} />
+                    <Text size="sm" truncate maw={160} visibleFrom="sm">
+                      {me.data.name}
+                    </Text>
+                  </Group>
+                </UnstyledButton>
               </Menu.Target>
               <Menu.Dropdown>
+                <Menu.Label>{me.data.email}</Menu.Label>
                 <Menu.Item renderRoot={(props) => <Link to="/profile" {...props} />}>
                   {t('profile')}
                 </Menu.Item>
@@ -135,5 +141,14 @@ export function Root() {
       </AppShell.Main>
       <GlobalSearch />
     </AppShell>
+  );
+}
+
+function SearchIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 24 24" aria-hidden="true" fill="none">
+      <circle cx="10.5" cy="10.5" r="6.5" stroke="currentColor" strokeWidth="2.2" />
+      <path d="m15.5 15.5 5 5" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
+    </svg>
   );
 }
