@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { ensureBuiltInRoles } from '../../server/src/core/auth/roles';
 import { DIALECTS, callAs, serverFor } from '../helpers';
 
 /** Server rules the administrators' Settings area relies on. */
@@ -189,5 +190,17 @@ describe.each(DIALECTS)('settings rules on %s', (dialect) => {
       ['A', 0],
       ['B renamed', 1],
     ]);
+  });
+
+  test('a renamed built-in role is not brought back by the next start', async () => {
+    const id = await roleId('Sales manager');
+    const renamed = await s.call('PATCH', `/api/v1/roles/${id}`, { name: 'Vertrieb' });
+    expect(renamed.status).toBe(200);
+    // What every start runs.
+    await ensureBuiltInRoles(s.kontor.database.db, s.kontor.database.dialect, s.clock);
+    const names = ((await s.call('GET', '/api/v1/roles')).body.data as { name: string }[]).map(
+      (r) => r.name,
+    );
+    expect(names.sort()).toEqual(['Administrator', 'Sales representative', 'Vertrieb']);
   });
 });
