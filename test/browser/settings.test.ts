@@ -63,6 +63,14 @@ describe.skipIf(!chromiumAvailable)('the Settings area in Chromium', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').getByText('Saved').waitFor();
 
+    // The server's refusal shows next to what it concerns.
+    const form = page.getByRole('form', { name: 'Role Readers' });
+    await form.getByLabel('Name').fill('Administrator');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByText('is taken').waitFor();
+    expect(await form.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+    await form.getByRole('button', { name: 'Discard changes' }).click();
+
     const roles = (await s.call('GET', '/api/v1/roles')).body.data as {
       name: string;
       permissions: { objects: Record<string, { read: string; create: boolean }> };
