@@ -17,9 +17,9 @@ import { Board } from './pages/Board';
 import { Home } from './pages/Home';
 import { ImportPage } from './pages/ImportPage';
 import { Profile } from './pages/Profile';
-import { Settings } from './pages/Settings';
 import { ObjectTable, tableSearch } from './pages/ObjectTable';
 import { RecordPage } from './pages/RecordPage';
+import { settingsRoutes } from './pages/settings/routes';
 
 const rootRoute = createRootRoute({ component: Root });
 const routeTree = rootRoute.addChildren([
@@ -32,7 +32,7 @@ const routeTree = rootRoute.addChildren([
   }),
   createRoute({ getParentRoute: () => rootRoute, path: '/o/$object/$id', component: RecordPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/board/$object', component: Board }),
-  createRoute({ getParentRoute: () => rootRoute, path: '/settings/fields', component: Settings }),
+  settingsRoutes(rootRoute),
   createRoute({ getParentRoute: () => rootRoute, path: '/import/$object', component: ImportPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/profile', component: Profile }),
 ]);

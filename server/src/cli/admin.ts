@@ -5,6 +5,7 @@ import { oneTimePassword } from '../core/auth/passwords';
 import { createApiKey } from '../core/auth/tokens';
 import { createUser, findUserByEmail } from '../core/auth/users';
 import { AppError } from '../core/errors';
+import { boolToDb } from '../db/column-types';
 
 export function quietLog(config: Config) {
   return pino(
@@ -78,7 +79,8 @@ export async function apiKeyCreateCommand(config: Config, opts: { name: string; 
         .selectFrom('users')
         .innerJoin('roles', 'roles.id', 'users.role_id')
         .select('users.id')
-        .where('roles.name', '=', 'Administrator')
+        .where('roles.is_admin', '=', boolToDb(kontor.database.dialect, true))
+        .where('users.is_active', '=', boolToDb(kontor.database.dialect, true))
         .orderBy('users.created_at')
         .executeTakeFirst();
       if (!admin) throw new Error('No administrator exists; create one with `kontor user create`');

@@ -3,6 +3,7 @@ import { initReactI18next, useTranslation } from 'react-i18next';
 import { useMe } from '../api/hooks';
 import * as board from './board';
 import * as common from './common';
+import * as settings from './settings';
 import * as shell from './shell';
 import * as transfer from './transfer';
 
@@ -11,8 +12,20 @@ import * as transfer from './transfer';
  * side by side). To add an area: write the file, then list it in both maps below.
  */
 export const resources = {
-  en: { common: common.en, shell: shell.en, board: board.en, transfer: transfer.en },
-  uk: { common: common.uk, shell: shell.uk, board: board.uk, transfer: transfer.uk },
+  en: {
+    board: board.en,
+    common: common.en,
+    settings: settings.en,
+    shell: shell.en,
+    transfer: transfer.en,
+  },
+  uk: {
+    board: board.uk,
+    common: common.uk,
+    settings: settings.uk,
+    shell: shell.uk,
+    transfer: transfer.uk,
+  },
 } as const;
 
 export type Language = keyof typeof resources;

@@ -128,7 +128,7 @@ export function Root() {
           {me.data.is_admin && (
             <NavLink
               mt="md"
-              renderRoot={(props) => <Link to="/settings/fields" {...props} />}
+              renderRoot={(props) => <Link to="/settings" {...props} />}
               label={t('settings')}
               active={path.startsWith('/settings')}
               onClick={close}

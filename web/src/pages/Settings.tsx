@@ -11,28 +11,36 @@ import {
   Text,
   TextInput,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
+import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { api, type FieldMeta } from '../api/client';
-import { useMe, useObjects } from '../api/hooks';
+import { useObjects } from '../api/hooks';
 import { ErrorNote } from '../layout/ErrorNote';
+import { ConfirmModal, fieldErrors, FormError, useSettingsT } from './settings/common';
 
 const TYPES = [
-  { value: 'text', label: 'Text' },
-  { value: 'long_text', label: 'Long text' },
-  { value: 'integer', label: 'Whole number' },
-  { value: 'decimal', label: 'Decimal number' },
-  { value: 'currency', label: 'Money' },
-  { value: 'boolean', label: 'Yes / no' },
-  { value: 'date', label: 'Date' },
-  { value: 'datetime', label: 'Date and time' },
-  { value: 'select', label: 'Choice' },
-  { value: 'multi_select', label: 'Several choices' },
-  { value: 'email', label: 'E-mail' },
-  { value: 'phone', label: 'Phone' },
-  { value: 'url', label: 'Web address' },
-];
+  'text',
+  'long_text',
+  'integer',
+  'decimal',
+  'currency',
+  'boolean',
+  'date',
+  'datetime',
+  'select',
+  'multi_select',
+  'email',
+  'phone',
+  'url',
+] as const;
+type FieldType = (typeof TYPES)[number];
+
+const isChoice = (type: string) => type === 'select' || type === 'multi_select';
+
+type Option = { value: string; label: string; color?: string };
 
 /** The API name a label suggests: "Region manager" → region_manager. */
 export function apiName(label: string): string {
@@ -46,75 +54,71 @@ export function apiName(label: string): string {
   return /^[a-z]/.test(base) ? base : `f_${base}`.slice(0, 48);
 }
 
+/** A value for a new choice from its label, unlike the values already taken. */
+export function optionValue(label: string, taken: Iterable<string>): string {
+  const used = new Set(taken);
+  const base = apiName(label).replace(/^f_/, '').replace(/^_+/, '').slice(0, 56) || 'option';
+  let value = base;
+  for (let i = 2; used.has(value); i++) value = `${base}_${i}`;
+  return value;
+}
+
+/** `?object=deals` picks the object whose fields are shown. */
+export function fieldsSearch(search: Record<string, unknown>): { object?: string } {
+  return typeof search.object === 'string' ? { object: search.object } : {};
+}
+
 /** The constructor: an administrator adds, renames and removes fields of any object. */
 export function Settings() {
-  const me = useMe();
+  const t = useSettingsT();
   const objects = useObjects();
   const queryClient = useQueryClient();
-  const [objectName, setObjectName] = useState<string | null>('companies');
+  const search = useSearch({ from: '/settings/fields' });
+  const navigate = useNavigate({ from: '/settings/fields' });
+  const objectName = search.object ?? 'companies';
   const [adding, setAdding] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const [relabeling, setRelabeling] = useState<FieldMeta | null>(null);
+  const [removing, setRemoving] = useState<FieldMeta | null>(null);
+  const [choices, setChoices] = useState<FieldMeta | null>(null);
   const object = objects.data?.find((o) => o.name === objectName);
 
   if (objects.error) return <ErrorNote error={objects.error} />;
-  if (!objects.data || !me.data) return <Loader aria-label="Loading" />;
+  if (!objects.data) return <Loader aria-label={t('loading')} />;
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['metadata'] });
-  const remove = async (f: FieldMeta) => {
-    if (
-      !window.confirm(
-        `Remove the field "${f.label}"? Its values are kept aside in the database but leave every screen.`,
-      )
-    )
-      return;
-    setError(null);
-    try {
-      await api('DELETE', `/api/v1/metadata/objects/${objectName}/fields/${f.name}`);
-      await refresh();
-    } catch (err) {
-      setError(err);
-    }
-  };
-  const relabel = async (f: FieldMeta) => {
-    const label = window.prompt('New label', f.label);
-    if (!label || label === f.label) return;
-    setError(null);
-    try {
-      await api('PATCH', `/api/v1/metadata/objects/${objectName}/fields/${f.name}`, { label });
-      await refresh();
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const typeLabel = (type: string) =>
+    (TYPES as readonly string[]).includes(type) ? t(`fields.type.${type as FieldType}`) : type;
 
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>Fields</Title>
+        <Title order={2}>{t('fields.title')}</Title>
         <Group align="end">
           <Select
-            label="Object"
+            label={t('fields.object')}
             data={objects.data.map((o) => ({ value: o.name, label: o.label_plural }))}
-            value={objectName}
-            onChange={setObjectName}
+            value={object ? objectName : null}
+            onChange={(v) => v && void navigate({ search: { object: v } })}
             allowDeselect={false}
             searchable
             w={220}
           />
           <Button onClick={() => setAdding(true)} disabled={!object}>
-            Add field
+            {t('fields.add')}
           </Button>
         </Group>
       </Group>
-      {error !== null && <ErrorNote error={error} />}
+      {!object && <Text>{t('fields.unknownObject', { name: objectName })}</Text>}
       {object && (
-        <Table striped aria-label={`Fields of ${object.label_plural}`}>
+        <Table striped aria-label={t('fields.tableLabel', { label: object.label_plural })}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Label</Table.Th>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Type</Table.Th>
-              <Table.Th />
+              <Table.Th>{t('fields.label')}</Table.Th>
+              <Table.Th>{t('fields.name')}</Table.Th>
+              <Table.Th>{t('fields.typeColumn')}</Table.Th>
+              <Table.Th>
+                <VisuallyHidden>{t('actions')}</VisuallyHidden>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -126,7 +130,7 @@ export function Settings() {
                     {f.label}{' '}
                     {f.is_custom && (
                       <Badge size="xs" variant="light">
-                        custom
+                        {t('fields.custom')}
                       </Badge>
                     )}
                   </Table.Td>
@@ -135,18 +139,41 @@ export function Settings() {
                       {f.name}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{TYPES.find((t) => t.value === f.type)?.label ?? f.type}</Table.Td>
                   <Table.Td>
-                    <Group gap={4} justify="flex-end">
-                      <Button size="compact-xs" variant="subtle" onClick={() => void relabel(f)}>
-                        Rename
+                    {typeLabel(f.type)}
+                    {isChoice(f.type) && f.options && (
+                      <Text span size="xs" c="dimmed">
+                        {' '}
+                        ({f.options.map((o) => o.label).join(', ')})
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4} justify="flex-end" wrap="nowrap">
+                      {isChoice(f.type) && !f.read_only && (
+                        <Button
+                          size="compact-xs"
+                          variant="subtle"
+                          aria-label={t('fields.choicesOf', { label: f.label })}
+                          onClick={() => setChoices(f)}
+                        >
+                          {t('fields.choices')}
+                        </Button>
+                      )}
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        aria-label={t('fields.renameNamed', { label: f.label })}
+                        onClick={() => setRelabeling(f)}
+                      >
+                        {t('fields.rename')}
                       </Button>
                       {f.is_custom && f.name !== object.title_field && (
                         <ActionIcon
                           variant="subtle"
                           color="red"
-                          aria-label={`Remove ${f.label}`}
-                          onClick={() => void remove(f)}
+                          aria-label={t('fields.removeNamed', { label: f.label })}
+                          onClick={() => setRemoving(f)}
                         >
                           ×
                         </ActionIcon>
@@ -161,7 +188,7 @@ export function Settings() {
       <Modal
         opened={adding}
         onClose={() => setAdding(false)}
-        title={`New field on ${object?.label_plural.toLowerCase() ?? ''}`}
+        title={t('fields.newOn', { label: object?.label_plural ?? '' })}
       >
         {object && (
           <NewField
@@ -173,30 +200,85 @@ export function Settings() {
           />
         )}
       </Modal>
+      <Modal
+        opened={!!relabeling}
+        onClose={() => setRelabeling(null)}
+        title={t('fields.renameNamed', { label: relabeling?.label ?? '' })}
+      >
+        {relabeling && object && (
+          <Relabel
+            objectName={object.name}
+            field={relabeling}
+            onDone={async () => {
+              setRelabeling(null);
+              await refresh();
+            }}
+          />
+        )}
+      </Modal>
+      <Modal
+        opened={!!choices}
+        onClose={() => setChoices(null)}
+        title={t('fields.choicesOf', { label: choices?.label ?? '' })}
+        size="lg"
+      >
+        {choices && object && (
+          <ChoicesEditor
+            objectName={object.name}
+            field={choices}
+            onDone={async () => {
+              setChoices(null);
+              await refresh();
+            }}
+          />
+        )}
+      </Modal>
+      <ConfirmModal
+        opened={!!removing}
+        title={t('fields.removeNamed', { label: removing?.label ?? '' })}
+        confirmLabel={t('remove')}
+        onClose={() => setRemoving(null)}
+        onConfirm={async () => {
+          if (!removing || !object) return;
+          await api('DELETE', `/api/v1/metadata/objects/${object.name}/fields/${removing.name}`);
+          await refresh();
+        }}
+      >
+        {t('fields.removeText', { label: removing?.label ?? '' })}
+      </ConfirmModal>
     </Stack>
   );
 }
 
 function NewField({ objectName, onDone }: { objectName: string; onDone: () => Promise<void> }) {
+  const t = useSettingsT();
   const [label, setLabel] = useState('');
   const [type, setType] = useState<string>('text');
   const [options, setOptions] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const errors = fieldErrors(error);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    const choices = options
+    const choices: Option[] = [];
+    for (const o of options
       .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean)
-      .map((o) => ({ value: apiName(o).replace(/^f_/, '').slice(0, 60) || 'option', label: o }));
+      .map((x) => x.trim())
+      .filter(Boolean))
+      choices.push({
+        value: optionValue(
+          o,
+          choices.map((c) => c.value),
+        ),
+        label: o,
+      });
     try {
       await api('POST', `/api/v1/metadata/objects/${objectName}/fields`, {
         name: apiName(label),
         label,
         type,
         searchable: ['text', 'long_text', 'email', 'phone', 'select'].includes(type),
-        ...(type === 'select' || type === 'multi_select' ? { options: choices } : {}),
+        ...(isChoice(type) ? { options: choices } : {}),
       });
       await onDone();
     } catch (err) {
@@ -206,32 +288,217 @@ function NewField({ objectName, onDone }: { objectName: string; onDone: () => Pr
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
-        {error !== null && <ErrorNote error={error} />}
+        <FormError error={error} shown={['label', 'options']} />
         <TextInput
-          label="Label"
+          label={t('fields.label')}
           required
           value={label}
           onChange={(e) => setLabel(e.currentTarget.value)}
           description={
-            label ? `API name: ${apiName(label)}` : 'What people see, like "Region manager"'
+            label ? t('fields.apiNameIs', { name: apiName(label) }) : t('fields.labelHint')
           }
+          error={errors.get('label') ?? errors.get('name')}
         />
         <Select
-          label="Type"
-          data={TYPES}
+          label={t('fields.typeColumn')}
+          data={TYPES.map((x) => ({ value: x, label: t(`fields.type.${x}`) }))}
           value={type}
           onChange={(v) => v && setType(v)}
           allowDeselect={false}
         />
-        {(type === 'select' || type === 'multi_select') && (
+        {isChoice(type) && (
           <TextInput
-            label="Choices"
-            description="Separated by commas, in order"
+            label={t('fields.choices')}
+            description={t('fields.choicesHint')}
             value={options}
             onChange={(e) => setOptions(e.currentTarget.value)}
+            error={errors.get('options')}
           />
         )}
-        <Button type="submit">Add field</Button>
+        <Button type="submit">{t('fields.add')}</Button>
+      </Stack>
+    </form>
+  );
+}
+
+function Relabel({
+  objectName,
+  field,
+  onDone,
+}: {
+  objectName: string;
+  field: FieldMeta;
+  onDone: () => Promise<void>;
+}) {
+  const t = useSettingsT();
+  const [label, setLabel] = useState(field.label);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      if (label !== field.label)
+        await api('PATCH', `/api/v1/metadata/objects/${objectName}/fields/${field.name}`, {
+          label,
+        });
+      await onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack>
+        <FormError error={error} shown={['label']} />
+        <TextInput
+          label={t('fields.newLabel')}
+          required
+          value={label}
+          onChange={(e) => setLabel(e.currentTarget.value)}
+          error={fieldErrors(error).get('label')}
+          data-autofocus
+        />
+        <Group justify="flex-end">
+          <Button type="submit">{t('save')}</Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/**
+ * The choices of a select field, in order: add, relabel, reorder, remove. Values stay as they
+ * are (records store them); the server refuses to remove a choice that records still use.
+ */
+function ChoicesEditor({
+  objectName,
+  field,
+  onDone,
+}: {
+  objectName: string;
+  field: FieldMeta;
+  onDone: () => Promise<void>;
+}) {
+  const t = useSettingsT();
+  const [options, setOptions] = useState<Option[]>(field.options ?? []);
+  const [newLabel, setNewLabel] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const errors = fieldErrors(error);
+  const existing = new Set((field.options ?? []).map((o) => o.value));
+
+  const move = (i: number, by: -1 | 1) =>
+    setOptions((cur) => {
+      const next = [...cur];
+      const [item] = next.splice(i, 1);
+      next.splice(i + by, 0, item);
+      return next;
+    });
+  const add = () => {
+    const label = newLabel.trim();
+    if (!label) return;
+    setOptions((cur) => [
+      ...cur,
+      {
+        value: optionValue(
+          label,
+          cur.map((o) => o.value),
+        ),
+        label,
+      },
+    ]);
+    setNewLabel('');
+  };
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api('PATCH', `/api/v1/metadata/objects/${objectName}/fields/${field.name}`, {
+        options,
+      });
+      await onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={save} noValidate>
+      <Stack gap="xs">
+        <FormError error={error} shown={[]} />
+        <Text size="sm" c="dimmed">
+          {t('fields.choicesHelp')}
+        </Text>
+        <Stack gap={4} component="ol" p={0} m={0} style={{ listStyle: 'none' }}>
+          {options.map((o, i) => (
+            <Group key={o.value} component="li" gap="xs" wrap="nowrap" aria-label={o.label}>
+              <TextInput
+                aria-label={t('fields.choiceLabel', { value: o.value })}
+                value={o.label}
+                onChange={(e) => {
+                  const label = e.currentTarget.value;
+                  setOptions((cur) => cur.map((x, j) => (j === i ? { ...x, label } : x)));
+                }}
+                error={errors.get(`options.${i}.label`)}
+                style={{ flex: 1 }}
+              />
+              <Text size="xs" ff="monospace" c="dimmed" w={140} truncate>
+                {o.value}
+                {!existing.has(o.value) && ` (${t('fields.newChoice')})`}
+              </Text>
+              <ActionIcon
+                variant="subtle"
+                aria-label={t('fields.moveUp', { label: o.label })}
+                disabled={i === 0}
+                onClick={() => move(i, -1)}
+              >
+                ↑
+              </ActionIcon>
+              <ActionIcon
+                variant="subtle"
+                aria-label={t('fields.moveDown', { label: o.label })}
+                disabled={i === options.length - 1}
+                onClick={() => move(i, 1)}
+              >
+                ↓
+              </ActionIcon>
+              <ActionIcon
+                variant="subtle"
+                color="red"
+                aria-label={t('fields.removeChoice', { label: o.label })}
+                disabled={options.length === 1}
+                onClick={() => setOptions((cur) => cur.filter((_, j) => j !== i))}
+              >
+                ×
+              </ActionIcon>
+            </Group>
+          ))}
+        </Stack>
+        <Group align="end" gap="xs">
+          <TextInput
+            label={t('fields.newChoiceLabel')}
+            value={newLabel}
+            onChange={(e) => setNewLabel(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                add();
+              }
+            }}
+            style={{ flex: 1 }}
+          />
+          <Button variant="default" onClick={add} disabled={!newLabel.trim()}>
+            {t('fields.addChoice')}
+          </Button>
+        </Group>
+        <Group justify="flex-end" mt="sm">
+          <Button type="submit" loading={busy}>
+            {t('save')}
+          </Button>
+        </Group>
       </Stack>
     </form>
   );

@@ -38,15 +38,14 @@ const BUILT_IN: { name: string; isAdmin: boolean; permissions: Permissions }[] =
   },
 ];
 
+/**
+ * Creates the built-in roles on the first start. Afterwards they belong to the administrators,
+ * who may rename them: a start must not bring a renamed role back under its old name.
+ */
 export async function ensureBuiltInRoles(db: Db, dialect: DialectName, clock: Clock) {
+  if (await db.selectFrom('roles').select('id').limit(1).executeTakeFirst()) return;
   const now = isoNow(clock);
   for (const r of BUILT_IN) {
-    const existing = await db
-      .selectFrom('roles')
-      .select('id')
-      .where('name', '=', r.name)
-      .executeTakeFirst();
-    if (existing) continue;
     await db
       .insertInto('roles')
       .values({

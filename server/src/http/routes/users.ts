@@ -14,7 +14,8 @@ import type { Actor } from '../../core/actor';
 import { isoNow } from '../../core/clock';
 import { newId } from '../../core/ids';
 import { permissionsSchema } from '../../core/permissions/grants';
-import { boolToDb } from '../../db/column-types';
+import { boolFromDb, boolToDb } from '../../db/column-types';
+import type { Db, DialectName } from '../../db/database';
 import { AppError, validationError } from '../../core/errors';
 import { isId } from '../../core/ids';
 import { requireActor } from '../context';
@@ -51,6 +52,51 @@ function roleOut(r: { id: string; name: string; is_admin: unknown; permissions: 
   return { id: r.id, name: r.name, is_admin: g.isAdmin, permissions: g.permissions };
 }
 
+/** Users as the API shows them, with the name of their team (`team`) beside its id. */
+async function withTeamNames(db: Db, rows: UserRow[]) {
+  const teams = new Map(
+    (
+      (await db.selectFrom('teams').select(['id', 'name']).execute()) as {
+        id: string;
+        name: string;
+      }[]
+    ).map((t) => [t.id, t.name]),
+  );
+  return rows.map((u) => ({
+    ...publicUser(u),
+    team: u.team_id ? (teams.get(u.team_id) ?? null) : null,
+  }));
+}
+
+/**
+ * Refuses a change that would leave no active administrator: someone must always be able to
+ * manage users, roles and the constructor. On PostgreSQL the administrator roles are locked
+ * first, so two administrators demoting each other at the same moment cannot both succeed
+ * (SQLite runs one write transaction at a time).
+ */
+async function assertAnotherAdmin(trx: Db, dialect: DialectName, userId: string, path: string) {
+  const admin = boolToDb(dialect, true);
+  let roles = trx.selectFrom('roles').select('id').where('is_admin', '=', admin);
+  if (dialect === 'postgres') roles = roles.forUpdate();
+  await roles.execute();
+  const other = await trx
+    .selectFrom('users')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .select('users.id')
+    .where('roles.is_admin', '=', admin)
+    .where('users.is_active', '=', admin)
+    .where('users.id', '<>', userId)
+    .limit(1)
+    .executeTakeFirst();
+  if (!other)
+    throw validationError([
+      {
+        path,
+        message: 'is the last active administrator; make someone else an administrator first',
+      },
+    ]);
+}
+
 function requireAdmin(actor: Actor) {
   if (!actor.role.isAdmin)
     throw new AppError('forbidden', 'Only administrators may manage users and roles');
@@ -69,7 +115,7 @@ export async function userRoutes(app: FastifyInstance) {
       .orderBy('name')
       .orderBy('id')
       .execute()) as UserRow[];
-    return { data: rows.map(publicUser), next_cursor: null };
+    return { data: await withTeamNames(db, rows), next_cursor: null };
   });
 
   app.post('/api/v1/users', async (request, reply) => {
@@ -95,51 +141,66 @@ export async function userRoutes(app: FastifyInstance) {
     if (!self || adminOnly.some((f) => body[f] !== undefined)) requireAdmin(actor);
     if (!isId(request.params.id))
       throw validationError([{ path: 'id', message: 'is not a user id' }]);
-    const user = await db
-      .selectFrom('users')
-      .select('id')
-      .where('id', '=', request.params.id)
-      .executeTakeFirst();
-    if (!user) throw new AppError('not_found', 'User not found');
+    const id = request.params.id;
     if (self && body.is_active === false)
       throw validationError([{ path: 'is_active', message: 'you cannot deactivate yourself' }]);
-    if (
-      body.role_id &&
-      !(await db.selectFrom('roles').select('id').where('id', '=', body.role_id).executeTakeFirst())
-    ) {
-      throw validationError([{ path: 'role_id', message: 'no such role' }]);
-    }
-    if (
-      body.manager_id &&
-      !(await db
+    // One transaction, so the check that an administrator remains holds when it commits.
+    const row = await db.transaction().execute(async (trx) => {
+      const user = (await trx
         .selectFrom('users')
-        .select('id')
-        .where('id', '=', body.manager_id)
-        .executeTakeFirst())
-    ) {
-      throw validationError([{ path: 'manager_id', message: 'no such user' }]);
-    }
-    const { team, is_active, ...rest } = body;
-    await db
-      .updateTable('users')
-      .set({
-        ...rest,
-        ...(team !== undefined
-          ? { team_id: team === null ? null : await teamIdByName(db, k.clock, team) }
-          : {}),
-        ...(is_active !== undefined ? { is_active: boolToDb(k.database.dialect, is_active) } : {}),
-        updated_at: isoNow(k.clock),
-      })
-      .where('id', '=', request.params.id)
-      .execute();
-    if (is_active === false)
-      await db.deleteFrom('sessions').where('user_id', '=', request.params.id).execute();
-    const row = (await db
-      .selectFrom('users')
-      .selectAll()
-      .where('id', '=', request.params.id)
-      .executeTakeFirstOrThrow()) as UserRow;
-    return publicUser(row);
+        .innerJoin('roles', 'roles.id', 'users.role_id')
+        .select(['users.id', 'users.is_active', 'roles.is_admin'])
+        .where('users.id', '=', id)
+        .executeTakeFirst()) as { id: string; is_active: unknown; is_admin: unknown } | undefined;
+      if (!user) throw new AppError('not_found', 'User not found');
+      let newRoleIsAdmin: boolean | undefined;
+      if (body.role_id) {
+        const role = await trx
+          .selectFrom('roles')
+          .select('is_admin')
+          .where('id', '=', body.role_id)
+          .executeTakeFirst();
+        if (!role) throw validationError([{ path: 'role_id', message: 'no such role' }]);
+        newRoleIsAdmin = boolFromDb(role.is_admin);
+      }
+      if (
+        body.manager_id &&
+        !(await trx
+          .selectFrom('users')
+          .select('id')
+          .where('id', '=', body.manager_id)
+          .executeTakeFirst())
+      ) {
+        throw validationError([{ path: 'manager_id', message: 'no such user' }]);
+      }
+      if (boolFromDb(user.is_active) && boolFromDb(user.is_admin)) {
+        const path =
+          body.is_active === false ? 'is_active' : newRoleIsAdmin === false ? 'role_id' : null;
+        if (path) await assertAnotherAdmin(trx, k.database.dialect, id, path);
+      }
+      const { team, is_active, ...rest } = body;
+      await trx
+        .updateTable('users')
+        .set({
+          ...rest,
+          ...(team !== undefined
+            ? { team_id: team === null ? null : await teamIdByName(trx, k.clock, team) }
+            : {}),
+          ...(is_active !== undefined
+            ? { is_active: boolToDb(k.database.dialect, is_active) }
+            : {}),
+          updated_at: isoNow(k.clock),
+        })
+        .where('id', '=', id)
+        .execute();
+      if (is_active === false) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      return (await trx
+        .selectFrom('users')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()) as UserRow;
+    });
+    return (await withTeamNames(db, [row]))[0];
   });
 
   app.get('/api/v1/roles', async (request) => {

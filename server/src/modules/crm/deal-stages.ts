@@ -149,3 +149,37 @@ export const dealStagesHook: RecordHooks = {
       .execute();
   },
 };
+
+/**
+ * A stage's probability is a percentage. A stage that deals are in keeps its kind and its
+ * pipeline: a deal's status and pipeline follow its stage only when the deal moves, so changing
+ * them under the deals would leave open deals in a won stage or in another pipeline.
+ */
+export const stageRulesHook: RecordHooks = {
+  async beforeWrite(ctx, e) {
+    const v = e.values;
+    const p = v.probability;
+    if (typeof p === 'number' && (p < 0 || p > 100))
+      throw validationError([{ path: 'probability', message: 'must be between 0 and 100' }]);
+    const before = e.before;
+    if (!before) return;
+    const changed = (['kind', 'pipeline_id'] as const).filter(
+      (f) => v[f] !== undefined && v[f] !== before[f],
+    );
+    if (!changed.length) return;
+    const r = await ctx.db
+      .selectFrom('deals')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('stage_id', '=', before.id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    const n = Number(r.n);
+    if (n > 0)
+      throw validationError(
+        changed.map((f) => ({
+          path: f,
+          message: `cannot change while ${n} deal(s) are in this stage; move them to another stage first`,
+        })),
+      );
+  },
+};

@@ -1,6 +1,6 @@
 import type { Module } from '../../core/kontor';
 import { relatedRecordHook } from '../../core/records/related-record';
-import { dealStagesHook } from './deal-stages';
+import { dealStagesHook, stageRulesHook } from './deal-stages';
 import { contactDuplicatesHook } from './duplicates';
 import { fullNameHook } from './names';
 import { leadStatusHook } from './lead-conversion';
@@ -17,6 +17,7 @@ export const crmModule: Module = {
     contacts: [fullNameHook, contactDuplicatesHook],
     leads: [fullNameHook, leadStatusHook],
     deals: dealStagesHook,
+    stages: stageRulesHook,
     activities: relatedRecordHook,
   },
   seed: seedCrm,
