@@ -273,6 +273,9 @@ export function useSavedView(object: string, state: TableState, apply: (next: Ta
   const named = pending ? list?.data.find((v) => v.id === state.view) : undefined;
   const [gone, setGone] = useState(false);
   useEffect(() => {
+    if (state.view !== NO_VIEW) setGone(false);
+  }, [state.view]);
+  useEffect(() => {
     if (!list) return;
     if (defaultView) apply(stateFromView(defaultView));
     else if (pending) {
