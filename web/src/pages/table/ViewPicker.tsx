@@ -15,6 +15,7 @@ import { useTranslation } from 'react-i18next';
 import type { ObjectMeta } from '../../api/client';
 import { ErrorNote } from '../../layout/ErrorNote';
 import {
+  changedConfig,
   configFromState,
   formatCols,
   NO_VIEW,
@@ -99,7 +100,11 @@ export function ViewPicker({
   };
   const saveChanges = async () => {
     if (!current) return;
-    await action.mutateAsync({ kind: 'update', view: current, config: configFromState(state) });
+    await action.mutateAsync({
+      kind: 'update',
+      view: current,
+      config: changedConfig(state, current),
+    });
     onApply(explicit(state));
   };
   const rename = async () => {
