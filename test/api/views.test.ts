@@ -253,6 +253,17 @@ describe.each(DIALECTS)('saved views on %s', (dialect) => {
     expect((await rep('DELETE', `/api/v1/views/${id}`)).status).toBe(403);
     expect((await rep('PATCH', `/api/v1/views/${id}`, { shared: false })).status).toBe(403);
 
+    // Another administrator may change and delete it.
+    const admin2 = await s.keyFor({
+      email: `admin2-${Math.random()}@example.com`,
+      name: 'Second admin',
+      role: 'Administrator',
+    });
+    const second = callAs(s, admin2.key);
+    const renamed = await second('PATCH', `/api/v1/views/${id}`, { name: 'For everyone' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ owner_id: s.adminId, can_edit: true, version: 2 });
+
     // A personal view may not be shared by a representative either.
     const own = await rep('POST', '/api/v1/views', { object: 'deals', name: 'Own' });
     expect((await rep('PATCH', `/api/v1/views/${own.body.id}`, { shared: true })).status).toBe(403);

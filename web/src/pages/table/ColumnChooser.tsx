@@ -70,7 +70,7 @@ export function ColumnChooser({
           <Text size="sm" fw={600}>
             {t('shownColumns')}
           </Text>
-          <Text size="xs" c="dimmed">
+          <Text size="xs" c="gray.7">
             {t('dragHint')}
           </Text>
           <ScrollArea.Autosize mah={260}>
@@ -153,7 +153,7 @@ export function ColumnChooser({
             onChange={(e) => setFind(e.currentTarget.value)}
           />
           {shown.length >= MAX_COLUMNS && (
-            <Text size="xs" c="dimmed">
+            <Text size="xs" c="gray.7">
               {t('tooManyColumns', { count: MAX_COLUMNS })}
             </Text>
           )}

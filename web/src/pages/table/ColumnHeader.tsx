@@ -74,7 +74,7 @@ export function ColumnHeader({
         role="separator"
         aria-orientation="vertical"
         aria-label={t('resizeColumn', { label: field.label })}
-        aria-description={t('resizeHint')}
+        title={t('resizeHint')}
         aria-valuemin={MIN_WIDTH}
         aria-valuemax={MAX_WIDTH}
         aria-valuenow={Math.round(current())}

@@ -137,7 +137,7 @@ export function ViewPicker({
         }}
       />
       {current && modified && (
-        <Badge variant="light" color="orange" title={t('modifiedHint')} aria-live="polite">
+        <Badge variant="outline" color="blue.9" title={t('modifiedHint')} aria-live="polite">
           {t('modified')}
         </Badge>
       )}

@@ -15,7 +15,6 @@ export const AUTO_COLUMNS = '*';
 export const MAX_COLUMNS = 50;
 export const MIN_WIDTH = 60;
 export const MAX_WIDTH = 1000;
-export const DEFAULT_WIDTH = 160;
 
 export interface ViewColumn {
   field: string;
