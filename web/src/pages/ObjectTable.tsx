@@ -28,6 +28,7 @@ import { WithObject } from '../layout/WithObject';
 import { ColumnChooser } from './table/ColumnChooser';
 import { ColumnHeader } from './table/ColumnHeader';
 import { gridOf, resolveColumns, sortable } from './table/columns';
+import { useColumnWindow } from './table/columnWindow';
 import { useRelationNames } from './table/relationNames';
 import { ROW_HEIGHT, TableRow } from './table/TableRow';
 import { ViewPicker } from './table/ViewPicker';
@@ -295,8 +296,12 @@ function Table({ object }: { object: ObjectMeta }) {
 
   const toggleSort = (field: string) =>
     setSort(sort === field ? `-${field}` : sort === `-${field}` ? '' : field);
-  // On a narrow screen the columns keep their width and the table scrolls sideways.
+  // On a narrow screen the columns keep their width and the table scrolls sideways; rows draw
+  // only the cells in sight.
   const { template: grid, minWidth } = gridOf(columns);
+  const tableBox = useRef<HTMLDivElement>(null);
+  const headerRow = useRef<HTMLDivElement>(null);
+  const [firstCol, lastCol] = useColumnWindow(tableBox, headerRow, columns.length, grid);
   const filterable = object.fields.filter((f) => !['long_text'].includes(f.type));
   const draftField = object.fields.find((f) => f.name === draft.field);
   const opLabel = (op: string) => (OPS.includes(op as Op) ? t(`ops.${op as Op}`) : op);
@@ -521,9 +526,11 @@ function Table({ object }: { object: ObjectMeta }) {
       </Modal>
       {list.error && <ErrorNote error={list.error} />}
       <Box
+        ref={tableBox}
         role="table"
         aria-label={object.label_plural}
         aria-rowcount={total ?? rows.length}
+        aria-colcount={columns.length + 1}
         style={{
           border: '1px solid var(--mantine-color-gray-3)',
           borderRadius: 4,
@@ -531,6 +538,7 @@ function Table({ object }: { object: ObjectMeta }) {
         }}
       >
         <Box
+          ref={headerRow}
           role="row"
           style={{
             display: 'grid',
@@ -572,6 +580,8 @@ function Table({ object }: { object: ObjectMeta }) {
                     rec={rec}
                     top={item.start}
                     columns={columns}
+                    first={firstCol}
+                    last={lastCol}
                     grid={grid}
                     objectName={object.name}
                     titleField={object.title_field}

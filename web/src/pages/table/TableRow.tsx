@@ -32,6 +32,9 @@ export interface TableRowProps {
   /** Where the row starts, in pixels from the top of the list. */
   top: number;
   columns: Column[];
+  /** The columns in sight (indexes into columns); only their cells are drawn. */
+  first: number;
+  last: number;
   grid: string;
   objectName: string;
   titleField: string;
@@ -46,13 +49,16 @@ export interface TableRowProps {
 
 /**
  * One row of the table, drawn again only when its own props change: while scrolling, the rows
- * already in sight stay as they are and only those coming into sight are drawn. Cells are plain
- * elements with shared styles, so a row of many columns stays cheap.
+ * already in sight stay as they are and only those coming into sight are drawn. Only the cells
+ * of the columns in sight are drawn, as plain elements with shared styles, so a row of many
+ * columns stays cheap.
  */
 export const TableRow = memo(function TableRow({
   rec,
   top,
   columns,
+  first,
+  last,
   grid,
   objectName,
   titleField,
@@ -72,7 +78,7 @@ export const TableRow = memo(function TableRow({
       onKeyDown={(e) => e.key === 'Enter' && e.target === e.currentTarget && onOpen(rec.id)}
       style={{ ...ROW, gridTemplateColumns: grid, transform: `translateY(${top}px)` }}
     >
-      <div role="cell" style={BOX} onClick={(e) => e.stopPropagation()}>
+      <div role="cell" aria-colindex={1} style={BOX} onClick={(e) => e.stopPropagation()}>
         <Checkbox
           size="xs"
           aria-label={selectLabel}
@@ -80,10 +86,12 @@ export const TableRow = memo(function TableRow({
           onChange={() => onToggle(rec)}
         />
       </div>
-      {columns.map(({ field }) => {
+      {columns.slice(first, last + 1).map(({ field }, i) => {
         const value = rec[field.name];
+        // Each cell keeps its own track, so the columns out of sight leave theirs empty.
+        const at = first + i + 2;
         return (
-          <div key={field.name} role="cell" style={CELL}>
+          <div key={field.name} role="cell" aria-colindex={at} style={{ ...CELL, gridColumn: at }}>
             {field.name === titleField ? (
               <Link
                 to="/o/$object/$id"
