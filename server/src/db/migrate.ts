@@ -3,6 +3,7 @@ import type { Database } from './database';
 import * as m0001 from './migrations/0001-system-tables';
 import * as m0002 from './migrations/0002-crm-tables';
 import * as m0003 from './migrations/0003-job-keys';
+import * as m0004 from './migrations/0004-saved-views';
 
 type Step = { up: (db: Database['db'], dialect: Database['dialect']) => Promise<void> };
 
@@ -11,6 +12,7 @@ const STEPS: Record<string, Step> = {
   '0001-system-tables': m0001,
   '0002-crm-tables': m0002,
   '0003-job-keys': m0003,
+  '0004-saved-views': m0004,
 };
 
 class CodeMigrations implements MigrationProvider {

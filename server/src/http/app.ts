@@ -15,6 +15,7 @@ import { metadataRoutes } from './routes/metadata';
 import { openapiRoutes } from './routes/openapi';
 import { recordRoutes } from './routes/records';
 import { userRoutes } from './routes/users';
+import { viewRoutes } from './routes/views';
 
 const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
@@ -120,6 +121,7 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
   await app.register(metadataRoutes);
   await app.register(userRoutes);
   await app.register(openapiRoutes);
+  await app.register(viewRoutes);
   for (const m of kontor.modules) if (m.routes) await app.register(m.routes);
   await app.register(recordRoutes);
   return app;

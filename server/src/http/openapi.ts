@@ -5,6 +5,7 @@ import { grantFor } from '../core/permissions/grants';
 import { canReadField } from '../core/permissions/scope';
 import { FILTER_OPS, fieldHandler } from '../core/metadata/field-types';
 import type { FieldMeta, ObjectMeta } from '../core/metadata/types';
+import { viewPaths, viewSchemas } from './openapi-views';
 
 type Schema = Record<string, unknown>;
 
@@ -461,6 +462,8 @@ export function openapiDocument(k: Kontor, actor: Actor | null): Schema {
     Object.assign(schemas, objectSchemas(o));
     paths = { ...paths, ...objectPaths(o) };
   }
+  Object.assign(schemas, viewSchemas());
+  Object.assign(paths, viewPaths());
   paths['/api/v1/leads/{id}/convert'] = {
     post: {
       tags: ['Leads'],
@@ -543,7 +546,7 @@ export function openapiDocument(k: Kontor, actor: Actor | null): Schema {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { session: [] }],
-    tags: visibleObjects(k, actor).map((o) => ({ name: o.labelPlural })),
+    tags: [...visibleObjects(k, actor).map((o) => ({ name: o.labelPlural })), { name: 'Views' }],
     paths,
     components: {
       schemas,

@@ -5,6 +5,7 @@ import * as board from './board';
 import * as common from './common';
 import * as settings from './settings';
 import * as shell from './shell';
+import * as table from './table';
 import * as transfer from './transfer';
 
 /**
@@ -17,6 +18,7 @@ export const resources = {
     common: common.en,
     settings: settings.en,
     shell: shell.en,
+    table: table.en,
     transfer: transfer.en,
   },
   uk: {
@@ -24,6 +26,7 @@ export const resources = {
     common: common.uk,
     settings: settings.uk,
     shell: shell.uk,
+    table: table.uk,
     transfer: transfer.uk,
   },
 } as const;

@@ -1,9 +1,9 @@
 import {
+  Alert,
   Anchor,
   Badge,
   Box,
   Button,
-  Checkbox,
   CloseButton,
   Group,
   Loader,
@@ -12,7 +12,6 @@ import {
   Text,
   TextInput,
   Title,
-  UnstyledButton,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
@@ -20,33 +19,41 @@ import { RecordForm } from './RecordForm';
 import { MergeDialog } from './MergeDialog';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, type ApiRecord, type FieldMeta, type ObjectMeta, type Page } from '../api/client';
 import { useMe } from '../api/hooks';
-import { formatValue } from '../format';
-import { useTitles } from '../api/titles';
 import { ErrorNote } from '../layout/ErrorNote';
 import { WithObject } from '../layout/WithObject';
+import { ColumnChooser } from './table/ColumnChooser';
+import { ColumnHeader } from './table/ColumnHeader';
+import { gridOf, resolveColumns, sortable } from './table/columns';
+import { useColumnWindow } from './table/columnWindow';
+import { useRelationNames } from './table/relationNames';
+import { ROW_HEIGHT, TableRow } from './table/TableRow';
+import { ViewPicker } from './table/ViewPicker';
+import {
+  formatCols,
+  parseCols,
+  useSavedView,
+  viewSearch,
+  type TableState,
+  type ViewColumn,
+  type ViewSearch,
+} from './table/views';
 
-interface Condition {
+export interface Condition {
   field: string;
   op: string;
   value: string;
 }
 
-const OPS: { value: string; label: string }[] = [
-  { value: 'eq', label: 'is' },
-  { value: 'ne', label: 'is not' },
-  { value: 'contains', label: 'contains' },
-  { value: 'starts_with', label: 'starts with' },
-  { value: 'gt', label: 'greater than' },
-  { value: 'lt', label: 'less than' },
-  { value: 'is_empty', label: 'is empty' },
-];
+const OPS = ['eq', 'ne', 'contains', 'starts_with', 'gt', 'lt', 'is_empty'] as const;
+type Op = (typeof OPS)[number];
 
 /** The conditions that apply to a field type, as the server's filter grammar allows them. */
-function opsFor(field: FieldMeta | undefined): typeof OPS {
-  const pick = (...ops: string[]) => OPS.filter((o) => ops.includes(o.value));
+function opsFor(field: FieldMeta | undefined): readonly Op[] {
+  const pick = (...ops: Op[]) => OPS.filter((o) => ops.includes(o));
   switch (field?.type) {
     case 'boolean':
       return pick('eq', 'is_empty');
@@ -67,7 +74,6 @@ function opsFor(field: FieldMeta | undefined): typeof OPS {
   }
 }
 
-const ROW_HEIGHT = 38;
 const PAGE_SIZE = 100;
 
 /**
@@ -96,7 +102,7 @@ function columnsOf(object: ObjectMeta, sample: Record<string, unknown>[]): Field
   return [...(title ? [title] : []), ...chosen];
 }
 
-export interface TableSearch {
+export interface TableSearch extends ViewSearch {
   sort?: string;
   q?: string;
   filters?: Condition[];
@@ -104,7 +110,7 @@ export interface TableSearch {
 
 /** Reads a table's view from the address, keeping only well-formed parts. */
 export function tableSearch(raw: Record<string, unknown>): TableSearch {
-  const out: TableSearch = {};
+  const out: TableSearch = viewSearch(raw);
   if (typeof raw.sort === 'string' && raw.sort) out.sort = raw.sort;
   if (typeof raw.q === 'string' && raw.q) out.q = raw.q;
   if (Array.isArray(raw.filters)) {
@@ -131,81 +137,75 @@ export function listQuery(sort: string, q: string, conditions: Condition[]): URL
   return params;
 }
 
-/** Names for every relation column's values on the loaded rows (one request per target object). */
-function useRelationNames(
-  columns: FieldMeta[],
-  rows: Record<string, unknown>[],
-): Map<string, string> {
-  const relations = columns.filter((c) => c.type === 'relation' && c.target !== 'users');
-  // At most three relation columns are shown, so the hooks below run in a fixed number.
-  const a = useTitles(
-    relations[0]?.target,
-    relations[0]
-      ? rows.map((r) => r[relations[0].name]).filter((x): x is string => typeof x === 'string')
-      : [],
-  );
-  const b = useTitles(
-    relations[1]?.target,
-    relations[1]
-      ? rows.map((r) => r[relations[1].name]).filter((x): x is string => typeof x === 'string')
-      : [],
-  );
-  const c = useTitles(
-    relations[2]?.target,
-    relations[2]
-      ? rows.map((r) => r[relations[2].name]).filter((x): x is string => typeof x === 'string')
-      : [],
-  );
-  return new Map([...(a.data ?? []), ...(b.data ?? []), ...(c.data ?? [])]);
-}
-
 export function ObjectTable() {
   const { object: name } = useParams({ from: '/o/$object' });
   return <WithObject name={name}>{(object) => <Table key={name} object={object} />}</WithObject>;
 }
 
 function Table({ object }: { object: ObjectMeta }) {
+  const { t } = useTranslation('table');
   const me = useMe();
   const locale = me.data?.locale === 'uk' ? 'uk-UA' : 'en-GB';
   const navigate = useNavigate();
 
-  // Sort, search and filters live in the address, so Back, reload and links keep them.
+  // Sort, search, filters, columns and the saved view live in the address, so Back, reload and
+  // links keep them.
   const view: TableSearch = useSearch({ from: '/o/$object' });
   const sort = view.sort ?? '';
   const conditions: Condition[] = view.filters ?? [];
-  const setView = (next: TableSearch) =>
+  const setView = (next: TableSearch, push = false) =>
     void navigate({
       to: '/o/$object',
       params: { object: object.name },
       search: next,
-      replace: true,
+      replace: !push,
     });
   const setSort = (s: string) => setView({ ...view, sort: s || undefined });
   const setConditions = (c: Condition[]) => setView({ ...view, filters: c.length ? c : undefined });
+  const setColumns = (cols: ViewColumn[] | null) => setView({ ...view, cols: formatCols(cols) });
+  const saved = useSavedView(object.name, view, (next: TableState) => setView(next));
+
+  // The search box writes the address a moment after typing stops; a search that arrives in the
+  // address from elsewhere (a view, Back) fills the box.
   const [search, setSearch] = useState(view.q ?? '');
   const [q] = useDebouncedValue(search, 250);
+  const written = useRef(view.q ?? '');
   useEffect(() => {
-    if (q !== (view.q ?? '')) setView({ ...view, q: q || undefined });
+    if (q !== (view.q ?? '')) {
+      written.current = q;
+      setView({ ...view, q: q || undefined });
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [q]);
+  useEffect(() => {
+    if ((view.q ?? '') !== written.current) {
+      written.current = view.q ?? '';
+      setSearch(view.q ?? '');
+    }
+  }, [view.q]);
+
   const [creating, setCreating] = useState(false);
   const [selected, setSelected] = useState<Map<string, ApiRecord>>(new Map());
   const [merging, setMerging] = useState(false);
   const [bulkError, setBulkError] = useState<unknown>(null);
-  const toggle = (r: ApiRecord) =>
-    setSelected((cur) => {
-      const next = new Map(cur);
-      if (next.has(r.id)) next.delete(r.id);
-      else next.set(r.id, r);
-      return next;
-    });
+  const toggle = useCallback(
+    (r: ApiRecord) =>
+      setSelected((cur) => {
+        const next = new Map(cur);
+        if (next.has(r.id)) next.delete(r.id);
+        else next.set(r.id, r);
+        return next;
+      }),
+    [],
+  );
+  const openRecord = useCallback(
+    (id: string) => void navigate({ to: '/o/$object/$id', params: { object: object.name, id } }),
+    [navigate, object.name],
+  );
   const deleteSelected = async () => {
-    if (
-      !window.confirm(
-        `Delete ${selected.size} ${object.label_plural.toLowerCase()}? They can be restored.`,
-      )
-    )
-      return;
+    const count = selected.size;
+    const label = (count === 1 ? object.label_singular : object.label_plural).toLowerCase();
+    if (!window.confirm(t('confirmDelete', { count, label }))) return;
     setBulkError(null);
     try {
       await api('POST', `/api/v1/${object.name}/batch`, {
@@ -228,9 +228,11 @@ function Table({ object }: { object: ObjectMeta }) {
     value: '',
   });
 
-  const params = listQuery(sort, q, conditions);
+  const params = listQuery(sort, view.q ?? '', conditions);
   const list = useInfiniteQuery({
     queryKey: ['list', object.name, params.toString()],
+    // Until the saved view to show is known, so that the table loads once.
+    enabled: !saved.waiting,
     initialPageParam: null as string | null,
     queryFn: ({ pageParam }) => {
       const p = new URLSearchParams(params);
@@ -241,12 +243,29 @@ function Table({ object }: { object: ObjectMeta }) {
     },
     getNextPageParam: (last) => last.next_cursor,
   });
-  const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
-  const firstPage = list.data?.pages[0]?.data;
-  const columns = useMemo(
+  const pages = useMemo(() => list.data?.pages.map((p) => p.data) ?? [], [list.data]);
+  const rows = useMemo(() => pages.flat(), [pages]);
+  const firstPage = pages[0];
+  const automatic = useMemo(
     () => columnsOf(object, firstPage?.slice(0, 50) ?? []),
     [object, firstPage],
   );
+  const chosen = useMemo(() => parseCols(view.cols), [view.cols]);
+  // While a column's edge is dragged, its width shows before it is kept in the address.
+  const [resizing, setResizing] = useState<{ field: string; width: number } | null>(null);
+  const columns = useMemo(() => {
+    const cols = resolveColumns(object, chosen, automatic);
+    return resizing
+      ? cols.map((c) => (c.field.name === resizing.field ? { ...c, width: resizing.width } : c))
+      : cols;
+  }, [object, chosen, automatic, resizing]);
+  const onResized = (field: string, width: number) =>
+    setColumns(
+      columns.map((c) => ({
+        field: c.field.name,
+        width: c.field.name === field ? width : c.width,
+      })),
+    );
   const total = list.data?.pages[0]?.total;
 
   const scroller = useRef<HTMLDivElement>(null);
@@ -263,15 +282,29 @@ function Table({ object }: { object: ObjectMeta }) {
       void list.fetchNextPage();
   }, [last, rows.length, list]);
 
-  const relationNames = useRelationNames(columns, rows);
+  const firstInSight = items[0] ? Math.floor(items[0].index / PAGE_SIZE) : 0;
+  const lastInSight = last ? Math.floor(last.index / PAGE_SIZE) : 0;
+  const pagesInSight = useMemo(
+    () => [...new Set([firstInSight, lastInSight])],
+    [firstInSight, lastInSight],
+  );
+  const relationNames = useRelationNames(
+    useMemo(() => columns.map((c) => c.field), [columns]),
+    pages,
+    pagesInSight,
+  );
 
   const toggleSort = (field: string) =>
     setSort(sort === field ? `-${field}` : sort === `-${field}` ? '' : field);
-  const grid = `40px repeat(${columns.length}, minmax(140px, 1fr))`;
-  // On a narrow screen the columns keep their width and the table scrolls sideways.
-  const minWidth = 40 + columns.length * 140;
+  // On a narrow screen the columns keep their width and the table scrolls sideways; rows draw
+  // only the cells in sight.
+  const { template: grid, minWidth } = gridOf(columns);
+  const tableBox = useRef<HTMLDivElement>(null);
+  const headerRow = useRef<HTMLDivElement>(null);
+  const [firstCol, lastCol] = useColumnWindow(tableBox, headerRow, columns.length, grid);
   const filterable = object.fields.filter((f) => !['long_text'].includes(f.type));
   const draftField = object.fields.find((f) => f.name === draft.field);
+  const opLabel = (op: string) => (OPS.includes(op as Op) ? t(`ops.${op as Op}`) : op);
 
   return (
     <Box>
@@ -279,9 +312,7 @@ function Table({ object }: { object: ObjectMeta }) {
         <Title order={2}>{object.label_plural}</Title>
         <Group gap="xs">
           <Text size="sm" c="dimmed" aria-live="polite">
-            {total === undefined
-              ? ''
-              : `${total.toLocaleString(locale)} ${total === 1 ? 'record' : 'records'}`}
+            {total === undefined ? '' : t('records', { count: total })}
           </Text>
           {(object.name === 'deals' ||
             object.fields.some((f) => f.type === 'select' && !f.read_only)) && (
@@ -291,7 +322,7 @@ function Table({ object }: { object: ObjectMeta }) {
                 <Link to="/board/$object" params={{ object: object.name }} {...props} />
               )}
             >
-              Board
+              {t('board')}
             </Anchor>
           )}
           <Anchor
@@ -300,30 +331,64 @@ function Table({ object }: { object: ObjectMeta }) {
               <Link to="/import/$object" params={{ object: object.name }} {...props} />
             )}
           >
-            Import
+            {t('import')}
           </Anchor>
           <Button size="xs" onClick={() => setCreating(true)}>
-            New {object.label_singular.toLowerCase()}
+            {t('newRecord', { label: object.label_singular.toLowerCase() })}
           </Button>
           <Anchor href={`/api/v1/${object.name}/export?format=xlsx&${params.toString()}`} size="sm">
-            Export XLSX
+            {t('exportXlsx')}
           </Anchor>
           <Anchor href={`/api/v1/${object.name}/export?format=csv&${params.toString()}`} size="sm">
-            CSV
+            {t('exportCsv')}
           </Anchor>
         </Group>
       </Group>
 
+      <Group mb="xs" justify="space-between" align="end" wrap="wrap">
+        <ViewPicker
+          object={object}
+          state={view}
+          views={saved.views.data?.data ?? []}
+          defaults={saved.views.data?.defaults}
+          current={saved.current}
+          modified={saved.modified}
+          isAdmin={!!me.data?.is_admin}
+          onApply={(next, push) => setView(next, push)}
+        />
+        <ColumnChooser
+          object={object}
+          columns={columns}
+          automatic={!chosen}
+          onChange={setColumns}
+        />
+      </Group>
+      {saved.gone && (
+        <Alert color="yellow" mb="xs">
+          {t('viewGone')}
+        </Alert>
+      )}
+      {saved.lossy && (
+        <Alert color="yellow" mb="xs">
+          {t('partialFilter')}
+        </Alert>
+      )}
+      {saved.current && saved.current.warnings.length > 0 && (
+        <Alert color="yellow" mb="xs">
+          {t('leftOut', { paths: saved.current.warnings.map((w) => w.path).join(', ') })}
+        </Alert>
+      )}
+
       <Group mb="xs" align="end" wrap="wrap">
         <TextInput
-          label="Search"
-          placeholder="Words to find"
+          label={t('search')}
+          placeholder={t('searchPlaceholder')}
           value={search}
           onChange={(e) => setSearch(e.currentTarget.value)}
           w={220}
         />
         <Select
-          label="Field"
+          label={t('field')}
           data={filterable.map((f) => ({ value: f.name, label: f.label }))}
           value={draft.field}
           onChange={(v) => {
@@ -331,7 +396,7 @@ function Table({ object }: { object: ObjectMeta }) {
             const ops = opsFor(object.fields.find((f) => f.name === v));
             setDraft({
               field: v,
-              op: ops.some((o) => o.value === draft.op) ? draft.op : ops[0].value,
+              op: ops.some((o) => o === draft.op) ? draft.op : ops[0],
               value: '',
             });
           }}
@@ -340,8 +405,8 @@ function Table({ object }: { object: ObjectMeta }) {
           allowDeselect={false}
         />
         <Select
-          label="Condition"
-          data={opsFor(draftField)}
+          label={t('condition')}
+          data={opsFor(draftField).map((o) => ({ value: o, label: opLabel(o) }))}
           value={draft.op}
           onChange={(v) => v && setDraft({ ...draft, op: v })}
           w={150}
@@ -350,12 +415,12 @@ function Table({ object }: { object: ObjectMeta }) {
         {draft.op !== 'is_empty' &&
           (draftField?.type === 'boolean' || draftField?.type === 'select' ? (
             <Select
-              label="Value"
+              label={t('value')}
               data={
                 draftField.type === 'boolean'
                   ? [
-                      { value: 'true', label: 'yes' },
-                      { value: 'false', label: 'no' },
+                      { value: 'true', label: t('yes') },
+                      { value: 'false', label: t('no') },
                     ]
                   : (draftField.options ?? []).map((o) => ({ value: o.value, label: o.label }))
               }
@@ -365,7 +430,7 @@ function Table({ object }: { object: ObjectMeta }) {
             />
           ) : (
             <TextInput
-              label="Value"
+              label={t('value')}
               type={draftField?.type === 'date' ? 'date' : 'text'}
               value={draft.value}
               onChange={(e) => setDraft({ ...draft, value: e.currentTarget.value })}
@@ -380,7 +445,7 @@ function Table({ object }: { object: ObjectMeta }) {
             setDraft({ ...draft, value: '' });
           }}
         >
-          Add filter
+          {t('addFilter')}
         </Button>
       </Group>
       <Group gap="xs" mb="sm">
@@ -392,13 +457,13 @@ function Table({ object }: { object: ObjectMeta }) {
             rightSection={
               <CloseButton
                 size="xs"
-                aria-label={`Remove filter ${c.field}`}
+                aria-label={t('removeFilter', { field: c.field })}
                 onClick={() => setConditions(conditions.filter((_, j) => j !== i))}
               />
             }
           >
-            {object.fields.find((f) => f.name === c.field)?.label}{' '}
-            {OPS.find((o) => o.value === c.op)?.label} {c.op === 'is_empty' ? '' : c.value}
+            {object.fields.find((f) => f.name === c.field)?.label ?? c.field} {opLabel(c.op)}{' '}
+            {c.op === 'is_empty' ? '' : c.value}
           </Badge>
         ))}
       </Group>
@@ -406,7 +471,7 @@ function Table({ object }: { object: ObjectMeta }) {
       <Modal
         opened={creating}
         onClose={() => setCreating(false)}
-        title={`New ${object.label_singular.toLowerCase()}`}
+        title={t('newRecord', { label: object.label_singular.toLowerCase() })}
         size="xl"
       >
         <RecordForm
@@ -421,17 +486,17 @@ function Table({ object }: { object: ObjectMeta }) {
       </Modal>
       {selected.size > 0 && (
         <Group mb="xs" gap="xs">
-          <Text size="sm">{selected.size} selected</Text>
+          <Text size="sm">{t('selected', { count: selected.size })}</Text>
           {selected.size >= 2 && (
             <Button size="xs" variant="light" onClick={() => setMerging(true)}>
-              Merge
+              {t('merge')}
             </Button>
           )}
           <Button size="xs" variant="light" color="red" onClick={() => void deleteSelected()}>
-            Delete
+            {t('delete')}
           </Button>
           <Button size="xs" variant="subtle" onClick={() => setSelected(new Map())}>
-            Clear selection
+            {t('clearSelection')}
           </Button>
         </Group>
       )}
@@ -439,7 +504,7 @@ function Table({ object }: { object: ObjectMeta }) {
       <Modal
         opened={merging}
         onClose={() => setMerging(false)}
-        title={`Merge ${object.label_plural.toLowerCase()}`}
+        title={t('mergeTitle', { label: object.label_plural.toLowerCase() })}
         size="xl"
       >
         {merging && (
@@ -461,9 +526,11 @@ function Table({ object }: { object: ObjectMeta }) {
       </Modal>
       {list.error && <ErrorNote error={list.error} />}
       <Box
+        ref={tableBox}
         role="table"
         aria-label={object.label_plural}
         aria-rowcount={total ?? rows.length}
+        aria-colcount={columns.length + 1}
         style={{
           border: '1px solid var(--mantine-color-gray-3)',
           borderRadius: 4,
@@ -471,6 +538,7 @@ function Table({ object }: { object: ObjectMeta }) {
         }}
       >
         <Box
+          ref={headerRow}
           role="row"
           style={{
             display: 'grid',
@@ -480,95 +548,53 @@ function Table({ object }: { object: ObjectMeta }) {
             borderBottom: '1px solid var(--mantine-color-gray-3)',
           }}
         >
-          <span role="columnheader" aria-label="Select" />
+          <span role="columnheader" aria-label={t('selectColumn')} />
           {columns.map((c) => (
-            <UnstyledButton
-              key={c.name}
-              role="columnheader"
-              px="sm"
-              py={8}
-              onClick={() => toggleSort(c.name)}
-              aria-sort={
-                sort === c.name ? 'ascending' : sort === `-${c.name}` ? 'descending' : 'none'
-              }
-            >
-              <Text size="sm" fw={600}>
-                {c.label} {sort === c.name ? '▲' : sort === `-${c.name}` ? '▼' : ''}
-              </Text>
-            </UnstyledButton>
+            <ColumnHeader
+              key={c.field.name}
+              column={c}
+              sort={sort}
+              onSort={(field) => sortable(c.field) && toggleSort(field)}
+              onResizing={(field, width) => setResizing(width === null ? null : { field, width })}
+              onResized={onResized}
+            />
           ))}
         </Box>
         <div
           ref={scroller}
-          style={{ height: 'calc(100vh - 330px)', minHeight: 240, overflowY: 'auto', minWidth }}
+          style={{ height: 'calc(100vh - 380px)', minHeight: 240, overflowY: 'auto', minWidth }}
         >
           {list.isPending ? (
-            <Loader m="md" aria-label="Loading" />
+            <Loader m="md" aria-label={t('loading')} />
           ) : rows.length === 0 ? (
             <Text p="md" c="dimmed">
-              No {object.label_plural.toLowerCase()} match.
+              {t('noneMatch', { label: object.label_plural.toLowerCase() })}
             </Text>
           ) : (
             <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
               {items.map((item) => {
                 const rec = rows[item.index];
                 return (
-                  <Box
+                  <TableRow
                     key={rec.id}
-                    role="row"
-                    tabIndex={0}
-                    onClick={() =>
-                      void navigate({
-                        to: '/o/$object/$id',
-                        params: { object: object.name, id: rec.id },
-                      })
-                    }
-                    onKeyDown={(e) =>
-                      e.key === 'Enter' &&
-                      void navigate({
-                        to: '/o/$object/$id',
-                        params: { object: object.name, id: rec.id },
-                      })
-                    }
-                    style={{
-                      position: 'absolute',
-                      top: 0,
-                      left: 0,
-                      right: 0,
-                      height: ROW_HEIGHT,
-                      transform: `translateY(${item.start}px)`,
-                      display: 'grid',
-                      gridTemplateColumns: grid,
-                      cursor: 'pointer',
-                      borderBottom: '1px solid var(--mantine-color-gray-2)',
-                    }}
-                  >
-                    <Box role="cell" px="xs" py={10} onClick={(e) => e.stopPropagation()}>
-                      <Checkbox
-                        size="xs"
-                        aria-label={`Select ${String(rec[object.title_field] ?? rec.id)}`}
-                        checked={selected.has(rec.id)}
-                        onChange={() => toggle(rec)}
-                      />
-                    </Box>
-                    {columns.map((c) => (
-                      <Text key={c.name} role="cell" size="sm" px="sm" py={8} truncate>
-                        {c.name === object.title_field ? (
-                          <Link
-                            to="/o/$object/$id"
-                            params={{ object: object.name, id: rec.id }}
-                            onClick={(e) => e.stopPropagation()}
-                          >
-                            {formatValue(c, rec[c.name], locale) || '(no name)'}
-                          </Link>
-                        ) : c.type === 'relation' && typeof rec[c.name] === 'string' ? (
-                          (relationNames.get(rec[c.name] as string) ?? '…')
-                        ) : (
-                          formatValue(c, rec[c.name], locale)
-                        )}
-                      </Text>
-                    ))}
-                  </Box>
+                    rec={rec}
+                    top={item.start}
+                    columns={columns}
+                    first={firstCol}
+                    last={lastCol}
+                    grid={grid}
+                    objectName={object.name}
+                    titleField={object.title_field}
+                    locale={locale}
+                    relationNames={relationNames}
+                    selected={selected.has(rec.id)}
+                    noName={t('noName')}
+                    selectLabel={t('selectRecord', {
+                      name: String(rec[object.title_field] ?? rec.id),
+                    })}
+                    onToggle={toggle}
+                    onOpen={openRecord}
+                  />
                 );
               })}
             </div>

@@ -16,6 +16,7 @@ import {
   renameFieldColumns,
 } from './schema';
 import { reindexObject } from '../search/search-index';
+import { renameFieldInViews } from '../views/views';
 import { rowToRecord } from '../records/read';
 import {
   FIELD_TYPES,
@@ -65,6 +66,7 @@ const RESERVED_OBJECT_NAMES = new Set([
   'batch',
   'deal_stage_history',
   'aggregate',
+  'views',
 ]);
 
 const optionSchema = z.strictObject({
@@ -415,6 +417,7 @@ export async function updateField(
         delete grant.fields[field.name];
       }
     });
+    await renameFieldInViews(ctx, object, field.name, patch.name);
   }
   // Standard fields remember what an administrator changed, so the start-up sync keeps it.
   if (!field.isCustom) {
