@@ -19,6 +19,7 @@ import { ImportPage } from './pages/ImportPage';
 import { Settings } from './pages/Settings';
 import { ObjectTable, tableSearch } from './pages/ObjectTable';
 import { RecordPage } from './pages/RecordPage';
+import { TrashPage } from './pages/record/TrashPage';
 
 const rootRoute = createRootRoute({ component: Root });
 const routeTree = rootRoute.addChildren([
@@ -30,6 +31,7 @@ const routeTree = rootRoute.addChildren([
     validateSearch: tableSearch,
   }),
   createRoute({ getParentRoute: () => rootRoute, path: '/o/$object/$id', component: RecordPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/trash/$object', component: TrashPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/board/$object', component: Board }),
   createRoute({ getParentRoute: () => rootRoute, path: '/settings/fields', component: Settings }),
   createRoute({ getParentRoute: () => rootRoute, path: '/import/$object', component: ImportPage }),
