@@ -410,9 +410,9 @@ describe.skipIf(!chromiumAvailable)('the record page in Chromium', () => {
         .waitFor();
       await page.getByRole('tab', { name: /Contacts/ }).waitFor();
       // Nothing is wider than the screen.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
-        360,
-      );
+      expect(
+        await page.evaluate<number>('document.documentElement.scrollWidth'),
+      ).toBeLessThanOrEqual(360);
       for (const name of ['Add note', 'Log call', 'New task', 'Edit all fields', 'More actions']) {
         const box = await page.getByRole('button', { name, exact: true }).boundingBox();
         expect(box, name).not.toBeNull();

@@ -53,18 +53,23 @@ export function toZonedInput(iso: string, timeZone: string): string {
 
 /**
  * The instant (ISO, UTC) that a wall-clock time typed in a time zone means. A time that a
- * clock change skips is read with the offset before the change; one it repeats, the earlier.
+ * clock change skips is read with the offset before the change (02:30 becomes 03:30 when the
+ * clock jumps from 02:00 to 03:00); one it repeats is the earlier of the two.
  */
 export function fromZonedInput(local: string, timeZone: string): string | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(local);
   if (!m) return null;
   const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0));
   const wall = Date.UTC(y, mo - 1, d, h, mi, s);
-  const first = wall - offsetAt(wall, timeZone);
-  const second = wall - offsetAt(first, timeZone);
-  // Prefer the reading whose wall clock is the one typed; the earlier if both are.
-  const candidates = [first, second].filter((ms) => offsetAt(ms, timeZone) + ms === wall);
-  const ms = candidates.length ? Math.min(...candidates) : first;
+  const day = 86_400_000;
+  // The zone's offsets around that time (a clock change is never closer than a day to another).
+  const before = offsetAt(wall - day, timeZone);
+  const offsets = new Set([before, offsetAt(wall, timeZone), offsetAt(wall + day, timeZone)]);
+  const readings = [...offsets]
+    .map((off) => wall - off)
+    .filter((ms) => offsetAt(ms, timeZone) === wall - ms);
+  // None is when the clock skips the time: read it with the offset before the change.
+  const ms = readings.length ? Math.min(...readings) : wall - before;
   return new Date(ms).toISOString();
 }
 
