@@ -117,6 +117,8 @@ function RelatedList({
   if (page.error) return <ErrorNote error={page.error} />;
   if (!page.data || !child) return <Loader size="sm" aria-label={t('loading')} />;
   const polymorphic = list.field === 'related_id';
+  // A link only the system sets (a lead's converted deal) cannot be filled in by hand.
+  const linkReadOnly = !!child.fields.find((f) => f.name === list.field)?.read_only;
   const initial = polymorphic
     ? { related_object: object.name, related_id: record.id }
     : { [list.field]: record.id };
@@ -138,7 +140,7 @@ function RelatedList({
         <Text size="sm" c="dimmed">
           {t('relatedCount', { count: total })}
         </Text>
-        {!readOnly && (
+        {!readOnly && !linkReadOnly && (
           <Button size="xs" variant="light" onClick={() => setAdding(true)}>
             {t('addChild', { object: child.label_singular })}
           </Button>
