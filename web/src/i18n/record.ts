@@ -13,6 +13,7 @@ export const en = {
   name: 'Name',
   noName: '(no name)',
   showMore: 'Show more',
+  actions: 'Actions',
   unknownObject: 'No object named {{name}}',
 
   // Fields and their groups
@@ -161,6 +162,7 @@ export const uk: Translation<typeof en> = {
   name: 'Назва',
   noName: '(без назви)',
   showMore: 'Показати ще',
+  actions: 'Дії',
   unknownObject: 'Немає об’єкта {{name}}',
 
   group_main: 'Основне',

@@ -188,7 +188,7 @@ function RecordView({ object, record }: { object: ObjectMeta; record: ApiRecord 
             {object.label_plural}
           </Anchor>
           <Group gap="xs" align="center">
-            <Title order={2} style={{ overflowWrap: 'anywhere' }}>
+            <Title order={1} size="h2" style={{ overflowWrap: 'anywhere' }}>
               {title}
             </Title>
             {deleted && <Badge color="red">{t('deleted')}</Badge>}
@@ -354,7 +354,7 @@ function RecordView({ object, record }: { object: ObjectMeta; record: ApiRecord 
             <Stack gap="md">
               {groups.map(({ group, fields }) => (
                 <Card withBorder key={group} component="section" aria-label={groupTitle(group)}>
-                  <Title order={3} size="h5" mb="xs">
+                  <Title order={2} size="h5" mb="xs">
                     {groupTitle(group)}
                   </Title>
                   <SimpleGrid

@@ -163,7 +163,13 @@ export function ConvertLeadDialog({ lead, onClose }: { lead: ApiRecord; onClose:
   const amountField = deals?.fields.find((f) => f.name === 'amount');
 
   return (
-    <Modal opened onClose={() => void close()} title={t('convertTitle')} size="lg">
+    <Modal
+      closeButtonProps={{ 'aria-label': t('close') }}
+      opened
+      onClose={() => void close()}
+      title={t('convertTitle')}
+      size="lg"
+    >
       {guard.dialog}
       {result ? (
         <Stack>

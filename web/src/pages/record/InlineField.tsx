@@ -42,7 +42,7 @@ export function ValueText({ field, value }: { field: FieldMeta; value: unknown }
     (Array.isArray(value) && value.length === 0)
   )
     return (
-      <Text span c="dimmed">
+      <Text span c="gray.7">
         —
       </Text>
     );
@@ -209,7 +209,7 @@ export function InlineField({
           <Button size="compact-xs" variant="default" onClick={cancel}>
             {t('cancel')}
           </Button>
-          <Text size="xs" c="dimmed" visibleFrom="sm">
+          <Text size="xs" c="gray.7" visibleFrom="sm">
             {field.type === 'long_text' ? t('hintLongText') : t('hintInline')}
           </Text>
         </Group>
@@ -220,7 +220,7 @@ export function InlineField({
   const shown = <ValueText field={field} value={stored} />;
   return (
     <div>
-      <Text size="xs" c="dimmed" id={labelId}>
+      <Text size="xs" c="gray.7" id={labelId}>
         {label}
       </Text>
       {!editable ? (

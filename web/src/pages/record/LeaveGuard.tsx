@@ -78,6 +78,7 @@ function DiscardDialog({
   }, [opened]);
   return (
     <Modal
+      closeButtonProps={{ 'aria-label': t('close') }}
       opened={opened}
       onClose={() => onAnswer(false)}
       title={t('unsavedTitle')}

@@ -91,7 +91,13 @@ export function QuickCreate({
       ? error.errors.filter((x) => !shown.some((f) => f.name === x.path.split('.')[0]))
       : [];
   return (
-    <Modal opened onClose={() => void close()} title={title} size="lg">
+    <Modal
+      closeButtonProps={{ 'aria-label': t('close') }}
+      opened
+      onClose={() => void close()}
+      title={title}
+      size="lg"
+    >
       {guard.dialog}
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">

@@ -136,7 +136,7 @@ export function RecordTimeline({ object, id }: { object: ObjectMeta; id: string 
     });
     if (shown.length > 8)
       lines.push(
-        <Text key="more" size="xs" c="dimmed">
+        <Text key="more" size="xs" c="gray.7">
           {t('tlMoreChanges', { count: shown.length - 8 })}
         </Text>,
       );
@@ -158,7 +158,7 @@ export function RecordTimeline({ object, id }: { object: ObjectMeta; id: string 
             </Text>
           ) : null}
           {extra.length > 0 && (
-            <Text size="xs" c="dimmed">
+            <Text size="xs" c="gray.7">
               {extra.join(' · ')}
             </Text>
           )}
@@ -173,12 +173,12 @@ export function RecordTimeline({ object, id }: { object: ObjectMeta; id: string 
           </Badge>
         ) : null}
         {r.due_date ? (
-          <Text size="xs" c="dimmed">
+          <Text size="xs" c="gray.7">
             {t('dueOn', { date: formatDate(String(r.due_date), locale) })}
           </Text>
         ) : null}
         {r.assignee_id ? (
-          <Text size="xs" c="dimmed">
+          <Text size="xs" c="gray.7">
             {who(String(r.assignee_id)) ?? ''}
           </Text>
         ) : null}
@@ -188,13 +188,13 @@ export function RecordTimeline({ object, id }: { object: ObjectMeta; id: string 
 
   return (
     <Card withBorder component="section" aria-labelledby={headingId}>
-      <Title order={3} size="h4" mb="sm" id={headingId}>
+      <Title order={2} size="h4" mb="sm" id={headingId}>
         {t('timeline')}
       </Title>
       {!tl.data ? (
         <Loader size="sm" aria-label={t('loading')} />
       ) : items.length === 0 ? (
-        <Text c="dimmed" size="sm">
+        <Text c="gray.7" size="sm">
           {t('timelineEmpty')}
         </Text>
       ) : (
@@ -233,7 +233,7 @@ export function RecordTimeline({ object, id }: { object: ObjectMeta; id: string 
                     )
                   }
                 >
-                  <Text size="xs" c="dimmed">
+                  <Text size="xs" c="gray.7">
                     {formatDateTime(item.at, locale, timeZone)}
                     {item.type === 'change' && who(item.actor_id) ? ` · ${who(item.actor_id)}` : ''}
                   </Text>

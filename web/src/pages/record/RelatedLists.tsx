@@ -137,7 +137,7 @@ function RelatedList({
     <Stack gap="xs">
       {guard.dialog}
       <Group justify="space-between" wrap="nowrap">
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="gray.7">
           {t('relatedCount', { count: total })}
         </Text>
         {!readOnly && !linkReadOnly && (
@@ -147,7 +147,7 @@ function RelatedList({
         )}
       </Group>
       {rows.length === 0 ? (
-        <Text c="dimmed" size="sm" py="sm">
+        <Text c="gray.7" size="sm" py="sm">
           {t('relatedEmpty', { list: list.label })}
         </Text>
       ) : (
@@ -164,7 +164,7 @@ function RelatedList({
                 {String(r[child.title_field] ?? '') || t('noName')}
               </Anchor>
               {extra.some((f) => r[f.name] !== null && r[f.name] !== undefined) && (
-                <Text size="xs" c="dimmed" component="div">
+                <Text size="xs" c="gray.7" component="div">
                   {extra
                     .filter(
                       (f) => r[f.name] !== null && r[f.name] !== undefined && r[f.name] !== '',
@@ -182,12 +182,13 @@ function RelatedList({
         </Stack>
       )}
       {page.data.next_cursor && (
-        <Text size="xs" c="dimmed">
+        <Text size="xs" c="gray.7">
           {t('showingFirst', { count: PAGE, total })}
         </Text>
       )}
       {adding && (
         <Modal
+          closeButtonProps={{ 'aria-label': t('close') }}
           opened
           onClose={() => void close()}
           title={t('newChild', { object: child.label_singular })}

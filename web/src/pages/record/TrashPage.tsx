@@ -9,6 +9,7 @@ import {
   Text,
   TextInput,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
@@ -95,8 +96,10 @@ function Trash({ object }: { object: ObjectMeta }) {
         >
           {object.label_plural}
         </Anchor>
-        <Title order={2}>{t('trashTitle', { objects: object.label_plural })}</Title>
-        <Text size="sm" c="dimmed">
+        <Title order={1} size="h2">
+          {t('trashTitle', { objects: object.label_plural })}
+        </Title>
+        <Text size="sm" c="gray.7">
           {t('trashText')}
         </Text>
       </div>
@@ -128,7 +131,7 @@ function Trash({ object }: { object: ObjectMeta }) {
       ) : !list.data ? (
         <Loader aria-label={t('loading')} />
       ) : rows.length === 0 ? (
-        <Text c="dimmed">{q ? t('trashNoMatch') : t('trashEmpty')}</Text>
+        <Text c="gray.7">{q ? t('trashNoMatch') : t('trashEmpty')}</Text>
       ) : (
         <Table.ScrollContainer minWidth={480}>
           <Table striped aria-label={t('trashTitle', { objects: object.label_plural })}>
@@ -137,7 +140,9 @@ function Trash({ object }: { object: ObjectMeta }) {
                 <Table.Th>{t('name')}</Table.Th>
                 <Table.Th>{t('deletedAt')}</Table.Th>
                 <Table.Th>{t('deletedBy')}</Table.Th>
-                <Table.Th />
+                <Table.Th>
+                  <VisuallyHidden>{t('actions')}</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -157,7 +162,7 @@ function Trash({ object }: { object: ObjectMeta }) {
                       {name(r)}
                     </Anchor>
                     {r.merged_into_id ? (
-                      <Text size="xs" c="dimmed">
+                      <Text size="xs" c="gray.7">
                         {t('mergedAway')}
                       </Text>
                     ) : null}
