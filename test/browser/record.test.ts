@@ -264,6 +264,34 @@ describe.skipIf(!chromiumAvailable)('the record page in Chromium', () => {
     await page.getByText('This lead is converted').waitFor();
     expect(await page.getByRole('button', { name: 'Convert' }).count()).toBe(0);
     await page.getByRole('alert').getByRole('link', { name: 'Deal' }).waitFor();
+
+    // A company picked by hand; a lead converted elsewhere meanwhile says so.
+    const second = (
+      await s.call('POST', '/api/v1/leads', { last_name: 'Berg', company_name: 'Berg Handel' })
+    ).body;
+    await page.goto(`${base}/o/leads/${second.id}`);
+    await page.getByRole('button', { name: 'Convert' }).click();
+    await dialog.getByRole('radio', { name: 'Choose a company' }).check();
+    await dialog.getByRole('combobox', { name: 'Company' }).fill('lund');
+    await page.getByRole('option', { name: 'Lund Fisk AS' }).click();
+    await dialog.getByRole('button', { name: 'Convert' }).click();
+    await dialog.getByText('Existing company:').waitFor();
+    expect((await s.call('GET', `/api/v1/leads/${second.id}`)).body.converted_company_id).toBe(
+      after.converted_company_id,
+    );
+    await dialog.getByRole('button', { name: 'Close' }).first().click();
+
+    const third = (await s.call('POST', '/api/v1/leads', { last_name: 'Twice' })).body;
+    await page.goto(`${base}/o/leads/${third.id}`);
+    await page.getByRole('button', { name: 'Convert' }).click();
+    await dialog.waitFor();
+    expect((await s.call('POST', `/api/v1/leads/${third.id}/convert`, {})).status).toBe(200);
+    await dialog.getByRole('button', { name: 'Convert' }).click();
+    await dialog
+      .getByText('This lead has been converted already and cannot be converted again.')
+      .waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByText('This lead is converted').waitFor();
   });
 
   test('deletes a record, shows it as deleted, and restores it from the trash', async () => {

@@ -149,6 +149,9 @@ export function ConvertLeadDialog({ lead, onClose }: { lead: ApiRecord; onClose:
       setResult(res);
     } catch (err) {
       setError(err as Error);
+      // Converted elsewhere meanwhile: the page behind shows it as converted.
+      if (err instanceof ApiError && err.status === 409)
+        void queryClient.invalidateQueries({ queryKey: ['record', 'leads', lead.id] });
     } finally {
       setBusy(false);
     }
