@@ -28,6 +28,7 @@ import { useLocale } from '../i18n';
 import { ErrorNote } from '../layout/ErrorNote';
 import { useLeaveGuard } from './record/LeaveGuard';
 import { fieldMessages } from './record/messages';
+import { normaliseDecimal } from './record/numbers';
 import { fromZonedInput, toZonedInput } from './record/time';
 import { useUsers } from './record/users';
 
@@ -48,19 +49,6 @@ let currencyCodes: string[] | undefined;
 function allCurrencies(): string[] {
   currencyCodes ??= Intl.supportedValuesOf('currency');
   return currencyCodes;
-}
-
-/** A number as typed by a person ("1 250,50" or "1,250.50") as the API's decimal text. */
-export function normaliseDecimal(text: string): string {
-  const t = text.replace(/[\s\u00a0\u202f']/g, '');
-  const lastComma = t.lastIndexOf(',');
-  const lastDot = t.lastIndexOf('.');
-  if (lastComma > -1 && lastDot > -1) {
-    // The later mark is the decimal one; the other groups thousands.
-    return lastComma > lastDot ? t.replace(/\./g, '').replace(',', '.') : t.replace(/,/g, '');
-  }
-  if (lastComma > -1 && t.indexOf(',') === lastComma) return t.replace(',', '.');
-  return t;
 }
 
 /** Picks a person (owner, assignee) from the list of users, searching by name or e-mail. */
@@ -230,6 +218,39 @@ function MoneyInput({
   );
 }
 
+/** A decimal as typed ("1 250,5" stays on screen as typed); the API gets "1250.5". */
+function DecimalInput({
+  common,
+  value,
+  onChange,
+}: {
+  common: { label: string; required: boolean; error?: string; autoFocus?: boolean };
+  value: unknown;
+  onChange: (v: unknown) => void;
+}) {
+  const outside = value === null || value === undefined ? '' : String(value);
+  const [text, setText] = useState(outside);
+  const last = useRef(outside);
+  useEffect(() => {
+    if (outside !== last.current) {
+      last.current = outside;
+      setText(outside);
+    }
+  }, [outside]);
+  return (
+    <TextInput
+      {...common}
+      inputMode="decimal"
+      value={text}
+      onChange={(e) => {
+        setText(e.currentTarget.value);
+        last.current = normaliseDecimal(e.currentTarget.value);
+        onChange(last.current || null);
+      }}
+    />
+  );
+}
+
 /** A datetime typed as the wall-clock time of the user's time zone, sent as an instant. */
 function DateTimeInput({
   common,
@@ -300,14 +321,7 @@ export function FieldInput({
         />
       );
     case 'decimal':
-      return (
-        <TextInput
-          {...common}
-          inputMode="decimal"
-          value={(value as string) ?? ''}
-          onChange={(e) => onChange(normaliseDecimal(e.currentTarget.value) || null)}
-        />
-      );
+      return <DecimalInput common={common} value={value} onChange={onChange} />;
     case 'currency':
       return (
         <MoneyInput

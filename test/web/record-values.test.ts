@@ -5,6 +5,7 @@ import {
   fromZonedInput,
   toZonedInput,
 } from '../../web/src/pages/record/time';
+import { normaliseDecimal } from '../../web/src/pages/record/numbers';
 
 /** The record page's dates and times: the user's time zone, not the machine's. */
 describe('dates and times on the record page', () => {
@@ -42,5 +43,17 @@ describe('dates and times on the record page', () => {
     expect(toZonedInput('not a date', 'UTC')).toBe('');
     expect(fromZonedInput('31.12.2026', 'UTC')).toBeNull();
     expect(formatDate('2026-13', 'en-US')).toBe('2026-13');
+  });
+});
+
+describe('numbers typed on the record page', () => {
+  test('read with a comma or a point as the decimal mark, spaces and the other mark grouping', () => {
+    expect(normaliseDecimal('2500,50')).toBe('2500.50');
+    expect(normaliseDecimal('2 500,50')).toBe('2500.50');
+    expect(normaliseDecimal('2,500.50')).toBe('2500.50');
+    expect(normaliseDecimal('2.500,50')).toBe('2500.50');
+    expect(normaliseDecimal('-12.5')).toBe('-12.5');
+    expect(normaliseDecimal('1,000,000')).toBe('1000000');
+    expect(normaliseDecimal('1.000.000')).toBe('1000000');
   });
 });
