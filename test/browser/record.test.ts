@@ -183,6 +183,16 @@ describe.skipIf(!chromiumAvailable)('the record page in Chromium', () => {
 
     await page.goto(`${base}/o/deals/${deal.id}`);
     await page.getByRole('heading', { name: 'Sauna order' }).waitFor();
+    // A relation changes in place by searching as you type and picking.
+    const other = (await s.call('POST', '/api/v1/companies', { name: 'Other Sauna Oy' })).body;
+    await page.getByRole('button', { name: 'Change Company' }).click();
+    await page.getByRole('combobox', { name: 'Company' }).fill('other sau');
+    await page.getByRole('option', { name: 'Other Sauna Oy' }).click();
+    await page.getByRole('link', { name: 'Other Sauna Oy' }).first().waitFor();
+    expect((await s.call('GET', `/api/v1/deals/${deal.id}`)).body.company_id).toBe(other.id);
+    await s.call('PATCH', `/api/v1/deals/${deal.id}`, { company_id: co.id });
+    await page.reload();
+    await page.getByRole('link', { name: 'Related Oy' }).first().waitFor();
     await page.getByRole('tab', { name: /Tasks/ }).click();
     await page.getByText('No Tasks yet.').waitFor();
     await page.getByRole('button', { name: 'New task' }).click();
