@@ -20,6 +20,7 @@ import { Profile } from './pages/Profile';
 import { ObjectTable, tableSearch } from './pages/ObjectTable';
 import { RecordPage } from './pages/RecordPage';
 import { settingsRoutes } from './pages/settings/routes';
+import { TrashPage } from './pages/record/TrashPage';
 
 const rootRoute = createRootRoute({ component: Root });
 const routeTree = rootRoute.addChildren([
@@ -31,6 +32,7 @@ const routeTree = rootRoute.addChildren([
     validateSearch: tableSearch,
   }),
   createRoute({ getParentRoute: () => rootRoute, path: '/o/$object/$id', component: RecordPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/trash/$object', component: TrashPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/board/$object', component: Board }),
   settingsRoutes(rootRoute),
   createRoute({ getParentRoute: () => rootRoute, path: '/import/$object', component: ImportPage }),

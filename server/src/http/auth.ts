@@ -128,7 +128,11 @@ export async function authRoutes(app: FastifyInstance) {
       .executeTakeFirst()) as UserRow;
     // Another tab of the same session reads its CSRF token here (same origin only: no CORS).
     return {
-      user: { ...publicUser(user), is_admin: actor.role.isAdmin },
+      user: {
+        ...publicUser(user),
+        is_admin: actor.role.isAdmin,
+        default_currency: app.kontor.settings.currency,
+      },
       via: actor.kind,
       ...(request.csrfToken ? { csrf_token: request.csrfToken } : {}),
     };

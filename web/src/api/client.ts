@@ -66,6 +66,8 @@ export interface User {
   time_zone: string;
   must_change_password: boolean;
   is_admin?: boolean;
+  /** The server's currency for new amounts (KONTOR_CURRENCY). */
+  default_currency?: string;
 }
 
 export interface FieldMeta {

@@ -3,6 +3,7 @@ import { initReactI18next, useTranslation } from 'react-i18next';
 import { useMe } from '../api/hooks';
 import * as board from './board';
 import * as common from './common';
+import * as record from './record';
 import * as settings from './settings';
 import * as shell from './shell';
 import * as table from './table';
@@ -16,6 +17,7 @@ export const resources = {
   en: {
     board: board.en,
     common: common.en,
+    record: record.en,
     settings: settings.en,
     shell: shell.en,
     table: table.en,
@@ -24,6 +26,7 @@ export const resources = {
   uk: {
     board: board.uk,
     common: common.uk,
+    record: record.uk,
     settings: settings.uk,
     shell: shell.uk,
     table: table.uk,

@@ -1,4 +1,5 @@
 import {
+  Alert,
   Button,
   Checkbox,
   Group,
@@ -11,8 +12,9 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   api,
   ApiError,
@@ -21,8 +23,14 @@ import {
   type ObjectMeta,
   type Page,
 } from '../api/client';
-import { useObjects } from '../api/hooks';
+import { useMe, useObjects } from '../api/hooks';
+import { useLocale } from '../i18n';
 import { ErrorNote } from '../layout/ErrorNote';
+import { useLeaveGuard } from './record/LeaveGuard';
+import { fieldMessages } from './record/messages';
+import { normaliseDecimal } from './record/numbers';
+import { fromZonedInput, toZonedInput } from './record/time';
+import { useUsers } from './record/users';
 
 type Values = Record<string, unknown>;
 
@@ -31,81 +39,266 @@ export function editableFields(object: ObjectMeta): FieldMeta[] {
   return object.fields.filter((f) => !f.is_system && !f.read_only);
 }
 
-/** Picks a record of another object, searching as the user types. */
-function RelationPicker({
+/** The signed-in user's default currency for new amounts (the server's KONTOR_CURRENCY). */
+export function useDefaultCurrency(): string {
+  const me = useMe();
+  return me.data?.default_currency ?? 'EUR';
+}
+
+let currencyCodes: string[] | undefined;
+function allCurrencies(): string[] {
+  currencyCodes ??= Intl.supportedValuesOf('currency');
+  return currencyCodes;
+}
+
+/** Picks a person (owner, assignee) from the list of users, searching by name or e-mail. */
+function UserPicker({
   field,
   value,
   onChange,
   error,
+  autoFocus,
+  label,
 }: {
   field: FieldMeta;
   value: string | null;
   onChange: (v: string | null) => void;
   error?: string;
+  autoFocus?: boolean;
+  label?: string;
 }) {
-  const objects = useObjects();
-  const target = objects.data?.find((o) => o.name === field.target);
-  const [search, setSearch] = useState('');
-  const [q] = useDebouncedValue(search, 250);
-  const options = useQuery({
-    queryKey: ['picker', field.target, q],
-    enabled: !!target,
-    queryFn: async () => {
-      const p = new URLSearchParams({ limit: '20', fields: target!.title_field });
-      if (q.trim()) p.set('q', q.trim());
-      return api<Page>('GET', `/api/v1/${target!.name}?${p.toString()}`);
-    },
-  });
-  const current = useQuery({
-    queryKey: ['picker-current', field.target, value],
-    enabled: !!target && !!value,
-    queryFn: () =>
-      api<ApiRecord>('GET', `/api/v1/${target!.name}/${value}?fields=${target!.title_field}`),
-  });
-  const data = new Map<string, string>();
-  if (value && current.data) data.set(value, String(current.data[target!.title_field] ?? value));
-  for (const r of options.data?.data ?? []) data.set(r.id, String(r[target!.title_field] ?? r.id));
-  if (field.target === 'users') {
-    return (
-      <TextInput
-        label={field.label}
-        value={value ?? ''}
-        onChange={(e) => onChange(e.currentTarget.value || null)}
-        error={error}
-        description="User id"
-      />
-    );
-  }
+  const { t } = useTranslation('record');
+  const users = useUsers();
+  const data = (users.data ?? []).map((u) => ({ value: u.id, label: u.name || u.email }));
+  if (value && !data.some((d) => d.value === value)) data.push({ value, label: value });
   return (
     <Select
-      label={field.label}
+      label={label ?? field.label}
+      required={field.required}
       searchable
       clearable
-      filter={({ options: o }) => o}
-      searchValue={search}
-      onSearchChange={setSearch}
-      data={[...data].map(([v, label]) => ({ value: v, label }))}
+      autoFocus={autoFocus}
+      data={data}
       value={value}
       onChange={onChange}
       error={error}
-      nothingFoundMessage={options.isFetching ? 'Searching…' : 'Nothing found'}
+      nothingFoundMessage={users.isFetching ? t('searching') : t('nothingFound')}
     />
   );
 }
 
-/** One input for one field, by its type; the server's message about it shows beneath it. */
-export function FieldInput({
+/** Picks a record of another object, asking the server as the user types. */
+function RelationPicker({
   field,
   value,
   onChange,
   error,
+  autoFocus,
+  label,
+}: {
+  field: FieldMeta;
+  value: string | null;
+  onChange: (v: string | null) => void;
+  error?: string;
+  autoFocus?: boolean;
+  label?: string;
+}) {
+  const { t } = useTranslation('record');
+  const objects = useObjects();
+  const target = objects.data?.find((o) => o.name === field.target);
+  const [search, setSearch] = useState('');
+  const current = useQuery({
+    queryKey: ['picker-current', field.target, value],
+    enabled: !!target && !!value,
+    staleTime: 60_000,
+    queryFn: () =>
+      api<ApiRecord>('GET', `/api/v1/${target!.name}/${value}?fields=${target!.title_field}`),
+  });
+  const currentLabel =
+    value && current.data ? String(current.data[target!.title_field] ?? '') || value : null;
+  // The input shows the chosen record's name: that is not a search.
+  const typed = search === currentLabel ? '' : search.trim();
+  const [q] = useDebouncedValue(typed, 250);
+  const options = useQuery({
+    queryKey: ['picker', field.target, q],
+    enabled: !!target,
+    staleTime: 10_000,
+    queryFn: async () => {
+      const p = new URLSearchParams({ limit: '20', fields: target!.title_field });
+      if (q) p.set('q', q);
+      else p.set('sort', target!.title_field);
+      return api<Page>('GET', `/api/v1/${target!.name}?${p.toString()}`);
+    },
+  });
+  const data = new Map<string, string>();
+  if (value) data.set(value, currentLabel ?? value);
+  for (const r of options.data?.data ?? [])
+    data.set(r.id, String(r[target!.title_field] ?? '') || t('noName'));
+  const pending = options.isFetching || typed !== q;
+  return (
+    <Select
+      label={label ?? field.label}
+      required={field.required}
+      searchable
+      clearable
+      autoFocus={autoFocus}
+      // The server has searched already; every option it sent matches.
+      filter={({ options: o }) => o}
+      searchValue={search}
+      onSearchChange={setSearch}
+      data={[...data].map(([v, l]) => ({ value: v, label: l }))}
+      value={value}
+      onChange={onChange}
+      error={error}
+      nothingFoundMessage={pending ? t('searching') : t('nothingFound')}
+    />
+  );
+}
+
+/** An amount in major units (12.50) and its currency; the API takes `{amount, currency}`. */
+function MoneyInput({
+  field,
+  value,
+  onChange,
+  error,
+  autoFocus,
+  label,
 }: {
   field: FieldMeta;
   value: unknown;
   onChange: (v: unknown) => void;
   error?: string;
+  autoFocus?: boolean;
+  label?: string;
 }) {
-  const common = { label: field.label, required: field.required, error };
+  const { t } = useTranslation('record');
+  const fallback = useDefaultCurrency();
+  const m = (value as { amount?: string; currency?: string } | null) ?? null;
+  const currency = m?.currency ?? fallback;
+  const [text, setText] = useState(m?.amount ?? '');
+  // A value changed from outside (a reload) replaces what is typed.
+  const last = useRef(m?.amount ?? '');
+  useEffect(() => {
+    if ((m?.amount ?? '') !== last.current) {
+      last.current = m?.amount ?? '';
+      setText(m?.amount ?? '');
+    }
+  }, [m?.amount]);
+  const emit = (amountText: string, code: string) => {
+    const amount = normaliseDecimal(amountText);
+    last.current = amount;
+    onChange(amount ? { amount, currency: code } : null);
+  };
+  return (
+    <Group grow align="start" gap="xs" wrap="nowrap">
+      <TextInput
+        label={label ?? field.label}
+        required={field.required}
+        error={error}
+        inputMode="decimal"
+        autoFocus={autoFocus}
+        style={{ flexGrow: 2 }}
+        value={text}
+        onChange={(e) => {
+          setText(e.currentTarget.value);
+          emit(e.currentTarget.value, currency);
+        }}
+      />
+      <Select
+        label={t('currencyOf', { field: label ?? field.label })}
+        searchable
+        allowDeselect={false}
+        data={allCurrencies()}
+        value={currency}
+        onChange={(code) => code && emit(text, code)}
+        maw={110}
+        comboboxProps={{ width: 120 }}
+      />
+    </Group>
+  );
+}
+
+/** A decimal as typed ("1 250,5" stays on screen as typed); the API gets "1250.5". */
+function DecimalInput({
+  common,
+  value,
+  onChange,
+}: {
+  common: { label: string; required: boolean; error?: string; autoFocus?: boolean };
+  value: unknown;
+  onChange: (v: unknown) => void;
+}) {
+  const outside = value === null || value === undefined ? '' : String(value);
+  const [text, setText] = useState(outside);
+  const last = useRef(outside);
+  useEffect(() => {
+    if (outside !== last.current) {
+      last.current = outside;
+      setText(outside);
+    }
+  }, [outside]);
+  return (
+    <TextInput
+      {...common}
+      inputMode="decimal"
+      value={text}
+      onChange={(e) => {
+        setText(e.currentTarget.value);
+        last.current = normaliseDecimal(e.currentTarget.value);
+        onChange(last.current || null);
+      }}
+    />
+  );
+}
+
+/** A datetime typed as the wall-clock time of the user's time zone, sent as an instant. */
+function DateTimeInput({
+  common,
+  value,
+  onChange,
+  autoFocus,
+}: {
+  common: { label: string; required: boolean; error?: string };
+  value: unknown;
+  onChange: (v: unknown) => void;
+  autoFocus?: boolean;
+}) {
+  const { t } = useTranslation('record');
+  const { timeZone } = useLocale();
+  return (
+    <TextInput
+      {...common}
+      type="datetime-local"
+      autoFocus={autoFocus}
+      description={t('inTimeZone', { zone: timeZone })}
+      value={value ? toZonedInput(String(value), timeZone) : ''}
+      onChange={(e) =>
+        onChange(e.currentTarget.value ? fromZonedInput(e.currentTarget.value, timeZone) : null)
+      }
+    />
+  );
+}
+
+/**
+ * One input for one field, by its type; the server's message about it shows beneath it.
+ * `autoFocus` and `label` are optional extras for editing in place.
+ */
+export function FieldInput({
+  field,
+  value,
+  onChange,
+  error,
+  autoFocus,
+  label,
+}: {
+  field: FieldMeta;
+  value: unknown;
+  onChange: (v: unknown) => void;
+  error?: string;
+  autoFocus?: boolean;
+  label?: string;
+}) {
+  const common = { label: label ?? field.label, required: field.required, error, autoFocus };
   switch (field.type) {
     case 'long_text':
       return (
@@ -113,6 +306,7 @@ export function FieldInput({
           {...common}
           autosize
           minRows={2}
+          maxRows={12}
           value={(value as string) ?? ''}
           onChange={(e) => onChange(e.currentTarget.value)}
         />
@@ -127,47 +321,25 @@ export function FieldInput({
         />
       );
     case 'decimal':
+      return <DecimalInput common={common} value={value} onChange={onChange} />;
+    case 'currency':
       return (
-        <TextInput
-          {...common}
-          inputMode="decimal"
-          value={(value as string) ?? ''}
-          onChange={(e) => onChange(e.currentTarget.value || null)}
+        <MoneyInput
+          field={field}
+          value={value}
+          onChange={onChange}
+          error={error}
+          autoFocus={autoFocus}
+          label={label}
         />
       );
-    case 'currency': {
-      const m = (value as { amount?: string; currency?: string } | null) ?? null;
-      return (
-        <Group grow align="start" gap="xs">
-          <TextInput
-            {...common}
-            inputMode="decimal"
-            value={m?.amount ?? ''}
-            onChange={(e) =>
-              onChange(
-                e.currentTarget.value
-                  ? { amount: e.currentTarget.value, currency: m?.currency ?? 'EUR' }
-                  : null,
-              )
-            }
-          />
-          <TextInput
-            label="Currency"
-            maxLength={3}
-            value={m?.currency ?? 'EUR'}
-            onChange={(e) =>
-              onChange({ amount: m?.amount ?? '0', currency: e.currentTarget.value.toUpperCase() })
-            }
-          />
-        </Group>
-      );
-    }
     case 'boolean':
       return (
         <Checkbox
           mt="lg"
-          label={field.label}
+          label={common.label}
           checked={!!value}
+          autoFocus={autoFocus}
           onChange={(e) => onChange(e.currentTarget.checked)}
           error={error}
         />
@@ -184,20 +356,13 @@ export function FieldInput({
       );
     case 'datetime':
       return (
-        <TextInput
-          {...common}
-          type="datetime-local"
-          value={value ? toLocalInput(String(value)) : ''}
-          onChange={(e) =>
-            onChange(e.currentTarget.value ? new Date(e.currentTarget.value).toISOString() : null)
-          }
-        />
+        <DateTimeInput common={common} value={value} onChange={onChange} autoFocus={autoFocus} />
       );
     case 'select':
       return (
         <Select
           {...common}
-          clearable
+          clearable={!field.required}
           data={(field.options ?? []).map((o) => ({ value: o.value, label: o.label }))}
           value={(value as string) ?? null}
           onChange={(v) => onChange(v)}
@@ -213,12 +378,23 @@ export function FieldInput({
         />
       );
     case 'relation':
-      return (
+      return field.target === 'users' ? (
+        <UserPicker
+          field={field}
+          value={(value as string) ?? null}
+          onChange={onChange}
+          error={error}
+          autoFocus={autoFocus}
+          label={label}
+        />
+      ) : (
         <RelationPicker
           field={field}
           value={(value as string) ?? null}
           onChange={onChange}
           error={error}
+          autoFocus={autoFocus}
+          label={label}
         />
       );
     case 'email':
@@ -226,6 +402,7 @@ export function FieldInput({
         <TextInput
           {...common}
           type="email"
+          autoComplete="off"
           value={(value as string) ?? ''}
           onChange={(e) => onChange(e.currentTarget.value)}
         />
@@ -235,6 +412,7 @@ export function FieldInput({
         <TextInput
           {...common}
           type="tel"
+          autoComplete="off"
           value={(value as string) ?? ''}
           onChange={(e) => onChange(e.currentTarget.value)}
         />
@@ -259,14 +437,8 @@ export function FieldInput({
   }
 }
 
-function toLocalInput(iso: string): string {
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
 /** The input form of a value as the API returns it (money carries amount and currency). */
-function initialValue(field: FieldMeta, v: unknown): unknown {
+export function initialValue(field: FieldMeta, v: unknown): unknown {
   if (field.type === 'currency' && v && typeof v === 'object') {
     const m = v as { amount: string; currency: string };
     return { amount: m.amount, currency: m.currency };
@@ -274,32 +446,89 @@ function initialValue(field: FieldMeta, v: unknown): unknown {
   return v ?? null;
 }
 
+/** Whether an input value differs from the record's (an empty text equals no value). */
+export function changed(field: FieldMeta, now: unknown, stored: unknown): boolean {
+  const norm = (v: unknown) => (v === '' || v === undefined ? null : v);
+  return JSON.stringify(norm(now)) !== JSON.stringify(norm(initialValue(field, stored)));
+}
+
 /**
  * Creates a record or changes one. Only changed fields are sent; an edit carries the version it
- * started from, so a change someone else saved meanwhile is reported, not overwritten.
+ * started from, so a change someone else saved meanwhile is reported (with a way to load it),
+ * not overwritten. Leaving with unsaved changes asks first.
+ *
+ * `initial` fills fields of a new record (a related list's "Add" fills the relation); fields
+ * named in `hidden` are sent but not shown (the `related_object`/`related_id` of a task).
+ * `onDirtyChange` tells a surrounding dialog whether closing it would lose something.
  */
 export function RecordForm({
   object,
   record,
   onSaved,
   onCancel,
+  initial,
+  hidden,
+  onDirtyChange,
 }: {
   object: ObjectMeta;
   record?: ApiRecord;
   onSaved: (r: ApiRecord) => void;
   onCancel: () => void;
+  initial?: Values;
+  hidden?: string[];
+  onDirtyChange?: (dirty: boolean) => void;
 }) {
-  const fields = editableFields(object);
-  const [values, setValues] = useState<Values>(() =>
-    Object.fromEntries(fields.map((f) => [f.name, initialValue(f, record?.[f.name])])),
-  );
+  const { t } = useTranslation('record');
+  const queryClient = useQueryClient();
+  const fields = useMemo(() => editableFields(object), [object]);
+  const [base, setBase] = useState<ApiRecord | undefined>(record);
+  const start = (r: ApiRecord | undefined) =>
+    Object.fromEntries(
+      fields.map((f) => [
+        f.name,
+        r ? initialValue(f, r[f.name]) : initialValue(f, initial?.[f.name] ?? null),
+      ]),
+    );
+  const [values, setValues] = useState<Values>(() => start(record));
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [busy, setBusy] = useState(false);
   // One key per form: however often Save is pressed, the server creates the record once.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
-  const fieldErrors = new Map<string, string>();
-  if (error instanceof ApiError)
-    for (const e of error.errors) fieldErrors.set(e.path.split('.')[0], e.message);
+  const fieldErrors = error instanceof ApiError ? fieldMessages(t, error.errors) : new Map();
+  const stale = error instanceof ApiError && error.status === 412;
+
+  const body = (): Values => {
+    const out: Values = {};
+    for (const f of fields) {
+      const now = values[f.name];
+      if (base) {
+        if (changed(f, now, base[f.name])) out[f.name] = now === '' ? null : now;
+      } else if (now !== null && now !== '' && now !== undefined) {
+        out[f.name] = now;
+      }
+    }
+    return out;
+  };
+  const done = useRef(false);
+  const dirty = () => {
+    if (done.current) return false;
+    const b = body();
+    if (base) return Object.keys(b).length > 0;
+    // A new record is dirty once the user typed something beyond what was filled in for them.
+    return Object.keys(b).some(
+      (k) =>
+        JSON.stringify(b[k]) !==
+        JSON.stringify(
+          initialValue(
+            fields.find((f) => f.name === k)!,
+            initial?.[k] ?? null,
+          ),
+        ),
+    );
+  };
+  const isDirty = dirty();
+  useEffect(() => onDirtyChange?.(isDirty), [isDirty, onDirtyChange]);
+  const guard = useLeaveGuard(dirty);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -307,23 +536,15 @@ export function RecordForm({
     setBusy(true);
     setError(null);
     try {
-      const body: Values = {};
-      for (const f of fields) {
-        const before = JSON.stringify(initialValue(f, record?.[f.name]));
-        const now = values[f.name];
-        if (
-          JSON.stringify(now ?? null) !== before &&
-          !(record === undefined && (now === null || now === ''))
-        )
-          body[f.name] = now === '' ? null : now;
-      }
-      const saved = record
-        ? await api<ApiRecord>('PATCH', `/api/v1/${object.name}/${record.id}`, body, {
-            'if-match': `"${record.version}"`,
+      const saved = base
+        ? await api<ApiRecord>('PATCH', `/api/v1/${object.name}/${base.id}`, body(), {
+            'if-match': `"${base.version}"`,
           })
-        : await api<ApiRecord>('POST', `/api/v1/${object.name}`, body, {
+        : await api<ApiRecord>('POST', `/api/v1/${object.name}`, body(), {
             'idempotency-key': idempotencyKey,
           });
+      done.current = true;
+      onDirtyChange?.(false);
       onSaved(saved);
     } catch (err) {
       setError(err as Error);
@@ -332,12 +553,54 @@ export function RecordForm({
     }
   };
 
+  /** After a 412: the record as it is now; what was typed here is dropped. */
+  const reload = async () => {
+    if (!base) return;
+    try {
+      const fresh = await api<ApiRecord>('GET', `/api/v1/${object.name}/${base.id}`);
+      queryClient.setQueryData(['record', object.name, base.id], fresh);
+      setBase(fresh);
+      setValues(start(fresh));
+      setError(null);
+    } catch (err) {
+      setError(err as Error);
+    }
+  };
+
+  const cancel = async () => {
+    if (await guard.confirm()) {
+      done.current = true;
+      onCancel();
+    }
+  };
+
+  const shown = fields.filter((f) => !hidden?.includes(f.name));
+  const unshownErrors =
+    error instanceof ApiError
+      ? error.errors.filter((x) => !shown.some((f) => f.name === x.path.split('.')[0]))
+      : [];
   return (
     <form onSubmit={submit} noValidate>
+      {guard.dialog}
       <Stack gap="sm">
-        {error && <ErrorNote error={error} />}
+        {stale ? (
+          <Alert color="orange" title={t('staleTitle')} role="alert">
+            <Stack gap="xs" align="flex-start">
+              {t('staleText')}
+              <Button size="xs" variant="light" onClick={() => void reload()}>
+                {t('reloadRecord')}
+              </Button>
+            </Stack>
+          </Alert>
+        ) : error instanceof ApiError && error.errors.length > 0 && unshownErrors.length === 0 ? (
+          <Alert color="red" role="alert">
+            {t('checkFields')}
+          </Alert>
+        ) : (
+          error && <ErrorNote error={error} />
+        )}
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-          {fields.map((f) => (
+          {shown.map((f) => (
             <FieldInput
               key={f.name}
               field={f}
@@ -348,11 +611,11 @@ export function RecordForm({
           ))}
         </SimpleGrid>
         <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
+          <Button variant="default" onClick={() => void cancel()}>
+            {t('cancel')}
           </Button>
           <Button type="submit" loading={busy}>
-            Save
+            {t('save')}
           </Button>
         </Group>
       </Stack>
