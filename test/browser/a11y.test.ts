@@ -8,8 +8,12 @@ import { browserSession, chromiumAvailable, signIn } from './session';
  * nothing serious or critical; the failure message lists each violation's rule, help text and
  * the selectors of the elements concerned.
  */
-async function seriousViolations(page: Page, disableRules: string[] = []): Promise<string> {
-  const result = await new AxeBuilder({ page }).disableRules(disableRules).analyze();
+async function seriousViolations(page: Page): Promise<string> {
+  // A dialog fading in has blended colours: check once every CSS transition has ended.
+  await page.waitForFunction(
+    "document.getAnimations().every((a) => !(a instanceof CSSTransition) || a.playState === 'finished')",
+  );
+  const result = await new AxeBuilder({ page }).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map(
