@@ -13,7 +13,7 @@
  *            --server-log-level info --json FILE
  *
  * A database that already holds the expected number of contacts is reused as it is; otherwise
- * bench/generate.ts fills it first (about 2 minutes on SQLite, 2½ on PostgreSQL).
+ * bench/generate.ts fills it first (about 2½ minutes on SQLite, 4 on PostgreSQL).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -475,7 +475,7 @@ async function ensureData(target: Target, sizes: Record<string, number>, regener
   }
   process.stdout.write(
     `Generating ${int(sizes.contacts)} contacts into ${describe(target)} (it held ${int(have)}); ` +
-      `this takes about 2 minutes on SQLite, 2½ on PostgreSQL …\n`,
+      `at full size this takes about 2½ minutes on SQLite, 4 on PostgreSQL …\n`,
   );
   const where =
     target.dialect === 'sqlite'
