@@ -1,5 +1,5 @@
 import '@mantine/core/styles.css';
-import { MantineProvider, Stack, Text, Title } from '@mantine/core';
+import { Stack, Text, Title } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import {
   createRootRoute,
@@ -13,6 +13,7 @@ import { useTranslation } from 'react-i18next';
 import './i18n';
 import { createRoot } from 'react-dom/client';
 import { Root } from './layout/Root';
+import { KontorMantineProvider } from './theme';
 import { Board } from './pages/Board';
 import { Home } from './pages/Home';
 import { ImportPage } from './pages/ImportPage';
@@ -64,10 +65,10 @@ const queryClient = new QueryClient({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider>
+    <KontorMantineProvider>
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />
       </QueryClientProvider>
-    </MantineProvider>
+    </KontorMantineProvider>
   </StrictMode>,
 );

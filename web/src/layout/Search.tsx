@@ -48,6 +48,7 @@ export function GlobalSearch() {
         placeholder: t('searchPlaceholder'),
         'aria-label': t('searchEverything'),
       }}
+      attributes={{ content: { 'aria-label': t('searchEverything') } }}
       highlightQuery
       scrollable
       maxHeight={420}

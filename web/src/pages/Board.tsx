@@ -332,7 +332,7 @@ function ColumnCards({
   if (!cards.data) return <Loader size="sm" aria-label={t('common:loading')} />;
   if (cards.data.length === 0)
     return (
-      <Text size="xs" c="dimmed">
+      <Text size="xs" c="dimmed" role="listitem">
         {t('dropHere')}
       </Text>
     );
