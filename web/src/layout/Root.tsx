@@ -93,7 +93,7 @@ export function Root() {
               <Menu.Target>
                 <UnstyledButton aria-label={t('userMenu', { name: me.data.name })} p={4}>
                   <Group gap={6} wrap="nowrap">
-                    <Avatar name={me.data.name} color="initials" size={28} />
+                    <Avatar name={me.data.name} color="blue.8" variant="filled" size={28} />
                     <Text size="sm" truncate maw={160} visibleFrom="sm">
                       {me.data.name}
                     </Text>
