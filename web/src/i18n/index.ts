@@ -2,14 +2,21 @@ import i18n from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import { useMe } from '../api/hooks';
 import * as common from './common';
+import * as tableEdit from './tableEdit';
 
 /**
  * Every screen's words, one namespace per area (`web/src/i18n/<area>.ts`, English and Ukrainian
  * side by side). To add an area: write the file, then list it in both maps below.
  */
 export const resources = {
-  en: { common: common.en },
-  uk: { common: common.uk },
+  en: {
+    common: common.en,
+    tableEdit: tableEdit.en,
+  },
+  uk: {
+    common: common.uk,
+    tableEdit: tableEdit.uk,
+  },
 } as const;
 
 export type Language = keyof typeof resources;

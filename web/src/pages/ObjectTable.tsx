@@ -27,45 +27,12 @@ import { formatValue } from '../format';
 import { useTitles } from '../api/titles';
 import { ErrorNote } from '../layout/ErrorNote';
 import { WithObject } from '../layout/WithObject';
-
-interface Condition {
-  field: string;
-  op: string;
-  value: string;
-}
-
-const OPS: { value: string; label: string }[] = [
-  { value: 'eq', label: 'is' },
-  { value: 'ne', label: 'is not' },
-  { value: 'contains', label: 'contains' },
-  { value: 'starts_with', label: 'starts with' },
-  { value: 'gt', label: 'greater than' },
-  { value: 'lt', label: 'less than' },
-  { value: 'is_empty', label: 'is empty' },
-];
-
-/** The conditions that apply to a field type, as the server's filter grammar allows them. */
-function opsFor(field: FieldMeta | undefined): typeof OPS {
-  const pick = (...ops: string[]) => OPS.filter((o) => ops.includes(o.value));
-  switch (field?.type) {
-    case 'boolean':
-      return pick('eq', 'is_empty');
-    case 'integer':
-    case 'decimal':
-    case 'currency':
-    case 'computed':
-    case 'date':
-    case 'datetime':
-      return pick('eq', 'ne', 'gt', 'lt', 'is_empty');
-    case 'select':
-    case 'relation':
-      return pick('eq', 'ne', 'is_empty');
-    case 'multi_select':
-      return pick('contains', 'is_empty');
-    default:
-      return OPS;
-  }
-}
+import { useLocale } from '../i18n';
+import { useTranslation } from 'react-i18next';
+import { BulkEditDialog } from './table/BulkEditDialog';
+import { useCellEditing } from './table/CellEditor';
+import { FilterChips, FilterControls } from './table/FilterBuilder';
+import { filterFromSearch, filterParams, type ApiFilter } from './table/filters';
 
 const ROW_HEIGHT = 38;
 const PAGE_SIZE = 100;
@@ -99,7 +66,13 @@ function columnsOf(object: ObjectMeta, sample: Record<string, unknown>[]): Field
 export interface TableSearch {
   sort?: string;
   q?: string;
-  filters?: Condition[];
+  /**
+   * The filter as the list endpoint takes it (an ApiFilter; old links' flat `filters` are read
+   * into it). Typed loosely here: the router's types do not follow a recursive type.
+   */
+  filter?: Record<string, unknown>;
+  /** Old links' flat list of conditions: read into `filter`, and dropped at the first change. */
+  filters?: undefined;
 }
 
 /** Reads a table's view from the address, keeping only well-formed parts. */
@@ -107,27 +80,15 @@ export function tableSearch(raw: Record<string, unknown>): TableSearch {
   const out: TableSearch = {};
   if (typeof raw.sort === 'string' && raw.sort) out.sort = raw.sort;
   if (typeof raw.q === 'string' && raw.q) out.q = raw.q;
-  if (Array.isArray(raw.filters)) {
-    const filters = raw.filters.filter(
-      (c): c is Condition =>
-        !!c &&
-        typeof c === 'object' &&
-        ['field', 'op', 'value'].every(
-          (k) => typeof (c as Record<string, unknown>)[k] === 'string',
-        ),
-    );
-    if (filters.length) out.filters = filters;
-  }
+  const filter = filterFromSearch(raw);
+  if (filter) out.filter = filter;
   return out;
 }
 
-export function listQuery(sort: string, q: string, conditions: Condition[]): URLSearchParams {
-  const params = new URLSearchParams();
+export function listQuery(sort: string, q: string, filter: ApiFilter | undefined): URLSearchParams {
+  const params = new URLSearchParams(filterParams(filter));
   if (sort) params.set('sort', sort);
   if (q.trim()) params.set('q', q.trim());
-  conditions.forEach((c, i) =>
-    params.append(`filter[and][${i}][${c.field}][${c.op}]`, c.op === 'is_empty' ? 'true' : c.value),
-  );
   return params;
 }
 
@@ -172,16 +133,17 @@ function Table({ object }: { object: ObjectMeta }) {
   // Sort, search and filters live in the address, so Back, reload and links keep them.
   const view: TableSearch = useSearch({ from: '/o/$object' });
   const sort = view.sort ?? '';
-  const conditions: Condition[] = view.filters ?? [];
+  const filter = view.filter as ApiFilter | undefined;
+  const { timeZone } = useLocale();
   const setView = (next: TableSearch) =>
     void navigate({
       to: '/o/$object',
       params: { object: object.name },
-      search: next,
+      search: { ...next, filters: undefined },
       replace: true,
     });
   const setSort = (s: string) => setView({ ...view, sort: s || undefined });
-  const setConditions = (c: Condition[]) => setView({ ...view, filters: c.length ? c : undefined });
+  const setFilter = (f: ApiFilter | undefined) => setView({ ...view, filter: f });
   const [search, setSearch] = useState(view.q ?? '');
   const [q] = useDebouncedValue(search, 250);
   useEffect(() => {
@@ -191,6 +153,18 @@ function Table({ object }: { object: ObjectMeta }) {
   const [creating, setCreating] = useState(false);
   const [selected, setSelected] = useState<Map<string, ApiRecord>>(new Map());
   const [merging, setMerging] = useState(false);
+  const { t: te } = useTranslation('tableEdit');
+  const [bulkEditing, setBulkEditing] = useState(false);
+  // Keeps a selected record's version current when it is changed here, so a later bulk edit
+  // does not take the user's own change for someone else's.
+  const refreshSelected = (saved: ApiRecord[]) =>
+    setSelected((cur) => {
+      if (!saved.some((r) => cur.has(r.id))) return cur;
+      const next = new Map(cur);
+      for (const r of saved) if (next.has(r.id)) next.set(r.id, { ...next.get(r.id)!, ...r });
+      return next;
+    });
+  const edit = useCellEditing(object, me.data?.id, (r) => refreshSelected([r]));
   const [bulkError, setBulkError] = useState<unknown>(null);
   const toggle = (r: ApiRecord) =>
     setSelected((cur) => {
@@ -222,13 +196,7 @@ function Table({ object }: { object: ObjectMeta }) {
     await queryClient.invalidateQueries({ queryKey: ['list', object.name] });
   };
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<Condition>({
-    field: object.title_field,
-    op: 'contains',
-    value: '',
-  });
-
-  const params = listQuery(sort, q, conditions);
+  const params = listQuery(sort, q, filter);
   const list = useInfiniteQuery({
     queryKey: ['list', object.name, params.toString()],
     initialPageParam: null as string | null,
@@ -270,8 +238,8 @@ function Table({ object }: { object: ObjectMeta }) {
   const grid = `40px repeat(${columns.length}, minmax(140px, 1fr))`;
   // On a narrow screen the columns keep their width and the table scrolls sideways.
   const minWidth = 40 + columns.length * 140;
-  const filterable = object.fields.filter((f) => !['long_text'].includes(f.type));
-  const draftField = object.fields.find((f) => f.name === draft.field);
+
+  const filterProps = { object, filter, onChange: setFilter, timeZone, locale };
 
   return (
     <Box>
@@ -322,86 +290,9 @@ function Table({ object }: { object: ObjectMeta }) {
           onChange={(e) => setSearch(e.currentTarget.value)}
           w={220}
         />
-        <Select
-          label="Field"
-          data={filterable.map((f) => ({ value: f.name, label: f.label }))}
-          value={draft.field}
-          onChange={(v) => {
-            if (!v) return;
-            const ops = opsFor(object.fields.find((f) => f.name === v));
-            setDraft({
-              field: v,
-              op: ops.some((o) => o.value === draft.op) ? draft.op : ops[0].value,
-              value: '',
-            });
-          }}
-          searchable
-          w={180}
-          allowDeselect={false}
-        />
-        <Select
-          label="Condition"
-          data={opsFor(draftField)}
-          value={draft.op}
-          onChange={(v) => v && setDraft({ ...draft, op: v })}
-          w={150}
-          allowDeselect={false}
-        />
-        {draft.op !== 'is_empty' &&
-          (draftField?.type === 'boolean' || draftField?.type === 'select' ? (
-            <Select
-              label="Value"
-              data={
-                draftField.type === 'boolean'
-                  ? [
-                      { value: 'true', label: 'yes' },
-                      { value: 'false', label: 'no' },
-                    ]
-                  : (draftField.options ?? []).map((o) => ({ value: o.value, label: o.label }))
-              }
-              value={draft.value || null}
-              onChange={(v) => setDraft({ ...draft, value: v ?? '' })}
-              w={180}
-            />
-          ) : (
-            <TextInput
-              label="Value"
-              type={draftField?.type === 'date' ? 'date' : 'text'}
-              value={draft.value}
-              onChange={(e) => setDraft({ ...draft, value: e.currentTarget.value })}
-              w={180}
-            />
-          ))}
-        <Button
-          variant="light"
-          onClick={() => {
-            if (draft.op !== 'is_empty' && draft.value === '') return;
-            setConditions([...conditions, draft]);
-            setDraft({ ...draft, value: '' });
-          }}
-        >
-          Add filter
-        </Button>
+        <FilterControls {...filterProps} />
       </Group>
-      <Group gap="xs" mb="sm">
-        {conditions.map((c, i) => (
-          <Badge
-            key={`${c.field}-${c.op}-${c.value}-${i}`}
-            variant="light"
-            tt="none"
-            rightSection={
-              <CloseButton
-                size="xs"
-                aria-label={`Remove filter ${c.field}`}
-                onClick={() => setConditions(conditions.filter((_, j) => j !== i))}
-              />
-            }
-          >
-            {object.fields.find((f) => f.name === c.field)?.label}{' '}
-            {OPS.find((o) => o.value === c.op)?.label} {c.op === 'is_empty' ? '' : c.value}
-          </Badge>
-        ))}
-      </Group>
+      <FilterChips {...filterProps} />
 
       <Modal
         opened={creating}
@@ -427,6 +318,9 @@ function Table({ object }: { object: ObjectMeta }) {
               Merge
             </Button>
           )}
+          <Button size="xs" variant="light" onClick={() => setBulkEditing(true)}>
+            {te('editSelected')}
+          </Button>
           <Button size="xs" variant="light" color="red" onClick={() => void deleteSelected()}>
             Delete
           </Button>
@@ -436,6 +330,24 @@ function Table({ object }: { object: ObjectMeta }) {
         </Group>
       )}
       {bulkError !== null && <ErrorNote error={bulkError} />}
+      <Modal
+        opened={bulkEditing}
+        onClose={() => setBulkEditing(false)}
+        title={te('bulkTitle', {
+          count: selected.size,
+          objects: object.label_plural.toLowerCase(),
+        })}
+        size="lg"
+      >
+        {bulkEditing && (
+          <BulkEditDialog
+            object={object}
+            records={[...selected.values()]}
+            onSaved={refreshSelected}
+            onClose={() => setBulkEditing(false)}
+          />
+        )}
+      </Modal>
       <Modal
         opened={merging}
         onClose={() => setMerging(false)}
@@ -552,7 +464,15 @@ function Table({ object }: { object: ObjectMeta }) {
                       />
                     </Box>
                     {columns.map((c) => (
-                      <Text key={c.name} role="cell" size="sm" px="sm" py={8} truncate>
+                      <Text
+                        key={c.name}
+                        role="cell"
+                        size="sm"
+                        px="sm"
+                        py={8}
+                        truncate
+                        {...edit.cellProps(rec, c)}
+                      >
                         {c.name === object.title_field ? (
                           <Link
                             to="/o/$object/$id"
@@ -566,6 +486,7 @@ function Table({ object }: { object: ObjectMeta }) {
                         ) : (
                           formatValue(c, rec[c.name], locale)
                         )}
+                        {edit.editor(rec, c)}
                       </Text>
                     ))}
                   </Box>

@@ -1,0 +1,317 @@
+import { Alert, Box, Button, Loader, Popover, Text } from '@mantine/core';
+import { useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  api,
+  ApiError,
+  type ApiRecord,
+  type FieldMeta,
+  type ObjectMeta,
+  type Page,
+} from '../../api/client';
+import { FieldInput } from '../RecordForm';
+
+/** What the metadata says beyond the client's types: who may write what. */
+type Access = { update?: 'none' | 'own' | 'team' | 'all' };
+type WritableField = FieldMeta & { writable?: boolean };
+
+/** Whether the signed-in user may change this field of this record in place. */
+export function canEditCell(
+  object: ObjectMeta,
+  field: FieldMeta,
+  record: ApiRecord,
+  meId: string | undefined,
+): boolean {
+  const f = field as WritableField;
+  if (f.is_system || f.read_only || f.type === 'computed' || f.writable === false) return false;
+  const update = (object as ObjectMeta & { access?: Access }).access?.update;
+  if (update === 'none') return false;
+  // A role that may change only its own records: others' are not offered (the server decides
+  // for team scope, and says so at the cell).
+  if (update === 'own' && record.owner_id !== meId) return false;
+  return true;
+}
+
+/** A field's value as FieldInput takes it (money as amount and currency). */
+export function inputValue(field: FieldMeta, v: unknown): unknown {
+  if (field.type === 'currency' && v && typeof v === 'object') {
+    const m = v as { amount: string; currency: string };
+    return { amount: m.amount, currency: m.currency };
+  }
+  return v ?? null;
+}
+
+/** FieldInput's value as the API takes it: an emptied input clears the field. */
+export function apiValue(v: unknown): unknown {
+  if (v === '' || v === undefined) return null;
+  if (Array.isArray(v) && v.length === 0) return null;
+  return v;
+}
+
+/** Replaces a record in every loaded page of the object's lists, without fetching them again. */
+export function replaceInLists(
+  queryClient: ReturnType<typeof useQueryClient>,
+  object: string,
+  record: ApiRecord,
+) {
+  queryClient.setQueriesData<InfiniteData<Page>>({ queryKey: ['list', object] }, (data) => {
+    if (!data?.pages) return data;
+    return {
+      ...data,
+      pages: data.pages.map((p) => ({
+        ...p,
+        data: p.data.map((r) => (r.id === record.id ? { ...r, ...record } : r)),
+      })),
+    };
+  });
+}
+
+interface Editing {
+  id: string;
+  field: string;
+  /** What the user has typed so far; kept here, so a row scrolled away and back keeps it. */
+  value: unknown;
+  cell: HTMLElement | null;
+}
+
+/**
+ * Editing cells in place: which cell is open, and the props that make a cell editable
+ * (double-click, or Enter or F2 when it has focus). Only the open cell renders an editor, so a
+ * table of a million rows scrolls as before.
+ */
+export function useCellEditing(
+  object: ObjectMeta,
+  meId: string | undefined,
+  onSaved?: (r: ApiRecord) => void,
+) {
+  const [editing, setEditing] = useState<Editing | null>(null);
+  const { t } = useTranslation('tableEdit');
+  const start = useCallback(
+    (record: ApiRecord, field: FieldMeta, cell: HTMLElement | null) =>
+      setEditing({
+        id: record.id,
+        field: field.name,
+        value: inputValue(field, record[field.name]),
+        cell,
+      }),
+    [],
+  );
+  const cellProps = (record: ApiRecord, field: FieldMeta) => {
+    if (!canEditCell(object, field, record, meId)) return {};
+    return {
+      tabIndex: 0,
+      title: t('editCell', { field: field.label }),
+      style: { position: 'relative' as const },
+      onClick: (e: MouseEvent<HTMLElement>) => {
+        // A click selects the cell for editing; the record opens from its name.
+        if (!(e.target as HTMLElement).closest('a')) e.stopPropagation();
+      },
+      onDoubleClick: (e: MouseEvent<HTMLElement>) => {
+        e.stopPropagation();
+        start(record, field, e.currentTarget);
+      },
+      onKeyDown: (e: KeyboardEvent<HTMLElement>) => {
+        if (e.target !== e.currentTarget) return;
+        if (e.key === 'Enter' || e.key === 'F2') {
+          e.preventDefault();
+          e.stopPropagation();
+          start(record, field, e.currentTarget);
+        }
+      },
+    };
+  };
+  const isEditing = (record: ApiRecord, field: FieldMeta) =>
+    editing?.id === record.id && editing.field === field.name;
+  const close = () => {
+    const cell = editing?.cell;
+    setEditing(null);
+    if (cell?.isConnected) cell.focus();
+  };
+  const editor = (record: ApiRecord, field: FieldMeta) =>
+    isEditing(record, field) ? (
+      <CellEditor
+        object={object}
+        field={field}
+        record={record}
+        value={editing!.value}
+        onChange={(value) => setEditing((cur) => (cur ? { ...cur, value } : cur))}
+        onClose={close}
+        onSaved={onSaved}
+      />
+    ) : null;
+  return { cellProps, editor, isEditing, editing };
+}
+
+/**
+ * The editor of one cell, over the cell: the field's own input, saved with the record's version
+ * (If-Match) on Enter or when focus leaves it, dropped on Escape. The server's message about the
+ * field shows under the input; a change someone else saved first is reported, never overwritten.
+ */
+export function CellEditor({
+  object,
+  field,
+  record,
+  value,
+  onChange,
+  onClose,
+  onSaved,
+}: {
+  object: ObjectMeta;
+  field: FieldMeta;
+  record: ApiRecord;
+  value: unknown;
+  onChange: (v: unknown) => void;
+  onClose: () => void;
+  onSaved?: (r: ApiRecord) => void;
+}) {
+  const { t } = useTranslation('tableEdit');
+  const { t: tc } = useTranslation();
+  const queryClient = useQueryClient();
+  const box = useRef<HTMLDivElement>(null);
+  // The latest value, read by a save that runs in the same event as the change (Enter on a list).
+  const latest = useRef(value);
+  latest.current = value;
+  const busy = useRef(false);
+  const lastTried = useRef<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const stale = error instanceof ApiError && error.status === 412;
+
+  useEffect(() => {
+    box.current?.querySelector<HTMLElement>('input, textarea, button')?.focus();
+  }, []);
+
+  const save = async () => {
+    if (busy.current) return;
+    const next = apiValue(latest.current);
+    const key = JSON.stringify(next);
+    if (key === JSON.stringify(apiValue(inputValue(field, record[field.name])))) return onClose();
+    // Leaving an input that the server already refused does not send it again.
+    if (key === lastTried.current) return;
+    lastTried.current = key;
+    busy.current = true;
+    setSaving(true);
+    setError(null);
+    try {
+      const saved = await api<ApiRecord>(
+        'PATCH',
+        `/api/v1/${object.name}/${record.id}`,
+        { [field.name]: next },
+        { 'if-match': `"${record.version}"` },
+      );
+      replaceInLists(queryClient, object.name, saved);
+      onSaved?.(saved);
+      onClose();
+    } catch (err) {
+      setError(err);
+    } finally {
+      busy.current = false;
+      setSaving(false);
+    }
+  };
+
+  const reload = async () => {
+    try {
+      const fresh = await api<ApiRecord>('GET', `/api/v1/${object.name}/${record.id}`);
+      replaceInLists(queryClient, object.name, fresh);
+      onSaved?.(fresh);
+      onClose();
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    e.stopPropagation();
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      onClose();
+      return;
+    }
+    if (e.key !== 'Enter') return;
+    const target = e.target as HTMLElement;
+    if (target.tagName === 'BUTTON') return;
+    if (target.tagName === 'TEXTAREA' && !(e.ctrlKey || e.metaKey)) return;
+    // Enter in an open list picks an option: a single choice is saved once picked.
+    const listOpen = target.getAttribute('aria-expanded') === 'true';
+    if (listOpen && field.type === 'multi_select') return;
+    e.preventDefault();
+    setTimeout(() => void save(), 0);
+  };
+
+  const fieldError =
+    error instanceof ApiError && !stale
+      ? error.errors
+          .filter((x) => x.path.split('.')[0] === field.name)
+          .map((x) => x.message)
+          .join('; ') || error.message
+      : error && !stale
+        ? String((error as Error).message ?? error)
+        : undefined;
+
+  return (
+    <Popover
+      opened
+      position="bottom-start"
+      offset={2}
+      withinPortal
+      trapFocus={false}
+      returnFocus={false}
+      closeOnEscape={false}
+      closeOnClickOutside={false}
+      shadow="md"
+    >
+      <Popover.Target>
+        <div style={{ position: 'absolute', inset: 0, pointerEvents: 'none' }} />
+      </Popover.Target>
+      <Popover.Dropdown p="xs">
+        <Box
+          ref={box}
+          w={field.type === 'currency' ? 320 : 280}
+          onKeyDown={onKeyDown}
+          onClick={(e) => e.stopPropagation()}
+          onDoubleClick={(e) => e.stopPropagation()}
+          onBlur={() => {
+            // Saved when focus leaves the editor (not when it moves within, or to its list).
+            setTimeout(() => {
+              if (!box.current) return;
+              const active = document.activeElement;
+              if (active && box.current.contains(active)) return;
+              if (stale) return;
+              void save();
+            }, 0);
+          }}
+          role="group"
+          aria-label={field.label}
+        >
+          <FieldInput
+            field={field}
+            value={value}
+            onChange={(v) => {
+              latest.current = v;
+              onChange(v);
+            }}
+            error={fieldError ? `${t('notSaved')}: ${fieldError}` : undefined}
+          />
+          {saving && <Loader size="xs" mt={4} aria-label={tc('saving')} />}
+          {stale && (
+            <Alert color="orange" mt="xs" p="xs" role="alert">
+              <Text size="sm">{t('staleRecord')}</Text>
+              <Button size="xs" mt="xs" variant="light" onClick={() => void reload()}>
+                {t('reloadRecord')}
+              </Button>
+            </Alert>
+          )}
+        </Box>
+      </Popover.Dropdown>
+    </Popover>
+  );
+}
