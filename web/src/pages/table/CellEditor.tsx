@@ -93,6 +93,9 @@ export function useCellEditing(
   onSaved?: (r: ApiRecord) => void,
 ) {
   const [editing, setEditing] = useState<Editing | null>(null);
+  // The open cell now, for a save that ends later than the render that started it.
+  const current = useRef<Editing | null>(null);
+  current.current = editing;
   const { t } = useTranslation('tableEdit');
   const start = useCallback(
     (record: ApiRecord, field: FieldMeta, cell: HTMLElement | null) =>
@@ -114,6 +117,10 @@ export function useCellEditing(
         // A click selects the cell for editing; the record opens from its name.
         if (!(e.target as HTMLElement).closest('a')) e.stopPropagation();
       },
+      // A double-click opens the editor rather than selecting a word of the cell.
+      onMouseDown: (e: MouseEvent<HTMLElement>) => {
+        if (e.detail > 1) e.preventDefault();
+      },
       onDoubleClick: (e: MouseEvent<HTMLElement>) => {
         e.stopPropagation();
         start(record, field, e.currentTarget);
@@ -130,10 +137,14 @@ export function useCellEditing(
   };
   const isEditing = (record: ApiRecord, field: FieldMeta) =>
     editing?.id === record.id && editing.field === field.name;
-  const close = () => {
-    const cell = editing?.cell;
-    setEditing(null);
-    if (cell?.isConnected) cell.focus();
+  // Closes this cell's editor only: a save that ends after another cell was opened leaves that
+  // one open.
+  const close = (id: string, name: string) => {
+    const open = current.current;
+    if (open?.id !== id || open.field !== name) return;
+    current.current = null;
+    setEditing((cur) => (cur?.id === id && cur.field === name ? null : cur));
+    if (open.cell?.isConnected) open.cell.focus();
   };
   const editor = (record: ApiRecord, field: FieldMeta) =>
     isEditing(record, field) ? (
@@ -143,7 +154,7 @@ export function useCellEditing(
         record={record}
         value={editing!.value}
         onChange={(value) => setEditing((cur) => (cur ? { ...cur, value } : cur))}
-        onClose={close}
+        onClose={() => close(record.id, field.name)}
         onSaved={onSaved}
       />
     ) : null;

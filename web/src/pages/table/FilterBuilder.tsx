@@ -104,7 +104,11 @@ function fieldChoices(
   t: (k: 'partCurrency' | 'partE164', o: { field: string }) => string,
 ) {
   const out: { value: string; label: string }[] = [];
-  for (const f of object.fields as Field[]) {
+  // The record's own fields first; the bookkeeping ones (created, updated, owner...) after.
+  const fields = [...(object.fields as Field[])].sort(
+    (a, b) => Number(a.is_system) - Number(b.is_system),
+  );
+  for (const f of fields) {
     out.push({ value: f.name, label: f.label });
     for (const sub of subFieldsOf(f))
       out.push({
@@ -922,6 +926,7 @@ export function FilterChips({ object, filter, onChange, timeZone, locale }: Filt
                 tt="none"
                 size="lg"
                 style={{ maxWidth: 520 }}
+                title={text}
                 rightSection={
                   <CloseButton
                     size="xs"
