@@ -143,7 +143,9 @@ describe.skipIf(!chromiumAvailable)('the table: filters, cell edits and bulk edi
     // The keyboard: Enter on a focused cell opens it; Escape drops the change.
     await cell('Hamburg Gamma', cityCol).focus();
     await page.keyboard.press('Enter');
-    await editor.getByRole('textbox', { name: 'City' }).fill('Nowhere');
+    // The editor has the focus: typing goes into it.
+    await page.keyboard.type(' Nord');
+    expect(await editor.getByRole('textbox', { name: 'City' }).inputValue()).toBe('Altona Nord');
     await page.keyboard.press('Escape');
     await editor.waitFor({ state: 'detached' });
     expect(await cell('Hamburg Gamma', cityCol).textContent()).toBe('Altona');
@@ -186,6 +188,40 @@ describe.skipIf(!chromiumAvailable)('the table: filters, cell edits and bulk edi
       await cell('Munich Beta', createdCol).dblclick({ force: true });
       expect(await page.getByRole('group', { name: 'Contacts' }).count()).toBe(0);
     }
+  });
+
+  test('picks a related record and ticks a box in place, each saved at once', async () => {
+    const anna = (
+      await s.call('POST', '/api/v1/contacts', {
+        first_name: 'Anna',
+        last_name: 'Berg',
+        company_id: ids['Paris Delta'],
+      })
+    ).body;
+    await page.goto(`${base}/o/contacts`);
+    await page.getByRole('link', { name: 'Anna Berg' }).waitFor();
+    const companyCell = cell('Anna Berg', await column('Company'));
+    await companyCell.dblclick();
+    const picker = page.getByRole('group', { name: 'Company' });
+    await picker.getByRole('combobox', { name: 'Company' }).fill('vienna');
+    await page.getByRole('option', { name: 'Vienna Epsilon' }).click();
+    await picker.waitFor({ state: 'detached' });
+    await expect.poll(() => companyCell.textContent()).toBe('Vienna Epsilon');
+    expect((await s.call('GET', `/api/v1/contacts/${anna.id}`)).body).toMatchObject({
+      company_id: ids['Vienna Epsilon'],
+      version: 2,
+    });
+
+    await page.goto(`${base}/o/companies`);
+    await page.getByRole('link', { name: 'Vienna Epsilon' }).waitFor();
+    const customer = cell('Vienna Epsilon', await column('Customer'));
+    await customer.focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Space');
+    await expect.poll(() => customer.textContent()).toBe('✓');
+    expect(
+      (await s.call('GET', `/api/v1/companies/${ids['Vienna Epsilon']}`)).body.is_customer,
+    ).toBe(true);
   });
 
   test('bulk-edits three records, and reports a record someone else changed meanwhile', async () => {

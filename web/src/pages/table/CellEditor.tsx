@@ -1,13 +1,6 @@
 import { Alert, Box, Button, Loader, Popover, Text } from '@mantine/core';
 import { useQueryClient, type InfiniteData } from '@tanstack/react-query';
-import {
-  useCallback,
-  useEffect,
-  useRef,
-  useState,
-  type KeyboardEvent,
-  type MouseEvent,
-} from 'react';
+import { useCallback, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   api,
@@ -196,8 +189,15 @@ export function CellEditor({
   const [error, setError] = useState<unknown>(null);
   const stale = error instanceof ApiError && error.status === 412;
 
-  useEffect(() => {
-    box.current?.querySelector<HTMLElement>('input, textarea, button')?.focus();
+  // The editor takes the focus once its box is in the page (the popover mounts it a moment later).
+  const focused = useRef(false);
+  const boxRef = useCallback((el: HTMLDivElement | null) => {
+    box.current = el;
+    if (!el || focused.current) return;
+    focused.current = true;
+    requestAnimationFrame(() =>
+      el.querySelector<HTMLElement>('input:not([type=hidden]), textarea, button')?.focus(),
+    );
   }, []);
 
   const save = async () => {
@@ -285,7 +285,7 @@ export function CellEditor({
       </Popover.Target>
       <Popover.Dropdown p="xs">
         <Box
-          ref={box}
+          ref={boxRef}
           w={field.type === 'currency' ? 320 : 280}
           onKeyDown={onKeyDown}
           onClick={(e) => e.stopPropagation()}
@@ -309,6 +309,9 @@ export function CellEditor({
             onChange={(v) => {
               latest.current = v;
               onChange(v);
+              // Picking one option, or ticking a box, is the whole edit: it is saved at once.
+              if (['select', 'relation', 'boolean'].includes(field.type))
+                setTimeout(() => void save(), 0);
             }}
             error={fieldError ? `${t('notSaved')}: ${fieldError}` : undefined}
           />
