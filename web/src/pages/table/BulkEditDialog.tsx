@@ -4,11 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type ApiRecord, type FieldMeta, type ObjectMeta } from '../../api/client';
 import { FieldInput } from '../RecordForm';
-import { apiValue, inputValue } from './CellEditor';
-import { majorToMinor, minorDigits } from './filters';
-
-/** The batch endpoint's limit: at most this many operations in one all-or-none request. */
-export const MAX_BATCH = 1000;
+import { apiValue, MAX_BATCH, sameValue, sendInParts } from './edits';
 
 type WritableField = FieldMeta & { writable?: boolean };
 
@@ -18,27 +14,6 @@ export function bulkFields(object: ObjectMeta): FieldMeta[] {
     const w = f as WritableField;
     return !w.is_system && !w.read_only && w.type !== 'computed' && w.writable !== false;
   });
-}
-
-/** Whether a record's value already is the new one (money by amount and currency). */
-export function sameValue(field: FieldMeta, current: unknown, next: unknown): boolean {
-  const a = apiValue(inputValue(field, current));
-  const b = apiValue(next);
-  if (a === null || b === null) return a === b;
-  if (field.type === 'currency') {
-    const x = a as { amount: string; currency: string };
-    const y = b as { amount: string; currency: string };
-    if (x.currency !== y.currency) return false;
-    const digits = minorDigits(x.currency);
-    const mx = majorToMinor(String(x.amount), digits);
-    return mx !== null && mx === majorToMinor(String(y.amount), digits);
-  }
-  if (field.type === 'decimal') return Number(a) === Number(b);
-  if (field.type === 'multi_select')
-    return (
-      JSON.stringify([...(a as string[])].sort()) === JSON.stringify([...(b as string[])].sort())
-    );
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 interface Failure {
@@ -117,40 +92,42 @@ export function BulkEditDialog({
       version: r.version,
       data: { [field.name]: next },
     }));
-    const result: Outcome = { done: 0, total: all.length, parts: 0, left: 0, failures: [] };
-    const saved: ApiRecord[] = [];
-    for (let i = 0; i < all.length; i += MAX_BATCH) {
-      const chunk = all.slice(i, i + MAX_BATCH);
-      try {
-        const res = await api<{ data: ApiRecord[] }>('POST', `/api/v1/${object.name}/batch`, {
-          operations: chunk,
-        });
-        saved.push(...res.data);
-        result.done += chunk.length;
-        result.parts += 1;
-      } catch (err) {
-        const index =
-          err instanceof ApiError && typeof err.body.failed_index === 'number'
-            ? err.body.failed_index
-            : -1;
-        const op = chunk[index];
-        const message =
+    const sent = await sendInParts(
+      all,
+      async (part) =>
+        (
+          await api<{ data: ApiRecord[] }>('POST', `/api/v1/${object.name}/batch`, {
+            operations: part,
+          })
+        ).data,
+      (err) =>
+        err instanceof ApiError && typeof err.body.failed_index === 'number'
+          ? err.body.failed_index
+          : undefined,
+    );
+    const saved = sent.saved;
+    const result: Outcome = {
+      done: sent.done,
+      total: sent.total,
+      parts: sent.parts,
+      failedPart: sent.failed?.part,
+      left: sent.left,
+      failures: [],
+    };
+    if (sent.failed) {
+      const { error: err, op } = sent.failed;
+      result.failures.push({
+        id: op?.id ?? '',
+        name: op ? nameOf(current.get(op.id), op.id) : '',
+        message:
           err instanceof ApiError && err.status === 412
             ? t('bulkStale')
             : err instanceof ApiError && err.errors.length
               ? err.errors.map((e) => e.message).join('; ')
               : err instanceof Error
                 ? err.message
-                : String(err);
-        result.failures.push({
-          id: op?.id ?? '',
-          name: op ? nameOf(current.get(op.id), op.id) : '',
-          message,
-        });
-        result.failedPart = i / MAX_BATCH + 1;
-        result.left = all.length - i - chunk.length;
-        break;
-      }
+                : String(err),
+      });
     }
     if (saved.length) {
       setCurrent((cur) => {

@@ -11,6 +11,7 @@ import {
   type Page,
 } from '../../api/client';
 import { FieldInput } from '../RecordForm';
+import { apiValue, inputValue } from './edits';
 
 /** What the metadata says beyond the client's types: who may write what. */
 type Access = { update?: 'none' | 'own' | 'team' | 'all' };
@@ -31,22 +32,6 @@ export function canEditCell(
   // for team scope, and says so at the cell).
   if (update === 'own' && record.owner_id !== meId) return false;
   return true;
-}
-
-/** A field's value as FieldInput takes it (money as amount and currency). */
-export function inputValue(field: FieldMeta, v: unknown): unknown {
-  if (field.type === 'currency' && v && typeof v === 'object') {
-    const m = v as { amount: string; currency: string };
-    return { amount: m.amount, currency: m.currency };
-  }
-  return v ?? null;
-}
-
-/** FieldInput's value as the API takes it: an emptied input clears the field. */
-export function apiValue(v: unknown): unknown {
-  if (v === '' || v === undefined) return null;
-  if (Array.isArray(v) && v.length === 0) return null;
-  return v;
 }
 
 /** Replaces a record in every loaded page of the object's lists, without fetching them again. */
