@@ -1,14 +1,11 @@
 import {
   Anchor,
-  Badge,
   Box,
   Button,
   Checkbox,
-  CloseButton,
   Group,
   Loader,
   Modal,
-  Select,
   Text,
   TextInput,
   Title,
@@ -27,8 +24,8 @@ import { formatValue } from '../format';
 import { useTitles } from '../api/titles';
 import { ErrorNote } from '../layout/ErrorNote';
 import { WithObject } from '../layout/WithObject';
-import { useLocale } from '../i18n';
 import { useTranslation } from 'react-i18next';
+import { useLocale } from '../i18n';
 import { BulkEditDialog } from './table/BulkEditDialog';
 import { useCellEditing } from './table/CellEditor';
 import { FilterChips, FilterControls } from './table/FilterBuilder';
