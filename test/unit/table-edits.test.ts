@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { apiValue, inputValue, sameValue, sendInParts } from '../../web/src/pages/table/edits';
+import {
+  apiValue,
+  canEditCell,
+  inputValue,
+  sameValue,
+  sendInParts,
+} from '../../web/src/pages/table/edits';
 
 describe('values between the API and the inputs', () => {
   test('money goes to the input as amount and currency; an emptied input clears', () => {
@@ -28,6 +34,24 @@ describe('values between the API and the inputs', () => {
     expect(sameValue({ name: 'city', type: 'text' }, 'Berlin', 'Berlin')).toBe(true);
     expect(sameValue({ name: 'city', type: 'text' }, 'Berlin', '')).toBe(false);
     expect(sameValue({ name: 'city', type: 'text' }, null, '')).toBe(true);
+  });
+});
+
+describe('which cells are editable', () => {
+  const city = { name: 'city', type: 'text', is_system: false, read_only: false, writable: true };
+  const all = { access: { update: 'all' } };
+  test('bookkeeping, read-only, computed and unwritable fields are not', () => {
+    expect(canEditCell(all, city, {}, 'me')).toBe(true);
+    expect(canEditCell(all, { ...city, is_system: true }, {}, 'me')).toBe(false);
+    expect(canEditCell(all, { ...city, read_only: true }, {}, 'me')).toBe(false);
+    expect(canEditCell(all, { ...city, type: 'computed' }, {}, 'me')).toBe(false);
+    expect(canEditCell(all, { ...city, writable: false }, {}, 'me')).toBe(false);
+  });
+  test("nor are records the role may not update: none, or someone else's under 'own'", () => {
+    expect(canEditCell({ access: { update: 'none' } }, city, {}, 'me')).toBe(false);
+    expect(canEditCell({ access: { update: 'own' } }, city, { owner_id: 'me' }, 'me')).toBe(true);
+    expect(canEditCell({ access: { update: 'own' } }, city, { owner_id: 'you' }, 'me')).toBe(false);
+    expect(canEditCell({ access: { update: 'team' } }, city, { owner_id: 'you' }, 'me')).toBe(true);
   });
 });
 

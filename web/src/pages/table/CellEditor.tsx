@@ -11,28 +11,7 @@ import {
   type Page,
 } from '../../api/client';
 import { FieldInput } from '../RecordForm';
-import { apiValue, inputValue } from './edits';
-
-/** What the metadata says beyond the client's types: who may write what. */
-type Access = { update?: 'none' | 'own' | 'team' | 'all' };
-type WritableField = FieldMeta & { writable?: boolean };
-
-/** Whether the signed-in user may change this field of this record in place. */
-export function canEditCell(
-  object: ObjectMeta,
-  field: FieldMeta,
-  record: ApiRecord,
-  meId: string | undefined,
-): boolean {
-  const f = field as WritableField;
-  if (f.is_system || f.read_only || f.type === 'computed' || f.writable === false) return false;
-  const update = (object as ObjectMeta & { access?: Access }).access?.update;
-  if (update === 'none') return false;
-  // A role that may change only its own records: others' are not offered (the server decides
-  // for team scope, and says so at the cell).
-  if (update === 'own' && record.owner_id !== meId) return false;
-  return true;
-}
+import { apiValue, canEditCell, inputValue } from './edits';
 
 /** Replaces a record in every loaded page of the object's lists, without fetching them again. */
 export function replaceInLists(
@@ -86,7 +65,9 @@ export function useCellEditing(
     [],
   );
   const cellProps = (record: ApiRecord, field: FieldMeta) => {
-    if (!canEditCell(object, field, record, meId)) return {};
+    // The metadata carries `access` and `writable` beyond the client's types.
+    const meta = object as ObjectMeta & { access?: { update?: string } };
+    if (!canEditCell(meta, field, record, meId)) return {};
     return {
       tabIndex: 0,
       title: t('editCell', { field: field.label }),

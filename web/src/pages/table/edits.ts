@@ -11,6 +11,26 @@ export interface EditField {
   type: string;
 }
 
+/**
+ * Whether the signed-in user may change this field of this record in place: not a bookkeeping,
+ * read-only or computed field, one the metadata says they may write (`writable`), on an object
+ * whose records they may update (`access.update`), and, where they may change only their own
+ * records, one they own. For a team scope the server decides, and its answer shows at the cell.
+ */
+export function canEditCell(
+  object: { access?: { update?: string } },
+  field: EditField & { is_system?: boolean; read_only?: boolean; writable?: boolean },
+  record: { owner_id?: unknown },
+  meId: string | undefined,
+): boolean {
+  if (field.is_system || field.read_only || field.type === 'computed') return false;
+  if (field.writable === false) return false;
+  const update = object.access?.update;
+  if (update === 'none') return false;
+  if (update === 'own' && (!meId || record.owner_id !== meId)) return false;
+  return true;
+}
+
 /** The batch endpoint's limit: at most this many operations in one all-or-none request. */
 export const MAX_BATCH = 1000;
 
