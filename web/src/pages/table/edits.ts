@@ -20,7 +20,7 @@ export interface EditField {
 export function canEditCell(
   object: { access?: { update?: string } },
   field: EditField & { is_system?: boolean; read_only?: boolean; writable?: boolean },
-  record: { owner_id?: unknown },
+  record: Record<string, unknown>,
   meId: string | undefined,
 ): boolean {
   if (field.is_system || field.read_only || field.type === 'computed') return false;
