@@ -1,6 +1,6 @@
 import { Alert, Box, Button, Loader, Popover, Text } from '@mantine/core';
 import { useQueryClient, type InfiniteData } from '@tanstack/react-query';
-import { useCallback, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useCallback, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   api,
@@ -64,13 +64,18 @@ export function useCellEditing(
       }),
     [],
   );
+  // Worked out once, not for every cell of every row scrolled past.
+  const titles = useMemo(
+    () => new Map(object.fields.map((f) => [f.name, t('editCell', { field: f.label })])),
+    [object, t],
+  );
   const cellProps = (record: ApiRecord, field: FieldMeta) => {
     // The metadata carries `access` and `writable` beyond the client's types.
     const meta = object as ObjectMeta & { access?: { update?: string } };
     if (!canEditCell(meta, field, record, meId)) return {};
     return {
       tabIndex: 0,
-      title: t('editCell', { field: field.label }),
+      title: titles.get(field.name),
       style: { position: 'relative' as const },
       onClick: (e: MouseEvent<HTMLElement>) => {
         // A click selects the cell for editing; the record opens from its name.
