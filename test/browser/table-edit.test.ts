@@ -164,6 +164,13 @@ describe.skipIf(!chromiumAvailable)('the table: filters, cell edits and bulk edi
       .poll(() => cell('Paris Delta', emailCol).textContent())
       .toBe('bonjour@example.com');
 
+    // Leaving the editor saves it too.
+    await cell('Paris Delta', cityCol).dblclick();
+    await editor.getByRole('textbox', { name: 'City' }).fill('Lyon');
+    await page.getByRole('heading', { name: 'Companies' }).click();
+    await editor.waitFor({ state: 'detached' });
+    await expect.poll(() => cell('Paris Delta', cityCol).textContent()).toBe('Lyon');
+
     // Someone else changes the record after the table loaded it: the edit is refused, not lost.
     await s.call(
       'PATCH',

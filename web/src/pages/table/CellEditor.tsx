@@ -166,9 +166,13 @@ export function CellEditor({
     box.current = el;
     if (!el || focused.current) return;
     focused.current = true;
-    requestAnimationFrame(() =>
-      el.querySelector<HTMLElement>('input:not([type=hidden]), textarea, button')?.focus(),
-    );
+    const focus = () =>
+      el.querySelector<HTMLElement>('input:not([type=hidden]), textarea, button')?.focus();
+    // Right away, so that the first key typed lands in it; once more after the popover settles.
+    focus();
+    requestAnimationFrame(() => {
+      if (!el.contains(document.activeElement)) focus();
+    });
   }, []);
 
   const save = async () => {
