@@ -236,9 +236,10 @@ describe.skipIf(!chromiumAvailable)('the table: filters, cell edits and bulk edi
     for (const name of ['Berlin Alpha', 'Munich Beta', 'Paris Delta'])
       await page.getByRole('checkbox', { name: `Select ${name}` }).check();
     await page.getByRole('button', { name: 'Edit selected' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Change 3 selected companies' });
+    const dialog = page.getByRole('dialog', { name: 'Change selected companies (3)' });
     await dialog.getByRole('combobox', { name: 'Field to change' }).click();
     await page.getByRole('option', { name: 'Industry', exact: true }).click();
+    await dialog.getByText('Enter the new value, or tick “Clear it”.').waitFor();
     await dialog.getByRole('textbox', { name: 'Industry' }).fill('Brewing');
     await dialog.getByText('3 records will change.').waitFor();
     await dialog.getByRole('button', { name: 'Change 3 records' }).click();

@@ -74,7 +74,7 @@ export const en = {
   notSaved: 'Not saved',
   // Changing many records at once.
   editSelected: 'Edit selected',
-  bulkTitle: 'Change {{count}} selected {{objects}}',
+  bulkTitle: 'Change selected {{objects}} ({{count}})',
   bulkField: 'Field to change',
   bulkClear: 'Clear it (leave the field empty)',
   bulkNoField: 'You may not change any field of these records.',
@@ -83,6 +83,7 @@ export const en = {
   bulkAlready_one: '{{count}} already has this value.',
   bulkAlready_other: '{{count}} already have this value.',
   bulkNothing: 'None of the selected records would change.',
+  bulkNeedsValue: 'Enter the new value, or tick “Clear it”.',
   bulkSplit:
     'At most {{max}} records change in one request, so these go in {{parts}} parts. Each part is saved whole or not at all; when a part fails, the parts after it are not sent.',
   bulkApply_one: 'Change {{count}} record',
@@ -179,6 +180,7 @@ export const uk: Translation<typeof en> = {
   bulkAlready_many: '{{count}} записів уже мають це значення.',
   bulkAlready_other: '{{count}} запису вже мають це значення.',
   bulkNothing: 'Жоден із вибраних записів не зміниться.',
+  bulkNeedsValue: 'Введіть нове значення або позначте «Очистити».',
   bulkSplit:
     'За один запит змінюється не більше {{max}} записів, тому їх буде надіслано частинами ({{parts}}). Кожна частина зберігається повністю або ніяк; якщо частина не вдасться, наступні не надсилаються.',
   bulkApply_one: 'Змінити {{count}} запис',

@@ -180,8 +180,13 @@ export function BulkEditDialog({
         />
       )}
       <Text size="sm" aria-live="polite">
-        {changing.length === 0 ? t('bulkNothing') : t('bulkWillChange', { count: changing.length })}{' '}
-        {unchanged > 0 && t('bulkAlready', { count: unchanged })}
+        {!clear && next === null
+          ? t('bulkNeedsValue')
+          : changing.length === 0
+            ? t('bulkNothing')
+            : `${t('bulkWillChange', { count: changing.length })} ${
+                unchanged > 0 ? t('bulkAlready', { count: unchanged }) : ''
+              }`}
       </Text>
       {parts > 1 && (
         <Alert color="blue" p="xs">
