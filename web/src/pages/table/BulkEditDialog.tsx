@@ -114,6 +114,8 @@ export function BulkEditDialog({
       left: sent.left,
       failures: [],
     };
+    // Limitation: a failed part names only its first failing record (the server stops there);
+    // "leave it out and try again" finds the next one, if any.
     if (sent.failed) {
       const { error: err, op } = sent.failed;
       result.failures.push({

@@ -13,7 +13,12 @@ import {
 import { FieldInput } from '../RecordForm';
 import { apiValue, canEditCell, inputValue } from './edits';
 
-/** Replaces a record in every loaded page of the object's lists, without fetching them again. */
+/**
+ * Replaces a record in every loaded page of the object's lists, without fetching them again.
+ * Limitation: the row stays where it is even when it no longer matches the filter or the sort,
+ * until the list is next fetched (fetching every loaded page again costs too much deep down a
+ * long list).
+ */
 export function replaceInLists(
   queryClient: ReturnType<typeof useQueryClient>,
   object: string,
@@ -78,7 +83,8 @@ export function useCellEditing(
       title: titles.get(field.name),
       style: { position: 'relative' as const },
       onClick: (e: MouseEvent<HTMLElement>) => {
-        // A click selects the cell for editing; the record opens from its name.
+        // A click selects the cell for editing; the record opens from its name (or Enter on
+        // the row).
         if (!(e.target as HTMLElement).closest('a')) e.stopPropagation();
       },
       // A double-click opens the editor rather than selecting a word of the cell.

@@ -22,12 +22,15 @@ import { useTranslation } from 'react-i18next';
 import { api, type FieldMeta, type ObjectMeta, type Page } from '../../api/client';
 import { useObjects } from '../../api/hooks';
 import { useTitles } from '../../api/titles';
+import { formatMinor, formatValue } from '../../format';
 import {
   conditionProblem,
   fromApiFilter,
   isComplete,
   isMoney,
+  majorToMinor,
   MAX_NESTING,
+  minorDigits,
   subFieldsOf,
   toApiFilter,
   uiOps,
@@ -187,25 +190,13 @@ function useDescribe(object: ObjectMeta, labels: Map<string, string>, locale: st
     if (f.type === 'select' || f.type === 'multi_select')
       return f.options?.find((o) => o.value === v)?.label ?? v;
     if (f.type === 'relation') return labels.get(v) ?? '…';
-    if (isMoney(f) && c.currency)
-      try {
-        return new Intl.NumberFormat(locale, { style: 'currency', currency: c.currency }).format(
-          Number(v.replace(',', '.')),
-        );
-      } catch {
-        return `${v} ${c.currency}`;
-      }
-    if (f.type === 'date' || (f.type === 'datetime' && c.zone)) {
-      const [y, m, d] = v.split('-').map(Number);
-      if (!y || !m || !d) return v;
-      return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(
-        new Date(Date.UTC(y, m - 1, d)),
-      );
+    if (isMoney(f) && c.currency) {
+      const minor = majorToMinor(v, minorDigits(c.currency));
+      return minor === null ? `${v} ${c.currency}` : formatMinor(Number(minor), c.currency, locale);
     }
-    if (f.type === 'datetime' && !Number.isNaN(Date.parse(v)))
-      return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
-        new Date(v),
-      );
+    if (f.type === 'date' || (f.type === 'datetime' && c.zone))
+      return /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatValue({ ...f, type: 'date' }, v, locale) : v;
+    if (f.type === 'datetime' && !Number.isNaN(Date.parse(v))) return formatValue(f, v, locale);
     return v;
   };
   const describe = (node: FilterNode): string => {
