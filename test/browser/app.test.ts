@@ -59,7 +59,7 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
     await page.reload();
     await page.getByText('1 record', { exact: true }).waitFor();
     expect(await page.getByRole('link', { name: 'Acme Berlin GmbH' }).count()).toBe(0);
-    await page.getByRole('button', { name: 'Remove filter country' }).click();
+    await page.getByRole('button', { name: 'Remove filter: Country is France' }).click();
 
     await page.getByRole('link', { name: 'Acme Berlin GmbH' }).click();
     await page.getByRole('heading', { name: 'Acme Berlin GmbH' }).waitFor();

@@ -44,40 +44,15 @@ describe('view state in the web app', () => {
     );
   });
 
-  test("the table's filters become the list endpoint's filter object, as listQuery sends them", () => {
-    const filters = [
-      { field: 'country', op: 'eq', value: 'Germany' },
-      { field: 'email', op: 'is_empty', value: '' },
-    ];
-    const filter = viewFilterFromTable(filters);
-    expect(filter).toEqual({
-      and: [{ country: { eq: 'Germany' } }, { email: { is_empty: 'true' } }],
-    });
-    expect(tableFilterFromView(filter)).toEqual({ filters, lossy: false });
+  test("a view's filter goes into the address whole, or groups included, and back", () => {
+    const filter = {
+      and: [{ country: { eq: 'Germany' } }, { or: [{ city: 'Berlin' }, { city: 'Munich' }] }],
+    };
+    expect(tableFilterFromView(filter)).toBe(filter);
+    expect(viewFilterFromTable(filter)).toBe(filter);
+    // No filter is no entry in the address, and an empty object in the view.
+    expect(tableFilterFromView({})).toBeUndefined();
     expect(viewFilterFromTable(undefined)).toEqual({});
-  });
-
-  test('a view filter written through the API shows as far as the flat list can', () => {
-    expect(
-      tableFilterFromView({
-        status: 'open',
-        amount: { gte: '100', lt: '900' },
-        id: { in: ['a', 'b'] },
-      }),
-    ).toEqual({
-      filters: [
-        { field: 'status', op: 'eq', value: 'open' },
-        { field: 'amount', op: 'gte', value: '100' },
-        { field: 'amount', op: 'lt', value: '900' },
-        { field: 'id', op: 'in', value: 'a,b' },
-      ],
-      lossy: false,
-    });
-    const withOr = tableFilterFromView({ status: 'open', or: [{ a: 'x' }, { b: 'y' }] });
-    expect(withOr).toEqual({
-      filters: [{ field: 'status', op: 'eq', value: 'open' }],
-      lossy: true,
-    });
   });
 
   test('a view applied is not modified; a change is, and only the change is saved', () => {
@@ -92,22 +67,23 @@ describe('view state in the web app', () => {
       view: v.id,
       sort: '-amount',
       q: 'acme',
-      filters: [{ field: 'status', op: 'eq', value: 'open' }],
+      filter: { status: 'open', or: [{ a: 'x' }] },
       cols: 'name:200',
     });
     expect(isModified(state, v)).toBe(false);
     expect(isModified({ ...state, q: 'acme ' }, v)).toBe(false);
     const sorted = { ...state, sort: 'name' };
     expect(isModified(sorted, v)).toBe(true);
-    // The or group the table cannot show stays in the view: the filter is not sent.
+    // Only what changed is sent: the filter, or groups and all, stays as saved.
     expect(changedConfig(sorted, v)).toEqual({ sort: 'name' });
+    expect(changedConfig({ ...state, filter: { status: 'won' } }, v)).toEqual({
+      filter: { status: 'won' },
+    });
     expect(changedConfig({ ...state, sort: undefined, cols: '*' }, v)).toEqual({
       sort: '',
       columns: [],
     });
-    expect(
-      configFromState({ view: v.id, filters: [{ field: 'a', op: 'eq', value: 'x' }] }),
-    ).toEqual({
+    expect(configFromState({ view: v.id, filter: { and: [{ a: { eq: 'x' } }] } })).toEqual({
       columns: [],
       sort: '',
       filter: { and: [{ a: { eq: 'x' } }] },

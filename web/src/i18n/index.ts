@@ -7,6 +7,7 @@ import * as record from './record';
 import * as settings from './settings';
 import * as shell from './shell';
 import * as table from './table';
+import * as tableEdit from './tableEdit';
 import * as transfer from './transfer';
 
 /**
@@ -21,6 +22,7 @@ export const resources = {
     settings: settings.en,
     shell: shell.en,
     table: table.en,
+    tableEdit: tableEdit.en,
     transfer: transfer.en,
   },
   uk: {
@@ -30,6 +32,7 @@ export const resources = {
     settings: settings.uk,
     shell: shell.uk,
     table: table.uk,
+    tableEdit: tableEdit.uk,
     transfer: transfer.uk,
   },
 } as const;

@@ -1,14 +1,11 @@
 import {
   Alert,
   Anchor,
-  Badge,
   Box,
   Button,
-  CloseButton,
   Group,
   Loader,
   Modal,
-  Select,
   Text,
   TextInput,
   Title,
@@ -41,38 +38,11 @@ import {
   type ViewColumn,
   type ViewSearch,
 } from './table/views';
-
-export interface Condition {
-  field: string;
-  op: string;
-  value: string;
-}
-
-const OPS = ['eq', 'ne', 'contains', 'starts_with', 'gt', 'lt', 'is_empty'] as const;
-type Op = (typeof OPS)[number];
-
-/** The conditions that apply to a field type, as the server's filter grammar allows them. */
-function opsFor(field: FieldMeta | undefined): readonly Op[] {
-  const pick = (...ops: Op[]) => OPS.filter((o) => ops.includes(o));
-  switch (field?.type) {
-    case 'boolean':
-      return pick('eq', 'is_empty');
-    case 'integer':
-    case 'decimal':
-    case 'currency':
-    case 'computed':
-    case 'date':
-    case 'datetime':
-      return pick('eq', 'ne', 'gt', 'lt', 'is_empty');
-    case 'select':
-    case 'relation':
-      return pick('eq', 'ne', 'is_empty');
-    case 'multi_select':
-      return pick('contains', 'is_empty');
-    default:
-      return OPS;
-  }
-}
+import { useLocale } from '../i18n';
+import { BulkEditDialog } from './table/BulkEditDialog';
+import { useCellEditing } from './table/CellEditor';
+import { FilterChips, FilterControls } from './table/FilterBuilder';
+import { filterFromSearch, filterParams, type ApiFilter } from './table/filters';
 
 const PAGE_SIZE = 100;
 
@@ -105,7 +75,13 @@ function columnsOf(object: ObjectMeta, sample: Record<string, unknown>[]): Field
 export interface TableSearch extends ViewSearch {
   sort?: string;
   q?: string;
-  filters?: Condition[];
+  /**
+   * The filter as the list endpoint takes it (an ApiFilter; old links' flat `filters` are read
+   * into it). Typed loosely here: the router's types do not follow a recursive type.
+   */
+  filter?: Record<string, unknown>;
+  /** Old links' flat list of conditions: read into `filter`, and dropped at the first change. */
+  filters?: undefined;
 }
 
 /** Reads a table's view from the address, keeping only well-formed parts. */
@@ -113,27 +89,15 @@ export function tableSearch(raw: Record<string, unknown>): TableSearch {
   const out: TableSearch = viewSearch(raw);
   if (typeof raw.sort === 'string' && raw.sort) out.sort = raw.sort;
   if (typeof raw.q === 'string' && raw.q) out.q = raw.q;
-  if (Array.isArray(raw.filters)) {
-    const filters = raw.filters.filter(
-      (c): c is Condition =>
-        !!c &&
-        typeof c === 'object' &&
-        ['field', 'op', 'value'].every(
-          (k) => typeof (c as Record<string, unknown>)[k] === 'string',
-        ),
-    );
-    if (filters.length) out.filters = filters;
-  }
+  const filter = filterFromSearch(raw);
+  if (filter) out.filter = filter;
   return out;
 }
 
-export function listQuery(sort: string, q: string, conditions: Condition[]): URLSearchParams {
-  const params = new URLSearchParams();
+export function listQuery(sort: string, q: string, filter: ApiFilter | undefined): URLSearchParams {
+  const params = new URLSearchParams(filterParams(filter));
   if (sort) params.set('sort', sort);
   if (q.trim()) params.set('q', q.trim());
-  conditions.forEach((c, i) =>
-    params.append(`filter[and][${i}][${c.field}][${c.op}]`, c.op === 'is_empty' ? 'true' : c.value),
-  );
   return params;
 }
 
@@ -145,23 +109,23 @@ export function ObjectTable() {
 function Table({ object }: { object: ObjectMeta }) {
   const { t } = useTranslation('table');
   const me = useMe();
-  const locale = me.data?.locale === 'uk' ? 'uk-UA' : 'en-GB';
+  const { locale, timeZone } = useLocale();
   const navigate = useNavigate();
 
   // Sort, search, filters, columns and the saved view live in the address, so Back, reload and
   // links keep them.
   const view: TableSearch = useSearch({ from: '/o/$object' });
   const sort = view.sort ?? '';
-  const conditions: Condition[] = view.filters ?? [];
+  const filter = view.filter as ApiFilter | undefined;
   const setView = (next: TableSearch, push = false) =>
     void navigate({
       to: '/o/$object',
       params: { object: object.name },
-      search: next,
+      search: { ...next, filters: undefined },
       replace: !push,
     });
   const setSort = (s: string) => setView({ ...view, sort: s || undefined });
-  const setConditions = (c: Condition[]) => setView({ ...view, filters: c.length ? c : undefined });
+  const setFilter = (f: ApiFilter | undefined) => setView({ ...view, filter: f });
   const setColumns = (cols: ViewColumn[] | null) => setView({ ...view, cols: formatCols(cols) });
   const saved = useSavedView(object.name, view, (next: TableState) => setView(next));
 
@@ -187,6 +151,22 @@ function Table({ object }: { object: ObjectMeta }) {
   const [creating, setCreating] = useState(false);
   const [selected, setSelected] = useState<Map<string, ApiRecord>>(new Map());
   const [merging, setMerging] = useState(false);
+  const { t: te } = useTranslation('tableEdit');
+  const [bulkEditing, setBulkEditing] = useState(false);
+  // Keeps a selected record's version current when it is changed here, so a later bulk edit
+  // does not take the user's own change for someone else's.
+  const refreshSelected = useCallback(
+    (changed: ApiRecord[]) =>
+      setSelected((cur) => {
+        if (!changed.some((r) => cur.has(r.id))) return cur;
+        const next = new Map(cur);
+        for (const r of changed) if (next.has(r.id)) next.set(r.id, { ...next.get(r.id)!, ...r });
+        return next;
+      }),
+    [],
+  );
+  const onCellSaved = useCallback((r: ApiRecord) => refreshSelected([r]), [refreshSelected]);
+  const edit = useCellEditing(object, me.data?.id, onCellSaved);
   const [bulkError, setBulkError] = useState<unknown>(null);
   const toggle = useCallback(
     (r: ApiRecord) =>
@@ -222,13 +202,7 @@ function Table({ object }: { object: ObjectMeta }) {
     await queryClient.invalidateQueries({ queryKey: ['list', object.name] });
   };
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<Condition>({
-    field: object.title_field,
-    op: 'contains',
-    value: '',
-  });
-
-  const params = listQuery(sort, view.q ?? '', conditions);
+  const params = listQuery(sort, view.q ?? '', filter);
   const list = useInfiniteQuery({
     queryKey: ['list', object.name, params.toString()],
     // Until the saved view to show is known, so that the table loads once.
@@ -302,9 +276,7 @@ function Table({ object }: { object: ObjectMeta }) {
   const tableBox = useRef<HTMLDivElement>(null);
   const headerRow = useRef<HTMLDivElement>(null);
   const [firstCol, lastCol] = useColumnWindow(tableBox, headerRow, columns.length, grid);
-  const filterable = object.fields.filter((f) => !['long_text'].includes(f.type));
-  const draftField = object.fields.find((f) => f.name === draft.field);
-  const opLabel = (op: string) => (OPS.includes(op as Op) ? t(`ops.${op as Op}`) : op);
+  const filterProps = { object, filter, onChange: setFilter, timeZone, locale };
 
   return (
     <Box>
@@ -368,11 +340,6 @@ function Table({ object }: { object: ObjectMeta }) {
           {t('viewGone')}
         </Alert>
       )}
-      {saved.lossy && (
-        <Alert color="yellow" mb="xs">
-          {t('partialFilter')}
-        </Alert>
-      )}
       {saved.current && saved.current.warnings.length > 0 && (
         <Alert color="yellow" mb="xs">
           {t('leftOut', { paths: saved.current.warnings.map((w) => w.path).join(', ') })}
@@ -387,86 +354,9 @@ function Table({ object }: { object: ObjectMeta }) {
           onChange={(e) => setSearch(e.currentTarget.value)}
           w={220}
         />
-        <Select
-          label={t('field')}
-          data={filterable.map((f) => ({ value: f.name, label: f.label }))}
-          value={draft.field}
-          onChange={(v) => {
-            if (!v) return;
-            const ops = opsFor(object.fields.find((f) => f.name === v));
-            setDraft({
-              field: v,
-              op: ops.some((o) => o === draft.op) ? draft.op : ops[0],
-              value: '',
-            });
-          }}
-          searchable
-          w={180}
-          allowDeselect={false}
-        />
-        <Select
-          label={t('condition')}
-          data={opsFor(draftField).map((o) => ({ value: o, label: opLabel(o) }))}
-          value={draft.op}
-          onChange={(v) => v && setDraft({ ...draft, op: v })}
-          w={150}
-          allowDeselect={false}
-        />
-        {draft.op !== 'is_empty' &&
-          (draftField?.type === 'boolean' || draftField?.type === 'select' ? (
-            <Select
-              label={t('value')}
-              data={
-                draftField.type === 'boolean'
-                  ? [
-                      { value: 'true', label: t('yes') },
-                      { value: 'false', label: t('no') },
-                    ]
-                  : (draftField.options ?? []).map((o) => ({ value: o.value, label: o.label }))
-              }
-              value={draft.value || null}
-              onChange={(v) => setDraft({ ...draft, value: v ?? '' })}
-              w={180}
-            />
-          ) : (
-            <TextInput
-              label={t('value')}
-              type={draftField?.type === 'date' ? 'date' : 'text'}
-              value={draft.value}
-              onChange={(e) => setDraft({ ...draft, value: e.currentTarget.value })}
-              w={180}
-            />
-          ))}
-        <Button
-          variant="light"
-          onClick={() => {
-            if (draft.op !== 'is_empty' && draft.value === '') return;
-            setConditions([...conditions, draft]);
-            setDraft({ ...draft, value: '' });
-          }}
-        >
-          {t('addFilter')}
-        </Button>
+        <FilterControls {...filterProps} />
       </Group>
-      <Group gap="xs" mb="sm">
-        {conditions.map((c, i) => (
-          <Badge
-            key={`${c.field}-${c.op}-${c.value}-${i}`}
-            variant="light"
-            tt="none"
-            rightSection={
-              <CloseButton
-                size="xs"
-                aria-label={t('removeFilter', { field: c.field })}
-                onClick={() => setConditions(conditions.filter((_, j) => j !== i))}
-              />
-            }
-          >
-            {object.fields.find((f) => f.name === c.field)?.label ?? c.field} {opLabel(c.op)}{' '}
-            {c.op === 'is_empty' ? '' : c.value}
-          </Badge>
-        ))}
-      </Group>
+      <FilterChips {...filterProps} />
 
       <Modal
         opened={creating}
@@ -492,6 +382,9 @@ function Table({ object }: { object: ObjectMeta }) {
               {t('merge')}
             </Button>
           )}
+          <Button size="xs" variant="light" onClick={() => setBulkEditing(true)}>
+            {te('editSelected')}
+          </Button>
           <Button size="xs" variant="light" color="red" onClick={() => void deleteSelected()}>
             {t('delete')}
           </Button>
@@ -501,6 +394,24 @@ function Table({ object }: { object: ObjectMeta }) {
         </Group>
       )}
       {bulkError !== null && <ErrorNote error={bulkError} />}
+      <Modal
+        opened={bulkEditing}
+        onClose={() => setBulkEditing(false)}
+        title={te('bulkTitle', {
+          count: selected.size,
+          objects: object.label_plural.toLowerCase(),
+        })}
+        size="lg"
+      >
+        {bulkEditing && (
+          <BulkEditDialog
+            object={object}
+            records={[...selected.values()]}
+            onSaved={refreshSelected}
+            onClose={() => setBulkEditing(false)}
+          />
+        )}
+      </Modal>
       <Modal
         opened={merging}
         onClose={() => setMerging(false)}
@@ -594,6 +505,8 @@ function Table({ object }: { object: ObjectMeta }) {
                     })}
                     onToggle={toggle}
                     onOpen={openRecord}
+                    cellProps={edit.cellProps}
+                    editor={edit.editing?.id === rec.id ? edit.editor : undefined}
                   />
                 );
               })}

@@ -10,7 +10,7 @@ import {
 } from '../../core/metadata/constructor';
 import { readContext, requireActor, writeTransaction } from '../context';
 import { grantFor } from '../../core/permissions/grants';
-import { assertCan, canReadField } from '../../core/permissions/scope';
+import { assertCan, canReadField, canWriteField } from '../../core/permissions/scope';
 import type { RecordContext } from '../../core/kontor';
 import type { ObjectMeta } from '../../core/metadata/types';
 import { METADATA_CHANNEL } from '../../core/metadata/registry';
@@ -19,12 +19,35 @@ import { localizeObject } from '../../core/metadata/labels';
 type O = { object: string };
 type F = { object: string; field: string };
 
-/** An object as the caller may see it: readable fields, and related lists of readable objects. */
+/**
+ * An object as the caller may see it: readable fields, and related lists of readable objects.
+ * `access` tells what the caller may do with its records (`update` and `delete` are the scope:
+ * none, own, team or all), and each field's `writable` whether the caller may set it, so that
+ * screens offer only what the server would accept.
+ */
 function visible(ctx: RecordContext, o: ObjectMeta) {
   const d = localizeObject(ctx.k, describeObject(ctx, o), ctx.actor.locale);
+  const grant = grantFor(ctx.actor.role, o.name);
   return {
     ...d,
-    fields: d.fields.filter((f) => canReadField(ctx.actor, o, f.name)),
+    access: {
+      create: grant.create,
+      update: grant.update,
+      delete: grant.delete,
+      import: grant.import,
+      export: grant.export,
+    },
+    fields: d.fields
+      .filter((f) => canReadField(ctx.actor, o, f.name))
+      .map((f) => ({
+        ...f,
+        writable:
+          !f.read_only &&
+          f.type !== 'computed' &&
+          f.name !== 'id' &&
+          grant.update !== 'none' &&
+          canWriteField(ctx.actor, o, f.name),
+      })),
     related_lists: d.related_lists.filter((r) => {
       const other = ctx.k.meta.find(r.object);
       return (

@@ -1,7 +1,7 @@
 import { Checkbox } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
-import { memo, type CSSProperties } from 'react';
-import type { ApiRecord } from '../../api/client';
+import { memo, type CSSProperties, type HTMLAttributes, type ReactNode } from 'react';
+import type { ApiRecord, FieldMeta } from '../../api/client';
 import { formatValue } from '../../format';
 import type { Column } from './columns';
 
@@ -45,6 +45,10 @@ export interface TableRowProps {
   selectLabel: string;
   onToggle: (rec: ApiRecord) => void;
   onOpen: (id: string) => void;
+  /** What makes a cell editable in place (focus, double-click, keys); stable between renders. */
+  cellProps?: (rec: ApiRecord, field: FieldMeta) => HTMLAttributes<HTMLElement>;
+  /** The open cell editor: given only to the row being edited, so other rows stay as drawn. */
+  editor?: (rec: ApiRecord, field: FieldMeta) => ReactNode;
 }
 
 /**
@@ -69,6 +73,8 @@ export const TableRow = memo(function TableRow({
   selectLabel,
   onToggle,
   onOpen,
+  cellProps,
+  editor,
 }: TableRowProps) {
   return (
     <div
@@ -90,8 +96,15 @@ export const TableRow = memo(function TableRow({
         const value = rec[field.name];
         // Each cell keeps its own track, so the columns out of sight leave theirs empty.
         const at = first + i + 2;
+        const editing = cellProps?.(rec, field) ?? {};
         return (
-          <div key={field.name} role="cell" aria-colindex={at} style={{ ...CELL, gridColumn: at }}>
+          <div
+            key={field.name}
+            role="cell"
+            aria-colindex={at}
+            {...editing}
+            style={{ ...CELL, gridColumn: at, ...editing.style }}
+          >
             {field.name === titleField ? (
               <Link
                 to="/o/$object/$id"
@@ -105,6 +118,7 @@ export const TableRow = memo(function TableRow({
             ) : (
               formatValue(field, value, locale)
             )}
+            {editor?.(rec, field)}
           </div>
         );
       })}

@@ -86,76 +86,28 @@ export function formatCols(cols: ViewColumn[] | null): string {
   return cols.map((c) => (c.width ? `${c.field}:${c.width}` : c.field)).join(',');
 }
 
-// ----- The two converters between the table's filter state and a view's filter. -----
-// The table keeps its filters in the address as a flat list of conditions that all hold; a
-// view keeps the list endpoint's filter object. Only these two functions know both shapes.
+// ----- Between the table's filter and a view's filter. -----
+// The table keeps the list endpoint's filter object itself in the address (filters.ts reads it
+// into the tree the builder shows), so a view's filter is shown whole, `or` groups included.
 
-/** The table's filter state as the list endpoint's filter object (what listQuery sends). */
-export function viewFilterFromTable(filters: TableCondition[] | undefined): ApiFilter {
-  if (!filters?.length) return {};
-  return {
-    and: filters.map((c) => ({ [c.field]: { [c.op]: c.op === 'is_empty' ? 'true' : c.value } })),
-  };
+/** The table's filter as a view keeps it: an empty filter is `{}`. */
+export function viewFilterFromTable(filter: ApiFilter | undefined): ApiFilter {
+  return filter && Object.keys(filter).length ? filter : {};
 }
 
-/**
- * A view's filter as the table's filter state. Conditions side by side and `and` groups become
- * the flat list; `or` groups cannot be shown in it and are left out (`lossy` says so).
- */
-export function tableFilterFromView(filter: ApiFilter): {
-  filters: TableCondition[] | undefined;
-  lossy: boolean;
-} {
-  const out: TableCondition[] = [];
-  let lossy = false;
-  const walk = (group: unknown) => {
-    if (!group || typeof group !== 'object' || Array.isArray(group)) {
-      lossy = true;
-      return;
-    }
-    for (const [key, value] of Object.entries(group)) {
-      if (key === 'or') {
-        lossy = true;
-        continue;
-      }
-      if (key === 'and') {
-        const list = Array.isArray(value) ? value : Object.values(value ?? {});
-        list.forEach(walk);
-        continue;
-      }
-      if (typeof value === 'string') {
-        out.push({ field: key, op: 'eq', value });
-      } else if (value && typeof value === 'object' && !Array.isArray(value)) {
-        for (const [op, v] of Object.entries(value)) {
-          if (op === 'is_empty' && v !== 'true') lossy = true;
-          else if (typeof v === 'string')
-            out.push({ field: key, op, value: op === 'is_empty' ? '' : v });
-          else if (Array.isArray(v)) out.push({ field: key, op, value: v.join(',') });
-          else lossy = true;
-        }
-      } else {
-        lossy = true;
-      }
-    }
-  };
-  walk(filter);
-  return { filters: out.length ? out : undefined, lossy };
+/** A view's filter as the table keeps it in the address: no filter is no entry at all. */
+export function tableFilterFromView(filter: ApiFilter | undefined): ApiFilter | undefined {
+  return filter && Object.keys(filter).length ? filter : undefined;
 }
 
 // ----- Between the address and a view's config. -----
-
-/** A filter condition as the table keeps it in the address (all of them hold together). */
-export interface TableCondition {
-  field: string;
-  op: string;
-  value: string;
-}
 
 /** The table's state in the address. */
 export interface TableState extends ViewSearch {
   sort?: string;
   q?: string;
-  filters?: TableCondition[];
+  /** The list endpoint's filter object (see filters.ts). */
+  filter?: ApiFilter;
 }
 
 /** The address state that shows a saved view as it was saved. */
@@ -165,7 +117,7 @@ export function stateFromView(view: SavedView): TableState {
     view: view.id,
     sort: c.sort || undefined,
     q: c.q || undefined,
-    filters: tableFilterFromView(c.filter).filters,
+    filter: tableFilterFromView(c.filter),
     cols: formatCols(c.columns),
   };
 }
@@ -175,7 +127,7 @@ export function configFromState(state: TableState): ViewConfig {
   return {
     columns: parseCols(state.cols) ?? [],
     sort: state.sort ?? '',
-    filter: viewFilterFromTable(state.filters),
+    filter: viewFilterFromTable(state.filter),
     q: (state.q ?? '').trim(),
   };
 }
@@ -184,18 +136,14 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/**
- * The parts of the table's state that differ from the saved view, to save into it. A filter the
- * table cannot show whole (`or` groups) is sent only when it was changed here, so saving a new
- * sort does not lose it.
- */
+/** The parts of the table's state that differ from the saved view, to save into it. */
 export function changedConfig(state: TableState, view: SavedView): Partial<ViewConfig> {
   const next = configFromState(state);
   const saved = stateFromView(view);
   const out: Partial<ViewConfig> = {};
   if (next.sort !== (saved.sort ?? '')) out.sort = next.sort;
   if (next.q !== (saved.q ?? '')) out.q = next.q;
-  if (!same(next.filter, viewFilterFromTable(saved.filters))) out.filter = next.filter;
+  if (!same(next.filter, viewFilterFromTable(saved.filter))) out.filter = next.filter;
   if (formatCols(next.columns) !== saved.cols) out.columns = next.columns;
   return out;
 }
@@ -206,7 +154,7 @@ export function isModified(state: TableState, view: SavedView): boolean {
   return (
     (state.sort ?? '') !== (saved.sort ?? '') ||
     (state.q ?? '').trim() !== (saved.q ?? '') ||
-    !same(viewFilterFromTable(state.filters), viewFilterFromTable(saved.filters)) ||
+    !same(viewFilterFromTable(state.filter), viewFilterFromTable(saved.filter)) ||
     formatCols(parseCols(state.cols)) !== saved.cols
   );
 }

@@ -87,7 +87,7 @@ export function useViewAction(object: string) {
 export function useSavedView(object: string, state: TableState, apply: (next: TableState) => void) {
   const views = useViews(object);
   const list = views.data;
-  const empty = !state.view && !state.sort && !state.q && !state.filters && !state.cols;
+  const empty = !state.view && !state.sort && !state.q && !state.filter && !state.cols;
   const pending = !!state.view && state.view !== NO_VIEW && state.cols === undefined;
   const defaultView = empty
     ? list?.data.find((v) => v.id === list.defaults.default_view_id)
@@ -115,8 +115,6 @@ export function useSavedView(object: string, state: TableState, apply: (next: Ta
     views,
     current,
     modified: current && !pending ? isModified(state, current) : false,
-    /** The view's filter has parts the table cannot show. */
-    lossy: current ? tableFilterFromView(current.config.filter).lossy : false,
     /** The view named in the address is gone (deleted, or no longer shared). */
     gone,
     waiting: views.isPending ? empty || pending : !!defaultView || (pending && !!list),
