@@ -174,6 +174,16 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
     expect(await column.getByRole('listitem').count()).toBe(50);
     await column.getByRole('button', { name: 'Show more' }).click();
     await expect.poll(() => column.getByRole('listitem').count()).toBe(52);
+
+    // The board filters as the table does; the column's count follows, and a reload keeps it.
+    await page.getByRole('combobox', { name: 'Field' }).click();
+    await page.getByRole('option', { name: 'Name', exact: true }).click();
+    await page.getByLabel('Value').fill('Bulk 1');
+    await page.getByRole('button', { name: 'Add filter' }).click();
+    await expect.poll(() => column.getByRole('listitem').count()).toBe(11);
+    await page.reload();
+    await expect.poll(() => column.getByRole('listitem').count()).toBe(11);
+    await expect.poll(() => column.locator('.mantine-Badge-root').first().textContent()).toBe('11');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 

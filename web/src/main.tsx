@@ -14,7 +14,7 @@ import './i18n';
 import { createRoot } from 'react-dom/client';
 import { Root } from './layout/Root';
 import { KontorMantineProvider } from './theme';
-import { Board } from './pages/Board';
+import { Board, boardSearch } from './pages/Board';
 import { Home } from './pages/Home';
 import { ImportPage } from './pages/ImportPage';
 import { Profile } from './pages/Profile';
@@ -34,7 +34,12 @@ const routeTree = rootRoute.addChildren([
   }),
   createRoute({ getParentRoute: () => rootRoute, path: '/o/$object/$id', component: RecordPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/trash/$object', component: TrashPage }),
-  createRoute({ getParentRoute: () => rootRoute, path: '/board/$object', component: Board }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: '/board/$object',
+    component: Board,
+    validateSearch: boardSearch,
+  }),
   settingsRoutes(rootRoute),
   createRoute({ getParentRoute: () => rootRoute, path: '/import/$object', component: ImportPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/profile', component: Profile }),

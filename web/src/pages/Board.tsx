@@ -16,8 +16,11 @@ import {
   Title,
 } from '@mantine/core';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from '@tanstack/react-router';
-import { useState, type DragEvent } from 'react';
+import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useEffect, useState, type DragEvent } from 'react';
+import { FilterChips, FilterControls } from './table/FilterBuilder';
+import { filterFromSearch, filterParams, type ApiFilter } from './table/filters';
 import { api, type ApiRecord, type FieldMeta, type ObjectMeta, type Page } from '../api/client';
 import { useLocale } from '../i18n';
 import { useTranslation } from 'react-i18next';
@@ -42,6 +45,21 @@ interface Group {
   sum?: Record<string, number> | number;
 }
 
+export interface BoardSearch {
+  /** The list endpoint's filter object, as the table keeps it (see table/filters.ts). */
+  filter?: Record<string, unknown>;
+  q?: string;
+}
+
+/** Reads a board's filter and search from the address, as the table does. */
+export function boardSearch(raw: Record<string, unknown>): BoardSearch {
+  const out: BoardSearch = {};
+  const filter = filterFromSearch(raw);
+  if (filter) out.filter = filter;
+  if (typeof raw.q === 'string' && raw.q) out.q = raw.q;
+  return out;
+}
+
 /** A board groups an object's records by a field: deals by the stages of a pipeline, others by a select field. */
 export function Board() {
   const { object: name } = useParams({ from: '/board/$object' });
@@ -51,11 +69,31 @@ export function Board() {
 }
 
 function BoardView({ object }: { object: ObjectMeta }) {
-  const { t } = useTranslation(['board', 'common']);
+  const { t } = useTranslation(['board', 'common', 'table']);
   const isDeals = object.name === 'deals';
   const selects = object.fields.filter((f) => f.type === 'select' && !f.read_only);
   const [pipeline, setPipeline] = useState<string | null>(null);
   const [groupField, setGroupField] = useState<string | null>(selects[0]?.name ?? null);
+  const { locale, timeZone } = useLocale();
+  const navigate = useNavigate();
+  // The filter and search live in the address, as on the table, so reload and links keep them.
+  const search: BoardSearch = useSearch({ from: '/board/$object' });
+  const setSearch = (next: BoardSearch) =>
+    void navigate({
+      to: '/board/$object',
+      params: { object: object.name },
+      search: next,
+      replace: true,
+    });
+  const filter = search.filter as ApiFilter | undefined;
+  const setFilter = (f: ApiFilter | undefined) => setSearch({ ...search, filter: f });
+  const [text, setText] = useState(search.q ?? '');
+  const [q] = useDebouncedValue(text, 250);
+  useEffect(() => {
+    if (q !== (search.q ?? '')) setSearch({ ...search, q: q || undefined });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [q]);
+  const filterProps = { object, filter, onChange: setFilter, timeZone, locale };
 
   const pipelines = useQuery({
     queryKey: ['pipelines'],
@@ -125,12 +163,25 @@ function BoardView({ object }: { object: ObjectMeta }) {
           </Anchor>
         </Group>
       </Group>
+      <Group align="end" wrap="wrap" gap="xs">
+        <TextInput
+          label={t('table:search')}
+          placeholder={t('table:searchPlaceholder')}
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          w={220}
+        />
+        <FilterControls {...filterProps} />
+      </Group>
+      <FilterChips {...filterProps} />
       {field && columns.length > 0 ? (
         <Columns
           object={object}
           field={field}
           columns={columns}
           scope={isDeals && pipelineId ? { pipeline_id: pipelineId } : {}}
+          filter={filter}
+          q={search.q}
         />
       ) : (
         <Loader aria-label={t('common:loading')} />
@@ -144,19 +195,27 @@ function Columns({
   field,
   columns,
   scope,
+  filter: chosen,
+  q,
 }: {
   object: ObjectMeta;
   field: string;
   columns: Column[];
   scope: Record<string, string>;
+  filter?: ApiFilter;
+  q?: string;
 }) {
   const { t } = useTranslation(['board', 'common']);
   const { locale } = useLocale();
   const queryClient = useQueryClient();
   const moneyField = object.fields.find((f) => f.type === 'currency');
-  const filter = Object.entries(scope)
-    .map(([k, v]) => `filter[${k}]=${encodeURIComponent(v)}`)
-    .join('&');
+  // The pipeline and the user's filter both hold; the search narrows them further.
+  const all: ApiFilter =
+    chosen && Object.keys(chosen).length ? { and: [scope, chosen] as ApiFilter[] } : scope;
+  const filter = new URLSearchParams([
+    ...filterParams(all),
+    ...(q ? ([['q', q]] as [string, string][]) : []),
+  ]).toString();
   const totals = useQuery({
     queryKey: ['board-totals', object.name, field, filter],
     queryFn: async () =>
