@@ -45,7 +45,7 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
       .getByRole('link', { name: 'Companies' })
       .click();
     await page.getByRole('link', { name: 'Acme Berlin GmbH' }).waitFor();
-    expect(await page.getByText('2 records').count()).toBe(1);
+    await page.getByText('2 records', { exact: true }).waitFor();
 
     await page.getByRole('combobox', { name: 'Field' }).click();
     await page.getByRole('option', { name: 'Country', exact: true }).click();

@@ -55,7 +55,14 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
   // so that a reloaded page of the app opens where it was.
   const webDist = opts.webDist ?? WEB_DIST;
   const hasWeb = existsSync(join(webDist, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+  if (hasWeb)
+    await app.register(fastifyStatic, {
+      root: webDist,
+      wildcard: false,
+      index: false,
+      // The build writes .br and .gz copies; a browser that accepts them gets them.
+      preCompressed: true,
+    });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
     if (request.method === 'GET' && !path.startsWith('/api/')) {
@@ -69,6 +76,9 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Built assets carry a hash of their content in their name: they never change.
+    if (hasWeb && reply.statusCode === 200 && request.url.startsWith('/assets/'))
+      reply.header('cache-control', 'public, max-age=31536000, immutable');
   });
 
   // JSON must be valid UTF-8; the default parser would turn bad bytes into U+FFFD and store them.

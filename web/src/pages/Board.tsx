@@ -375,14 +375,16 @@ function ColumnCards({
   onMove: (record: ApiRecord, to: Column) => void;
 }) {
   const { t } = useTranslation(['board', 'common']);
-  // A column shows 50 cards at a time; "Show more" fetches the next page by its cursor.
+  // A column shows 50 cards at a time; "Show more" fetches the next page by its cursor. Newest
+  // first, by id (ids grow with time): a card keeps its place when others move, and the
+  // field's own index (field, id) serves the query without sorting the column's records.
   const pages = useInfiniteQuery({
     queryKey: ['board', object.name, field, column.value, filter],
     initialPageParam: null as string | null,
     queryFn: ({ pageParam }) =>
       api<Page>(
         'GET',
-        `/api/v1/${object.name}?filter[${field}]=${encodeURIComponent(column.value)}&sort=-updated_at&limit=50${filter ? `&${filter}` : ''}${pageParam ? `&cursor=${pageParam}` : ''}`,
+        `/api/v1/${object.name}?filter[${field}]=${encodeURIComponent(column.value)}&sort=-id&limit=50${filter ? `&${filter}` : ''}${pageParam ? `&cursor=${pageParam}` : ''}`,
       ),
     getNextPageParam: (last) => last.next_cursor,
   });

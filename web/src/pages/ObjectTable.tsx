@@ -11,7 +11,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { RecordForm } from './RecordForm';
 import { MergeDialog } from './MergeDialog';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
@@ -212,10 +212,22 @@ function Table({ object }: { object: ObjectMeta }) {
       const p = new URLSearchParams(params);
       p.set('limit', String(PAGE_SIZE));
       if (pageParam) p.set('cursor', pageParam);
-      else p.set('count', 'true');
       return api<Page>('GET', `/api/v1/${object.name}?${p.toString()}`);
     },
     getNextPageParam: (last) => last.next_cursor,
+  });
+  // The total comes in its own request: counting a million rows takes longer than reading the
+  // first page, and the rows should not wait for it.
+  const counted = useQuery({
+    queryKey: ['list', object.name, params.toString(), 'count'],
+    enabled: !saved.waiting,
+    queryFn: async () => {
+      const p = new URLSearchParams(params);
+      p.set('limit', '1');
+      p.set('fields', 'id');
+      p.set('count', 'true');
+      return (await api<Page>('GET', `/api/v1/${object.name}?${p.toString()}`)).total;
+    },
   });
   const pages = useMemo(() => list.data?.pages.map((p) => p.data) ?? [], [list.data]);
   const rows = useMemo(() => pages.flat(), [pages]);
@@ -240,7 +252,7 @@ function Table({ object }: { object: ObjectMeta }) {
         width: c.field.name === field ? width : c.width,
       })),
     );
-  const total = list.data?.pages[0]?.total;
+  const total = counted.data ?? undefined;
 
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({
