@@ -5,6 +5,32 @@ import { DIALECTS, callAs, serverFor, startServer } from '../helpers';
 describe.each(DIALECTS)('hardening on %s', (dialect) => {
   const s = serverFor(dialect);
 
+  test('a body nested thousands of levels deep is refused before anything reads it', async () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    for (const [url, headers] of [
+      ['/api/v1/views', {}],
+      ['/api/v1/contacts', { 'idempotency-key': 'deep-1' }],
+    ] as const) {
+      const res = await s!.app.inject({
+        method: 'POST',
+        url,
+        headers: {
+          authorization: `Bearer ${s!.adminKey}`,
+          'content-type': 'application/json',
+          ...headers,
+        },
+        payload: `{"object":"deals","name":"d","config":{"x":${deep}},"last_name":${deep}}`,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(JSON.parse(res.body).errors).toEqual([
+        { path: 'body', message: 'must not nest more than 64 levels deep' },
+      ]);
+    }
+    // Brackets inside text do not count.
+    const text = await s!.call('POST', '/api/v1/contacts', { last_name: '['.repeat(100) });
+    expect(text.status).toBe(201);
+  });
+
   test('restoring a deleted company points its contacts and deals back at it', async () => {
     const c = (await s!.call('POST', '/api/v1/companies', { name: 'Comes Back' })).body;
     const p = (await s!.call('POST', '/api/v1/contacts', { last_name: 'Loyal', company_id: c.id }))

@@ -147,6 +147,18 @@ describe.each(DIALECTS)('settings rules on %s', (dialect) => {
     expect((await s.call('PATCH', `/api/v1/stages/${empty.id}`, { kind: 'lost' })).status).toBe(
       200,
     );
+    // A deal in the trash holds its stage too: restored, it must not land in a changed stage.
+    const trashed = (
+      await s.call('POST', '/api/v1/deals', {
+        name: 'Gone',
+        stage_id: empty.id,
+        lost_reason: 'Price',
+      })
+    ).body;
+    await s.call('DELETE', `/api/v1/deals/${trashed.id}`);
+    const whileTrashed = await s.call('PATCH', `/api/v1/stages/${empty.id}`, { kind: 'open' });
+    expect(whileTrashed.status).toBe(400);
+    expect(whileTrashed.body.errors[0].message).toContain('1 of them in the trash');
 
     const removed = await s.call('DELETE', `/api/v1/stages/${open.id}`);
     expect(removed.status).toBe(409);

@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { sql, Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database';
 import * as m0001 from './migrations/0001-system-tables';
 import * as m0002 from './migrations/0002-crm-tables';
@@ -28,12 +28,21 @@ class CodeMigrations implements MigrationProvider {
 
 /** Applies every pending migration; returns the names applied. */
 export async function migrateToLatest(database: Database): Promise<string[]> {
+  // On PostgreSQL the migration table is looked for in the schema Kontor works in: without a
+  // schema, Kysely would take another schema's sys_migrations (another Kontor in the same
+  // database) for this one's and never create the tables here.
+  const schema =
+    database.schema ??
+    (database.dialect === 'postgres'
+      ? ((await sql<{ s: string | null }>`select current_schema() as s`.execute(database.db))
+          .rows[0]?.s ?? undefined)
+      : undefined);
   const migrator = new Migrator({
     db: database.db,
     provider: new CodeMigrations(database),
     migrationTableName: 'sys_migrations',
     migrationLockTableName: 'sys_migrations_lock',
-    ...(database.schema ? { migrationTableSchema: database.schema } : {}),
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -107,6 +107,15 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
       );
       return;
     }
+    if (nestingDepth(text) > MAX_JSON_DEPTH) {
+      done(
+        new AppError('validation', `The body is nested more than ${MAX_JSON_DEPTH} levels deep`, [
+          { path: 'body', message: `must not nest more than ${MAX_JSON_DEPTH} levels deep` },
+        ]),
+        undefined,
+      );
+      return;
+    }
     parseJson(request, text, done);
   });
 
@@ -135,4 +144,24 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
   for (const m of kontor.modules) if (m.routes) await app.register(m.routes);
   await app.register(recordRoutes);
   return app;
+}
+
+/** No request of the API nests deeper; deeper bodies would only exhaust the stack later. */
+const MAX_JSON_DEPTH = 64;
+
+/** How deep arrays and objects nest in a JSON text, found in one pass without recursion. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) max = Math.max(max, ++depth);
+    else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return max;
 }

@@ -1,4 +1,5 @@
 import {
+  Anchor,
   AppShell,
   Avatar,
   Box,
@@ -66,6 +67,9 @@ export function Root() {
       padding="md"
     >
       <AppShell.Header>
+        <Anchor href="#main" className="kontor-skip-link">
+          {t('skipToContent')}
+        </Anchor>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger
@@ -136,7 +140,7 @@ export function Root() {
           )}
         </ScrollArea>
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main id="main" tabIndex={-1}>
         <Outlet />
       </AppShell.Main>
       <GlobalSearch />

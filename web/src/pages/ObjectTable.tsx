@@ -29,6 +29,7 @@ import { useColumnWindow } from './table/columnWindow';
 import { useRelationNames } from './table/relationNames';
 import { ROW_HEIGHT, TableRow } from './table/TableRow';
 import { ViewPicker } from './table/ViewPicker';
+import { useLeaveGuard } from './record/LeaveGuard';
 import {
   formatCols,
   parseCols,
@@ -149,6 +150,15 @@ function Table({ object }: { object: ObjectMeta }) {
   }, [view.q]);
 
   const [creating, setCreating] = useState(false);
+  const [creatingDirty, setCreatingDirty] = useState(false);
+  // Closing the new-record dialog with something typed asks first; the form guards navigation.
+  const createGuard = useLeaveGuard(creatingDirty, { navigation: false });
+  const closeCreating = async () => {
+    if (await createGuard.confirm()) {
+      setCreatingDirty(false);
+      setCreating(false);
+    }
+  };
   const [selected, setSelected] = useState<Map<string, ApiRecord>>(new Map());
   const [merging, setMerging] = useState(false);
   const { t: te } = useTranslation('tableEdit');
@@ -370,16 +380,22 @@ function Table({ object }: { object: ObjectMeta }) {
       </Group>
       <FilterChips {...filterProps} />
 
+      {createGuard.dialog}
       <Modal
         opened={creating}
-        onClose={() => setCreating(false)}
+        onClose={() => void closeCreating()}
         title={t('newRecord', { label: object.label_singular.toLowerCase() })}
         size="xl"
       >
         <RecordForm
           object={object}
-          onCancel={() => setCreating(false)}
+          onDirtyChange={setCreatingDirty}
+          onCancel={() => {
+            setCreatingDirty(false);
+            setCreating(false);
+          }}
           onSaved={(saved) => {
+            setCreatingDirty(false);
             setCreating(false);
             void queryClient.invalidateQueries({ queryKey: ['list', object.name] });
             void navigate({ to: '/o/$object/$id', params: { object: object.name, id: saved.id } });

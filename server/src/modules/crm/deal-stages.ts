@@ -167,18 +167,25 @@ export const stageRulesHook: RecordHooks = {
       (f) => v[f] !== undefined && v[f] !== before[f],
     );
     if (!changed.length) return;
+    // Deals in the trash count too: a restored deal comes back to its stage as it was.
     const r = await ctx.db
       .selectFrom('deals')
-      .select(sql<number>`count(*)`.as('n'))
+      .select([
+        sql<number>`count(*)`.as('n'),
+        sql<number>`sum(case when deleted_at is null then 0 else 1 end)`.as('trashed'),
+      ])
       .where('stage_id', '=', before.id)
-      .where('deleted_at', 'is', null)
       .executeTakeFirstOrThrow();
     const n = Number(r.n);
+    const trashed = Number(r.trashed ?? 0);
     if (n > 0)
       throw validationError(
         changed.map((f) => ({
           path: f,
-          message: `cannot change while ${n} deal(s) are in this stage; move them to another stage first`,
+          message:
+            `cannot change while ${n} deal(s) are in this stage` +
+            (trashed ? ` (${trashed} of them in the trash)` : '') +
+            '; move them to another stage first',
         })),
       );
   },
