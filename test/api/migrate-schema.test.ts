@@ -18,7 +18,7 @@ test('on PostgreSQL, a Kontor in its own schema migrates there even when another
     await admin.query(`create schema ${mine}`);
     // Chosen as an operator would: through the connection's search_path, not a Kontor option.
     const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${mine}`;
-    const database = await openDatabase({ databaseUrl: url });
+    const database = await openDatabase({ databaseUrl: url, dataDir: '' });
     try {
       const applied = await migrateToLatest(database);
       expect(applied.length).toBeGreaterThan(0);

@@ -451,6 +451,50 @@ describe.each(DIALECTS)('saved views on %s', (dialect) => {
     expect(renamedView.status).toBe(200);
   });
 
+  test('a condition the field no longer allows (an option removed, a new type) is left out and reported', async () => {
+    await s.call('POST', '/api/v1/metadata/objects/deals/fields', {
+      name: 'tier',
+      label: 'Tier',
+      type: 'select',
+      options: [
+        { value: 'gold', label: 'Gold' },
+        { value: 'silver', label: 'Silver' },
+      ],
+    });
+    await s.call('POST', '/api/v1/metadata/objects/deals/fields', {
+      name: 'zone',
+      label: 'Zone',
+      type: 'text',
+    });
+    const view = await s.call('POST', '/api/v1/views', {
+      object: 'deals',
+      name: `Tiers ${Math.random()}`,
+      config: {
+        filter: { tier: { in: 'gold,silver' }, zone: { contains: 'north' }, status: 'open' },
+      },
+    });
+    expect(view.status).toBe(201);
+    const dropped = await s.call('PATCH', '/api/v1/metadata/objects/deals/fields/tier', {
+      options: [{ value: 'gold', label: 'Gold' }],
+    });
+    expect(dropped.status).toBe(200);
+    expect((await s.call('DELETE', '/api/v1/metadata/objects/deals/fields/zone')).status).toBe(204);
+    await s.call('POST', '/api/v1/metadata/objects/deals/fields', {
+      name: 'zone',
+      label: 'Zone',
+      type: 'integer',
+    });
+    const read = await s.call('GET', `/api/v1/views/${view.body.id}`);
+    expect(read.body.config.filter).toEqual({ status: 'open' });
+    expect(read.body.warnings.map((w: { path: string }) => w.path)).toEqual([
+      'config.filter[tier][in][1]',
+      'config.filter[zone][contains]',
+    ]);
+    // What is left runs on the list endpoint.
+    const qs = 'filter[status]=open';
+    expect((await s.call('GET', `/api/v1/deals?${qs}`)).status).toBe(200);
+  });
+
   test('unknown object and view ids are 404s; views are in the OpenAPI document', async () => {
     expect((await s.call('GET', '/api/v1/views?object=nope')).status).toBe(404);
     expect((await s.call('GET', '/api/v1/views')).status).toBe(400);

@@ -291,6 +291,7 @@ function sanitiseFilter(
   group: Record<string, unknown>,
   path: string,
   warnings: ErrorDetail[],
+  check?: ConditionCheck,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(group)) {
@@ -304,7 +305,7 @@ function sanitiseFilter(
       const kept: [string, Record<string, unknown>][] = [];
       for (const [i, g] of list) {
         if (!isPlainObject(g)) continue;
-        const clean = sanitiseFilter(object, actor, g, `${here}[${i}]`, warnings);
+        const clean = sanitiseFilter(object, actor, g, `${here}[${i}]`, warnings, check);
         if (Object.keys(clean).length) kept.push([i, clean]);
       }
       if (!kept.length) continue;
@@ -313,10 +314,37 @@ function sanitiseFilter(
         : Object.fromEntries(kept.map(([, g], i) => [String(i), g]));
       continue;
     }
-    if (fieldKeyResolves(object, actor, key)) out[key] = value;
-    else warnings.push({ path: here, message: `no field "${key}" on ${object.name}; left out` });
+    if (!fieldKeyResolves(object, actor, key)) {
+      warnings.push({ path: here, message: `no field "${key}" on ${object.name}; left out` });
+      continue;
+    }
+    // The field is there, but may have changed since the view was saved (an option removed,
+    // another type): a condition the list would now refuse is left out, not sent.
+    const problem = check?.({ [key]: value });
+    if (problem)
+      warnings.push({ path: `${here}${problem.path}`, message: `${problem.message}; left out` });
+    else out[key] = value;
   }
   return out;
+}
+
+/** Whether one condition still parses; the first problem, its path relative to the field. */
+type ConditionCheck = (condition: Record<string, unknown>) => ErrorDetail | undefined;
+
+function conditionCheck(ctx: RecordContext, object: ObjectMeta): ConditionCheck {
+  return (condition) => {
+    try {
+      parseFilter(condition, object, ctx.actor, ctx.k.database.dialect, ctx.k.settings.phoneRegion);
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const first = err.errors[0] ?? { path: '', message: err.message };
+      const key = Object.keys(condition)[0];
+      // The parser names `filter[field][op]`; the view's warning names the part below the field.
+      const path = first.path.replace(/^filter/, '').replace(`[${key}]`, '');
+      return { path, message: first.message };
+    }
+  };
 }
 
 /** The stored config as it applies for a reader now, with what had to be left out. */
@@ -324,6 +352,7 @@ export function resolveConfig(
   object: ObjectMeta,
   actor: Actor,
   stored: ViewConfig,
+  check?: ConditionCheck,
 ): { config: ViewConfig; warnings: ErrorDetail[] } {
   const warnings: ErrorDetail[] = [];
   const columns: ViewColumn[] = [];
@@ -346,7 +375,7 @@ export function resolveConfig(
       });
     return ok;
   });
-  const filter = sanitiseFilter(object, actor, stored.filter, 'config.filter', warnings);
+  const filter = sanitiseFilter(object, actor, stored.filter, 'config.filter', warnings, check);
   const q = stored.q && isSearchable(object) ? stored.q : '';
   if (stored.q && !q)
     warnings.push({
@@ -365,9 +394,10 @@ function isVisible(actor: Actor, row: ViewRow): boolean {
   return row.owner_id === actor.userId || boolFromDb(row.shared);
 }
 
-function toApi(object: ObjectMeta, actor: Actor, row: ViewRow): ApiView {
+function toApi(ctx: RecordContext, object: ObjectMeta, row: ViewRow): ApiView {
+  const actor = ctx.actor;
   const stored = { ...EMPTY_CONFIG, ...(JSON.parse(row.config) as Partial<ViewConfig>) };
-  const { config, warnings } = resolveConfig(object, actor, stored);
+  const { config, warnings } = resolveConfig(object, actor, stored, conditionCheck(ctx, object));
   return {
     id: row.id,
     object: object.name,
@@ -487,7 +517,7 @@ export async function listViews(
     .orderBy('id')
     .execute()) as ViewRow[];
   return {
-    data: rows.map((r) => toApi(object, ctx.actor, r)),
+    data: rows.map((r) => toApi(ctx, object, r)),
     defaults: await defaultsFor(ctx, object),
     next_cursor: null,
   };
@@ -495,7 +525,7 @@ export async function listViews(
 
 export async function getView(ctx: RecordContext, id: string): Promise<ApiView> {
   const { row, object } = await loadRow(ctx, id);
-  return toApi(object, ctx.actor, row);
+  return toApi(ctx, object, row);
 }
 
 export async function createView(ctx: RecordContext, body: unknown): Promise<ApiView> {
@@ -543,7 +573,7 @@ export async function createView(ctx: RecordContext, body: unknown): Promise<Api
     updated_at: now,
   };
   await ctx.db.insertInto('sys_views').values(row).execute();
-  return toApi(object, ctx.actor, row);
+  return toApi(ctx, object, row);
 }
 
 export async function updateView(
@@ -603,7 +633,7 @@ export async function updateView(
       .where('scope', '<>', row.owner_id)
       .execute();
   }
-  return toApi(object, ctx.actor, { ...row, ...next } as ViewRow);
+  return toApi(ctx, object, { ...row, ...next } as ViewRow);
 }
 
 function stale(current: number | null) {
