@@ -1,4 +1,5 @@
 import '@mantine/core/styles.css';
+import './app.css';
 import { Stack, Text, Title } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import {
