@@ -259,7 +259,9 @@ interface ScreenSpec {
 const TABLE: ScreenSpec = {
   name: 'contacts table',
   path: '/o/contacts',
-  firstPage: (u) => u.includes('/api/v1/contacts?') && u.includes('count=true'),
+  // The rows' first page (the total comes by a request of its own, limit=1&count=true).
+  firstPage: (u) =>
+    u.includes('/api/v1/contacts?') && u.includes('limit=100') && !u.includes('cursor='),
   nextPage: (u) => u.includes('/api/v1/contacts?') && u.includes('cursor='),
   scroll: [{ axis: 'y', share: 1 }],
   // Rows are usable before the relation column's names arrive.
@@ -420,8 +422,8 @@ async function directFirstPage(target: Target, samples: number) {
     const db = k.database.db;
     const desc = (col: string) =>
       pg ? sql`${sql.ref(col)} desc nulls last` : sql`${sql.ref(col)} desc`;
-    // What the table asks for: limit=100 (one more row tells whether there is a next page), the
-    // default order -created_at, and count=true.
+    // What the table asks for first: limit=100 (one more row tells whether there is a next
+    // page) in the default order -created_at; the count comes by a request of its own.
     const page = () =>
       db
         .selectFrom('contacts')
@@ -569,7 +571,7 @@ function printScreen(name: string, runs: ScreenRun[], direct?: Summary) {
   if (direct) {
     const api = median(runs.map((r) => r.apiMs));
     out(
-      `First page in the browser ${ms(api)} ms vs direct query (page + count) ${ms(direct.median)} ms: ${(api / direct.median).toFixed(1)}x`,
+      `First page in the browser ${ms(api)} ms vs the direct query ${ms(direct.median)} ms: ${(api / direct.median).toFixed(1)}x`,
     );
   }
 }
@@ -703,7 +705,7 @@ async function main() {
     `\nChromium ${version}, 1280x800, --disable-gpu; scroll ${o.speed} px/s for ${o.scrollMs / 1000} s; quiet window ${o.quietMs} ms\n`,
   );
   for (const s of screens)
-    printScreen(s.name, s.runs, s.path === TABLE.path ? direct.both : undefined);
+    printScreen(s.name, s.runs, s.path === TABLE.path ? direct.page : undefined);
   const loaded = screens[0]?.runs[0]?.scripts ?? [];
   if (loaded.length) {
     process.stdout.write(
