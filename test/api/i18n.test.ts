@@ -58,6 +58,22 @@ describe.each(DIALECTS)('labels in the reader’s language on %s', (dialect) => 
     const english = await callAs(s!, key)('POST', '/api/v1/contacts', { email: 'nope' });
     expect(english.body.errors[0].message).toMatch(/^must be an e-mail address/);
 
+    // A file with Ukrainian headers maps to the fields they name; its problems read in Ukrainian.
+    const file = await s!.app.inject({
+      method: 'POST',
+      url: '/api/v1/companies/import?dry_run=true',
+      headers: { authorization: `Bearer ${s!.adminKey}`, 'content-type': 'text/csv' },
+      payload: 'Назва;Місто;Країна;Клієнт\nКиївхліб;Київ;Україна;може\n',
+    });
+    const report = JSON.parse(file.body);
+    expect(report.mapping).toEqual({
+      Назва: 'name',
+      Місто: 'city',
+      Країна: 'country',
+      Клієнт: 'is_customer',
+    });
+    expect(report.errors[0].message).toBe('«може» — не «так» і не «ні»');
+
     // A language the app does not offer is refused with the field named.
     const bad = await s!.call('PATCH', `/api/v1/users/${s!.adminId}`, { locale: 'xx' });
     expect(bad.status).toBe(400);

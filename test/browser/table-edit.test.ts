@@ -244,6 +244,8 @@ describe.skipIf(!chromiumAvailable)('the table: filters, cell edits and bulk edi
     await dialog.getByText('3 records will change.').waitFor();
     await dialog.getByRole('button', { name: 'Change 3 records' }).click();
     await dialog.getByText('3 records changed.').waitFor();
+    // Done: the dialog reports it and offers only to close.
+    expect(await dialog.getByRole('button', { name: /^Change \d+ records?$/ }).count()).toBe(0);
     for (const name of ['Berlin Alpha', 'Munich Beta', 'Paris Delta'])
       expect((await s.call('GET', `/api/v1/companies/${ids[name]}`)).body.industry).toBe('Brewing');
     expect((await s.call('GET', `/api/v1/companies/${ids['Hamburg Gamma']}`)).body.industry).toBe(

@@ -252,8 +252,11 @@ function Columns({
   // Dragging a card and choosing "Move to" from its menu (the keyboard's way) end here.
   const requestMove = (record: ApiRecord, to: Column) => {
     if (record[field] === to.value) return;
-    // Won and lost ask first: a lost deal needs its reason.
-    if (to.kind === 'won' || to.kind === 'lost') setMove({ record, to });
+    const from = columns.find((c) => c.value === record[field]);
+    // Won and lost ask first (a lost deal needs its reason), and so does reopening a closed deal:
+    // it loses its close date.
+    const reopens = (from?.kind === 'won' || from?.kind === 'lost') && to.kind === 'open';
+    if (to.kind === 'won' || to.kind === 'lost' || reopens) setMove({ record, to });
     else void apply({ record, to });
   };
   const drop = (to: Column) => (e: DragEvent) => {
@@ -263,6 +266,8 @@ function Columns({
     requestMove(JSON.parse(data) as ApiRecord, to);
   };
 
+  const moveTitle =
+    move?.to.kind === 'lost' ? t('markLost') : move?.to.kind === 'won' ? t('markWon') : t('reopen');
   return (
     <>
       {error !== null && <ErrorNote error={error} />}
@@ -314,11 +319,7 @@ function Columns({
           })}
         </Group>
       </ScrollArea>
-      <Modal
-        opened={!!move}
-        onClose={() => setMove(null)}
-        title={move?.to.kind === 'lost' ? t('markLost') : t('markWon')}
-      >
+      <Modal opened={!!move} onClose={() => setMove(null)} title={moveTitle}>
         {move && (
           <Stack>
             <Text size="sm">
@@ -327,6 +328,7 @@ function Columns({
                 stage: move.to.label,
               })}
             </Text>
+            {move.to.kind === 'open' && <Text size="sm">{t('reopenText')}</Text>}
             {move.to.kind === 'lost' && (
               <TextInput
                 label={t('lostReason')}
@@ -345,7 +347,7 @@ function Columns({
                   void apply(move, move.to.kind === 'lost' ? { lost_reason: reason.trim() } : {})
                 }
               >
-                {move.to.kind === 'lost' ? t('markLost') : t('markWon')}
+                {moveTitle}
               </Button>
             </Group>
           </Stack>

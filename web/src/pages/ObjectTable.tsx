@@ -50,18 +50,23 @@ const PAGE_SIZE = 100;
 /**
  * The columns shown: the record's name first, then the first fields that hold a value in the
  * first rows (a field nobody fills in makes a poor column), at most three of them relations.
+ * Fields the company added come first: whoever added one wants to see it.
  */
 function columnsOf(object: ObjectMeta, sample: Record<string, unknown>[]): FieldMeta[] {
   const title = object.fields.find((f) => f.name === object.title_field);
-  const candidates = object.fields.filter(
-    (f) =>
-      !f.is_system &&
-      f.name !== object.title_field &&
-      !['long_text', 'multi_select'].includes(f.type),
-  );
+  const candidates = object.fields
+    .filter(
+      (f) =>
+        !f.is_system &&
+        f.name !== object.title_field &&
+        !['long_text', 'multi_select'].includes(f.type),
+    )
+    .sort((a, b) => Number(b.is_custom) - Number(a.is_custom));
   const filled = sample.length
-    ? candidates.filter((f) =>
-        sample.some((r) => r[f.name] !== null && r[f.name] !== undefined && r[f.name] !== ''),
+    ? candidates.filter(
+        (f) =>
+          f.is_custom ||
+          sample.some((r) => r[f.name] !== null && r[f.name] !== undefined && r[f.name] !== ''),
       )
     : candidates;
   const chosen: FieldMeta[] = [];
@@ -242,9 +247,15 @@ function Table({ object }: { object: ObjectMeta }) {
   const pages = useMemo(() => list.data?.pages.map((p) => p.data) ?? [], [list.data]);
   const rows = useMemo(() => pages.flat(), [pages]);
   const firstPage = pages[0];
+  // The automatic columns are chosen once, from the first rows the table shows, so that a
+  // filter or a search does not swap the columns under the user's eyes.
+  const sample = useRef<{ object: ObjectMeta; rows: ApiRecord[] } | null>(null);
+  if (firstPage?.length && list.isFetchedAfterMount && sample.current?.object !== object)
+    sample.current = { object, rows: firstPage.slice(0, 50) };
+  const sampleRows = sample.current?.rows;
   const automatic = useMemo(
-    () => columnsOf(object, firstPage?.slice(0, 50) ?? []),
-    [object, firstPage],
+    () => columnsOf(object, sampleRows ?? firstPage?.slice(0, 50) ?? []),
+    [object, sampleRows, firstPage],
   );
   const chosen = useMemo(() => parseCols(view.cols), [view.cols]);
   // While a column's edge is dragged, its width shows before it is kept in the address.
@@ -290,6 +301,8 @@ function Table({ object }: { object: ObjectMeta }) {
     pagesInSight,
   );
 
+  // An export holds what the table shows: its rows, in its order, with its columns.
+  const exportQuery = `${params.toString()}&fields=${columns.map((c) => c.field.name).join(',')}`;
   const toggleSort = (field: string) =>
     setSort(sort === field ? `-${field}` : sort === `-${field}` ? '' : field);
   // On a narrow screen the columns keep their width and the table scrolls sideways; rows draw
@@ -330,10 +343,10 @@ function Table({ object }: { object: ObjectMeta }) {
           <Button size="xs" onClick={() => setCreating(true)}>
             {t('newRecord', { label: object.label_singular.toLowerCase() })}
           </Button>
-          <Anchor href={`/api/v1/${object.name}/export?format=xlsx&${params.toString()}`} size="sm">
+          <Anchor href={`/api/v1/${object.name}/export?format=xlsx&${exportQuery}`} size="sm">
             {t('exportXlsx')}
           </Anchor>
-          <Anchor href={`/api/v1/${object.name}/export?format=csv&${params.toString()}`} size="sm">
+          <Anchor href={`/api/v1/${object.name}/export?format=csv&${exportQuery}`} size="sm">
             {t('exportCsv')}
           </Anchor>
         </Group>

@@ -9,6 +9,7 @@ import { assertCan, scopeCondition } from '../permissions/scope';
 import { createRecord, updateRecord } from '../records/write';
 import { flushBulk } from '../records/bulk';
 import type { Table } from './read-table';
+import { translatedFieldLabels } from '../metadata/labels';
 
 export interface ImportOptions {
   /** Header → field name; `-` skips the column. Overrides the suggestions. */
@@ -51,13 +52,15 @@ function key(text: string): string {
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
-    .replace(/[^a-z0-9]/g, '');
+    .replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 /** Suggests a field for each column by its header: the field's name or label, loosely compared. */
 export function suggestMapping(
   object: ObjectMeta,
   headers: string[],
+  /** The fields' labels in other languages, so a file with Ukrainian headers maps too. */
+  otherLabels: Map<string, string[]> = new Map(),
 ): Record<string, string | null> {
   const candidates = object.fields.filter(
     (f) => !f.readOnly && f.type !== 'computed' && (!f.isSystem || f.name === 'owner_id'),
@@ -66,9 +69,14 @@ export function suggestMapping(
   for (const f of candidates) {
     byKey.set(key(f.name), f.name);
     byKey.set(key(f.label), f.name);
+    for (const label of otherLabels.get(f.name) ?? []) byKey.set(key(label), f.name);
+    // "Company name" for a company's name: a header that names the object too.
+    if (!byKey.has(key(`${object.labelSingular} ${f.label}`)))
+      byKey.set(key(`${object.labelSingular} ${f.label}`), f.name);
     if (f.type === 'relation' && f.name.endsWith('_id'))
       byKey.set(key(f.name.slice(0, -3)), f.name);
   }
+  byKey.delete('');
   const out: Record<string, string | null> = {};
   const used = new Set<string>();
   for (const h of headers) {
@@ -225,7 +233,7 @@ export async function importTable(
   }
   if (headerErrors.length)
     throw new AppError('validation', 'The header row is not valid', headerErrors);
-  const suggested = suggestMapping(object, table.headers);
+  const suggested = suggestMapping(object, table.headers, translatedFieldLabels(k, object.name));
   const mapping: Record<string, string | null> = { ...suggested };
   const errors: ImportReport['errors'] = [];
   for (const [h, f] of Object.entries(opts.mapping ?? {})) {

@@ -99,3 +99,18 @@ export function localizeObject<T extends Described>(
     }),
   };
 }
+
+/** Every translation of each standard field's label of an object, by field name. */
+export function translatedFieldLabels(k: Kontor, objectName: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (field: string, label: string) => out.set(field, [...(out.get(field) ?? []), label]);
+  for (const m of k.modules) {
+    if (!m.objects.some((o) => o.name === objectName)) continue;
+    for (const catalog of Object.values(m.labels ?? {}))
+      for (const [field, label] of Object.entries(catalog?.[objectName]?.fields ?? {}))
+        add(field, label);
+  }
+  for (const labels of Object.values(SYSTEM_LABELS))
+    for (const [field, label] of Object.entries(labels)) add(field, label);
+  return out;
+}

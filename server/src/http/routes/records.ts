@@ -23,6 +23,7 @@ import {
   writeTransaction,
 } from '../context';
 import { idempotentWrite } from '../idempotency';
+import { localizeMessage, requestLocale } from '../messages';
 
 type ObjectParams = { object: string };
 type RecordParams = { object: string; id: string };
@@ -141,12 +142,19 @@ export async function recordRoutes(app: FastifyInstance) {
         delimiter: queryText(q, 'delimiter'),
         sheet: queryText(q, 'sheet'),
       });
-      const report = await importTable(k, actor, object.name, table, {
+      const imported = await importTable(k, actor, object.name, table, {
         mapping,
         dryRun: queryFlag(q, 'dry_run'),
         upsertField: queryText(q, 'upsert'),
         allowDuplicates: queryFlag(q, 'allow_duplicates'),
       });
+      // The rows' problems are read by a person: in their language, as other errors are.
+      const locale = requestLocale(request);
+      const report = {
+        ...imported,
+        errors: imported.errors.map((e) => ({ ...e, message: localizeMessage(e.message, locale) })),
+        warnings: imported.warnings.map((w) => localizeMessage(w, locale)),
+      };
       if (report.failed && !report.dry_run) {
         throw new AppError(
           'validation',

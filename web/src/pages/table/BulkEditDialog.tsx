@@ -54,7 +54,10 @@ export function BulkEditDialog({
   const { t: tc } = useTranslation();
   const queryClient = useQueryClient();
   const fields = bulkFields(object);
-  const [fieldName, setFieldName] = useState<string | null>(fields[0]?.name ?? null);
+  // Not the name by default: one value given to every selected record's name is rarely meant.
+  const [fieldName, setFieldName] = useState<string | null>(
+    (fields.find((f) => f.name !== object.title_field) ?? fields[0])?.name ?? null,
+  );
   const field = fields.find((f) => f.name === fieldName);
   const [value, setValue] = useState<unknown>(null);
   const [clear, setClear] = useState(false);
@@ -80,6 +83,8 @@ export function BulkEditDialog({
   const changing = candidates.filter((r) => !sameValue(field, r[field.name], next));
   const unchanged = candidates.length - changing.length;
   const parts = Math.ceil(changing.length / MAX_BATCH);
+  // Once everything was saved, the dialog reports it and offers only to close.
+  const finished = !!outcome && outcome.failures.length === 0;
   const nameOf = (r: ApiRecord | undefined, id: string) =>
     String(r?.[object.title_field] ?? '') || id;
 
@@ -181,15 +186,17 @@ export function BulkEditDialog({
           }}
         />
       )}
-      <Text size="sm" aria-live="polite">
-        {!clear && next === null
-          ? t('bulkNeedsValue')
-          : changing.length === 0
-            ? t('bulkNothing')
-            : `${t('bulkWillChange', { count: changing.length })} ${
-                unchanged > 0 ? t('bulkAlready', { count: unchanged }) : ''
-              }`}
-      </Text>
+      {!finished && (
+        <Text size="sm" aria-live="polite">
+          {!clear && next === null
+            ? t('bulkNeedsValue')
+            : changing.length === 0
+              ? t('bulkNothing')
+              : `${t('bulkWillChange', { count: changing.length })} ${
+                  unchanged > 0 ? t('bulkAlready', { count: unchanged }) : ''
+                }`}
+        </Text>
+      )}
       {parts > 1 && (
         <Alert color="blue" p="xs">
           <Text size="sm">{t('bulkSplit', { max: MAX_BATCH.toLocaleString(), parts })}</Text>
@@ -237,13 +244,15 @@ export function BulkEditDialog({
         <Button variant="default" onClick={onClose}>
           {outcome && outcome.failures.length === 0 ? tc('close') : tc('cancel')}
         </Button>
-        <Button
-          onClick={() => void apply()}
-          loading={busy}
-          disabled={changing.length === 0 || (!clear && next === null)}
-        >
-          {t('bulkApply', { count: changing.length })}
-        </Button>
+        {!finished && (
+          <Button
+            onClick={() => void apply()}
+            loading={busy}
+            disabled={changing.length === 0 || (!clear && next === null)}
+          >
+            {t('bulkApply', { count: changing.length })}
+          </Button>
+        )}
       </Group>
     </Stack>
   );

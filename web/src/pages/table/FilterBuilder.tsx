@@ -101,6 +101,8 @@ function withOp(c: FilterCondition, op: UiOp): FilterCondition {
   return { ...c, op, value };
 }
 
+const HIDDEN_FROM_FILTERS = new Set(['id', 'deleted_at', 'merged_into_id', 'version']);
+
 /** The fields one may filter on, with the parts of composite ones. */
 function fieldChoices(
   object: ObjectMeta,
@@ -112,6 +114,9 @@ function fieldChoices(
     (a, b) => Number(a.is_system) - Number(b.is_system),
   );
   for (const f of fields) {
+    // The engine's own bookkeeping is no one's question: deleted records are in the trash, and
+    // a merge or a version is not something to look for.
+    if (HIDDEN_FROM_FILTERS.has(f.name)) continue;
     out.push({ value: f.name, label: f.label });
     for (const sub of subFieldsOf(f))
       out.push({
