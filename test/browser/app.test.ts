@@ -171,6 +171,10 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
       stage_id: open.id,
       status: 'open',
     });
+    // The keyboard stays with the card it moved.
+    await expect
+      .poll(() => page.locator(':focus').getAttribute('aria-label'))
+      .toBe('Move “Board deal” to another column');
 
     const qualified = stages.find((x) => x.name === 'Qualified')!;
     await s.call('POST', '/api/v1/deals/batch', {

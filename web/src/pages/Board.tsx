@@ -246,6 +246,12 @@ function Columns({
     } finally {
       await queryClient.invalidateQueries({ queryKey: ['board', object.name] });
       await queryClient.invalidateQueries({ queryKey: ['board-totals', object.name] });
+      // The keyboard stays with the card it moved: on its menu button in the new column.
+      requestAnimationFrame(() =>
+        document
+          .querySelector<HTMLElement>(`[data-card="${m.record.id}"] [aria-haspopup]`)
+          ?.focus(),
+      );
     }
   };
 
@@ -408,6 +414,7 @@ function ColumnCards({
           p="xs"
           draggable
           role="listitem"
+          data-card={r.id}
           aria-label={String(r[object.title_field] ?? '')}
           onDragStart={(e) =>
             e.dataTransfer.setData('application/x-kontor-record', JSON.stringify(r))

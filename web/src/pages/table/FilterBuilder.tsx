@@ -48,7 +48,9 @@ type Field = FieldMeta & { result_type?: string };
 /** An operator as offered: the grammar's, with "is empty" split into empty and not empty. */
 type UiOp = FilterOp | 'not_empty';
 
-const DEFAULT_CURRENCY = 'EUR';
+// A money condition starts in any currency: a company's amounts need not be in the server's
+// default one, and a filter that quietly compared EUR only would find nothing in USD books.
+const DEFAULT_CURRENCY = '';
 
 export interface FilterProps {
   object: ObjectMeta;
