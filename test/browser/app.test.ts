@@ -328,6 +328,22 @@ describe.skipIf(!chromiumAvailable)('the web app in Chromium', () => {
     await page.getByRole('heading', { name: 'Companies' }).waitFor();
   });
 
+  test('on a phone the table folds its search and filters away, and rows start on the first screen', async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    try {
+      await page.goto(`${base}/o/companies`);
+      const first = page.getByRole('table', { name: 'Companies' }).getByRole('row').nth(1);
+      await first.waitFor();
+      expect((await first.boundingBox())!.y).toBeLessThan(740 - 38);
+      await expect.poll(() => page.getByLabel('Search', { exact: true }).isVisible()).toBe(false);
+      await page.getByRole('button', { name: 'Search and filters' }).click();
+      await page.getByLabel('Search', { exact: true }).fill('Acme');
+      await page.getByRole('link', { name: 'Acme Berlin GmbH' }).waitFor();
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   test('shows a name written as HTML as text', async () => {
     const c = (await s.call('POST', '/api/v1/companies', { name: '<img src=x onerror=alert(1)>' }))
       .body;

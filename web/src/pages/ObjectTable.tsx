@@ -3,6 +3,7 @@ import {
   Anchor,
   Box,
   Button,
+  Collapse,
   Group,
   Loader,
   Modal,
@@ -10,7 +11,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { RecordForm } from './RecordForm';
 import { MergeDialog } from './MergeDialog';
@@ -155,6 +156,10 @@ function Table({ object }: { object: ObjectMeta }) {
   }, [view.q]);
 
   const [creating, setCreating] = useState(false);
+  // On a phone, search and filters fold away so that the rows start on the first screen.
+  const phone =
+    useMediaQuery('(max-width: 48em)', undefined, { getInitialValueInEffect: false }) ?? false;
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const [creatingDirty, setCreatingDirty] = useState(false);
   // Closing the new-record dialog with something typed asks first; the form guards navigation.
   const createGuard = useLeaveGuard(creatingDirty, { navigation: false });
@@ -381,16 +386,29 @@ function Table({ object }: { object: ObjectMeta }) {
         </Alert>
       )}
 
-      <Group mb="xs" align="end" wrap="wrap">
-        <TextInput
-          label={t('search')}
-          placeholder={t('searchPlaceholder')}
-          value={search}
-          onChange={(e) => setSearch(e.currentTarget.value)}
-          w={220}
-        />
-        <FilterControls {...filterProps} />
-      </Group>
+      {phone && (
+        <Button
+          variant="default"
+          size="xs"
+          mb="xs"
+          aria-expanded={filtersOpen}
+          onClick={() => setFiltersOpen((o) => !o)}
+        >
+          {filtersOpen ? t('hideSearchAndFilters') : t('showSearchAndFilters')}
+        </Button>
+      )}
+      <Collapse expanded={!phone || filtersOpen}>
+        <Group mb="xs" align="end" wrap="wrap">
+          <TextInput
+            label={t('search')}
+            placeholder={t('searchPlaceholder')}
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            w={220}
+          />
+          <FilterControls {...filterProps} />
+        </Group>
+      </Collapse>
       <FilterChips {...filterProps} />
 
       {createGuard.dialog}
@@ -514,7 +532,13 @@ function Table({ object }: { object: ObjectMeta }) {
         </Box>
         <div
           ref={scroller}
-          style={{ height: 'calc(100vh - 380px)', minHeight: 240, overflowY: 'auto', minWidth }}
+          style={{
+            // On a phone the list takes most of the screen; the page scrolls to it.
+            height: phone ? '70vh' : 'calc(100vh - 380px)',
+            minHeight: 240,
+            overflowY: 'auto',
+            minWidth,
+          }}
         >
           {list.isPending ? (
             <Loader m="md" aria-label={t('loading')} />
