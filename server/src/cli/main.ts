@@ -3,6 +3,7 @@ import { loadConfig, SETTINGS, type SettingKey } from '../config';
 import { serveCommand, workerCommand } from './serve';
 import { migrateCommand, userCreateCommand, apiKeyCreateCommand } from './admin';
 import { demoCommand, importCommand } from './data';
+import { stockVerifyCommand } from './stock';
 
 const program = new Command();
 program.name('kontor').description('Kontor: open-source CRM and ERP').showHelpAfterError();
@@ -91,6 +92,11 @@ withSettings(program.command('import'))
   .option('--sheet <name>', 'XLSX sheet name (default: the first)')
   .option('--allow-duplicates', 'create contacts even when their e-mail or phone exists')
   .action((object, file, opts) => importCommand(configFrom(opts), object, file, opts));
+
+const stock = program.command('stock').description('the stock ledger');
+withSettings(stock.command('verify'))
+  .description('recompute every stock balance from the ledger and report any difference')
+  .action((opts) => stockVerifyCommand(configFrom(opts)));
 
 withSettings(program.command('demo'))
   .description('import the Northwind demo company (or the same CSV files from DIR)')

@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001-system-tables';
 import * as m0002 from './migrations/0002-crm-tables';
 import * as m0003 from './migrations/0003-job-keys';
 import * as m0004 from './migrations/0004-saved-views';
+import * as m0005 from './migrations/0005-stock-ledger';
 
 type Step = { up: (db: Database['db'], dialect: Database['dialect']) => Promise<void> };
 
@@ -13,6 +14,7 @@ const STEPS: Record<string, Step> = {
   '0002-crm-tables': m0002,
   '0003-job-keys': m0003,
   '0004-saved-views': m0004,
+  '0005-stock-ledger': m0005,
 };
 
 class CodeMigrations implements MigrationProvider {

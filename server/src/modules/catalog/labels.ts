@@ -19,6 +19,7 @@ export const catalogLabelsUk: LabelCatalog = {
       category_id: 'Категорія',
       supplier_id: 'Постачальник',
       is_active: 'Активний',
+      allow_negative_stock: 'Залишок може бути від’ємним',
       external_ref: 'Зовнішній ідентифікатор',
       description: 'Опис',
     },

@@ -49,6 +49,12 @@ export const products: ObjectDef = {
       reverseLabel: 'Supplied products',
     },
     { name: 'is_active', label: 'Active', type: 'boolean', indexed: true },
+    {
+      name: 'allow_negative_stock',
+      label: 'Stock may go below zero',
+      type: 'boolean',
+      description: 'Shipments may take more than is on hand (goods made or bought to order).',
+    },
     { name: 'external_ref', label: 'External reference', type: 'text', indexed: true },
     { name: 'description', label: 'Description', type: 'long_text', searchable: true },
   ],
