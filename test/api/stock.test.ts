@@ -154,6 +154,83 @@ describe.each(DIALECTS)('the stock ledger on %s', (dialect) => {
     ).toEqual([]);
   });
 
+  test('quantities stay within what the ledger counts exactly; stocked products and warehouses are kept', async () => {
+    const { product, main } = await setup();
+    const move = (quantity: string, extra: Record<string, unknown> = {}) =>
+      s!.call('POST', '/api/v1/stock/moves', {
+        kind: 'receipt',
+        product_id: product.id,
+        warehouse_id: main.id,
+        quantity,
+        ...extra,
+      });
+    expect((await move('1000000000000.001')).body.errors).toEqual([
+      { path: 'quantity', message: 'must be at most 1000000000000 (a trillion)' },
+    ]);
+    expect((await move('99999999999999999999')).status).toBe(400);
+    expect(
+      (await move('1', { unit_cost: { amount: '99999999999999999999', currency: 'EUR' } })).status,
+    ).toBe(400);
+    expect((await move('1000000000000')).status).toBe(201);
+    const over = await move('0.001');
+    expect(over.status).toBe(409);
+    expect(over.body.errors).toEqual([
+      { path: 'quantity', message: 'would take the balance past a trillion units' },
+    ]);
+    expect(await onHand(product.id, main.id)).toBe('1000000000000.000');
+
+    // Stock held: the product stays goods and neither it nor the warehouse can be deleted.
+    const toService = await s!.call('PATCH', `/api/v1/products/${product.id}`, { kind: 'service' });
+    expect(toService.status).toBe(400);
+    expect((await s!.call('DELETE', `/api/v1/products/${product.id}`)).status).toBe(409);
+    expect((await s!.call('DELETE', `/api/v1/warehouses/${main.id}`)).status).toBe(409);
+    await s!.call('POST', '/api/v1/stock/moves', {
+      kind: 'adjustment',
+      product_id: product.id,
+      warehouse_id: main.id,
+      quantity: '-1000000000000',
+    });
+    expect((await s!.call('DELETE', `/api/v1/warehouses/${main.id}`)).status).toBe(200);
+  });
+
+  test('reversing a posting needs the same rights and warehouses as posting it', async () => {
+    const { product, main } = await setup();
+    const receipt = (
+      await s!.call('POST', '/api/v1/stock/moves', {
+        kind: 'receipt',
+        product_id: product.id,
+        warehouse_id: main.id,
+        quantity: '5',
+      })
+    ).body;
+    const role = `Own warehouses ${Math.random()}`;
+    await s!.call('POST', '/api/v1/roles', {
+      name: role,
+      permissions: {
+        objects: { warehouses: { read: 'all', update: 'own' }, products: { read: 'all' } },
+      },
+    });
+    const { key } = await s!.keyFor({
+      email: `own${Math.random()}@example.com`,
+      name: 'Own',
+      role,
+    });
+    const denied = await callAs(s!, key)(
+      'POST',
+      `/api/v1/stock/postings/${receipt.posting_id}/reverse`,
+    );
+    expect(denied.status).toBe(403);
+    expect(await onHand(product.id, main.id)).toBe('5.000');
+    await s!.call('PATCH', `/api/v1/warehouses/${main.id}`, { is_active: false });
+    const inactive = await s!.call('POST', `/api/v1/stock/postings/${receipt.posting_id}/reverse`);
+    expect(inactive.status).toBe(400);
+    expect(inactive.body.errors).toEqual([{ path: 'warehouse_id', message: 'is not active' }]);
+    await s!.call('PATCH', `/api/v1/warehouses/${main.id}`, { is_active: true });
+    expect(
+      (await s!.call('POST', `/api/v1/stock/postings/${receipt.posting_id}/reverse`)).status,
+    ).toBe(201);
+  });
+
   test('a posting is corrected by reversing it, once; the moves themselves never change', async () => {
     const { product, main, north } = await setup();
     await s!.call('POST', '/api/v1/stock/moves', {

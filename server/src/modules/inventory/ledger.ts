@@ -17,6 +17,11 @@ import { loadRecord } from '../../core/records/read';
 
 /** Quantities are kept in thousandths of the product's unit: exact, never binary fractions. */
 export const QUANTITY_SCALE = 3;
+/**
+ * The most a posting may move, and the most a balance may hold, either way: a trillion units
+ * (in thousandths, 10^15, well inside what both databases and JavaScript count exactly).
+ */
+export const MAX_QUANTITY = 10n ** 15n;
 
 export type MoveKind = 'receipt' | 'adjustment' | 'transfer' | 'reversal';
 
@@ -56,6 +61,8 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 export function parseQuantity(value: string | number, path: string): bigint {
   const scaled = decimalToScaled(String(value), QUANTITY_SCALE);
   if (typeof scaled === 'string') throw validationError([{ path, message: scaled }]);
+  if (scaled > MAX_QUANTITY || -scaled > MAX_QUANTITY)
+    throw validationError([{ path, message: 'must be at most 1000000000000 (a trillion)' }]);
   return scaled;
 }
 
@@ -130,13 +137,19 @@ async function post(
       .onConflict((oc) => oc.columns(['product_id', 'warehouse_id']).doNothing())
       .execute();
     const q = s.quantity.toString();
-    const guarded = !extra.allowNegative.has(s.productId) && s.quantity < 0n;
+    const mayGoNegative = extra.allowNegative.has(s.productId);
+    const max = MAX_QUANTITY.toString();
+    // The balance stays within what the ledger counts exactly, and above zero unless allowed.
     const result = await ctx.db
       .updateTable('stock_balances')
       .set({ on_hand: sql`on_hand + ${sql.raw(q)}`, updated_at: now })
       .where('product_id', '=', s.productId)
       .where('warehouse_id', '=', s.warehouseId)
-      .where((eb) => (guarded ? sql<boolean>`on_hand + ${sql.raw(q)} >= 0` : eb.lit(true)))
+      .where(
+        mayGoNegative
+          ? sql<boolean>`on_hand + ${sql.raw(q)} between -${sql.raw(max)} and ${sql.raw(max)}`
+          : sql<boolean>`on_hand + ${sql.raw(q)} between 0 and ${sql.raw(max)}`,
+      )
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 1) continue;
     const row = await ctx.db
@@ -145,10 +158,15 @@ async function post(
       .where('product_id', '=', s.productId)
       .where('warehouse_id', '=', s.warehouseId)
       .executeTakeFirst();
-    shortages.push({
-      path: 'quantity',
-      message: `only ${scaledToDecimal(big(row?.on_hand ?? 0), QUANTITY_SCALE)} on hand; ${scaledToDecimal(-s.quantity, QUANTITY_SCALE)} needed`,
-    });
+    const had = big(row?.on_hand ?? 0);
+    shortages.push(
+      had + s.quantity > MAX_QUANTITY || had + s.quantity < -MAX_QUANTITY
+        ? { path: 'quantity', message: 'would take the balance past a trillion units' }
+        : {
+            path: 'quantity',
+            message: `only ${scaledToDecimal(had, QUANTITY_SCALE)} on hand; ${scaledToDecimal(-s.quantity, QUANTITY_SCALE)} needed`,
+          },
+    );
   }
   // Nothing of a refused posting stays: the transaction rolls back with the error.
   if (shortages.length)
@@ -214,6 +232,8 @@ export async function postMove(ctx: RecordContext, body: unknown) {
       throw validationError([{ path: 'unit_cost.amount', message: minor }]);
     if (minor < 0n)
       throw validationError([{ path: 'unit_cost.amount', message: 'must not be negative' }]);
+    if (minor > MAX_QUANTITY)
+      throw validationError([{ path: 'unit_cost.amount', message: 'is too large' }]);
     unitCostMinor = minor;
   }
   const legs: Leg[] = [];
@@ -275,13 +295,15 @@ export async function reversePosting(ctx: RecordContext, postingId: string) {
     .where('reverses_posting_id', '=', postingId.toLowerCase())
     .executeTakeFirst();
   if (done) throw new AppError('conflict', 'This posting is already reversed');
+  // A reversal moves stock like any posting: the same products and warehouses must take it,
+  // and the caller must be allowed to change each warehouse.
   const allowNegative = new Set<string>();
-  for (const m of moves) {
-    const p = await loadRecord(ctx, ctx.k.meta.get('products'), m.product_id, {
-      includeDeleted: true,
-    });
+  for (const productId of new Set(moves.map((m) => m.product_id))) {
+    const p = await stockedProduct(ctx, productId, 'product_id');
     if (p.allow_negative_stock === true) allowNegative.add(p.id);
   }
+  for (const warehouseId of new Set(moves.map((m) => m.warehouse_id)))
+    await activeWarehouse(ctx, warehouseId, 'warehouse_id');
   const legs: Leg[] = moves.map((m) => ({
     productId: m.product_id,
     warehouseId: m.warehouse_id,
