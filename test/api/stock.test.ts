@@ -193,6 +193,32 @@ describe.each(DIALECTS)('the stock ledger on %s', (dialect) => {
     expect((await s!.call('DELETE', `/api/v1/warehouses/${main.id}`)).status).toBe(200);
   });
 
+  test('a reader sees the stock only of the products and warehouses their role lets them read', async () => {
+    const { product: theirs, main } = await setup();
+    const other = (await s!.call('POST', '/api/v1/products', { name: 'Not theirs', kind: 'goods' }))
+      .body;
+    const role = `Own products ${Math.random()}`;
+    await s!.call('POST', '/api/v1/roles', {
+      name: role,
+      permissions: { objects: { warehouses: { read: 'all' }, products: { read: 'own' } } },
+    });
+    const user = await s!.keyFor({ email: `own${Math.random()}@example.com`, name: 'Own', role });
+    await s!.call('PATCH', `/api/v1/products/${theirs.id}`, { owner_id: user.id });
+    for (const p of [theirs, other])
+      await s!.call('POST', '/api/v1/stock/moves', {
+        kind: 'receipt',
+        product_id: p.id,
+        warehouse_id: main.id,
+        quantity: '2',
+      });
+    const seen = (
+      await callAs(s!, user.key)('GET', `/api/v1/stock/balances?warehouse_id=${main.id}`)
+    ).body.data;
+    expect(seen.map((b: { product_id: string }) => b.product_id)).toEqual([theirs.id]);
+    const moves = await callAs(s!, user.key)('GET', `/api/v1/stock/moves?product_id=${other.id}`);
+    expect(moves.body.data).toEqual([]);
+  });
+
   test('reversing a posting needs the same rights and warehouses as posting it', async () => {
     const { product, main } = await setup();
     const receipt = (

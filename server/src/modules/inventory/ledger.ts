@@ -12,7 +12,7 @@ import {
   minorDigits,
   scaledToDecimal,
 } from '../../core/metadata/money';
-import { assertCan } from '../../core/permissions/scope';
+import { assertCan, scopeCondition } from '../../core/permissions/scope';
 import { loadRecord } from '../../core/records/read';
 
 /** Quantities are kept in thousandths of the product's unit: exact, never binary fractions. */
@@ -374,6 +374,18 @@ async function balanceOf(ctx: RecordContext, productId: string, warehouseId: str
   };
 }
 
+/**
+ * Stock rows limited to products and warehouses the caller may read, by the one scoping
+ * function: a reader of their own products sees their stock, not everyone's.
+ */
+function readableStock(ctx: RecordContext) {
+  const products = ctx.k.meta.get('products');
+  const warehouses = ctx.k.meta.get('warehouses');
+  const p = scopeCondition(ctx.actor, products, 'read');
+  const w = scopeCondition(ctx.actor, warehouses, 'read');
+  return sql<boolean>`product_id in (select id from ${sql.table(products.table)} where deleted_at is null${p ? sql` and ${p}` : sql``}) and warehouse_id in (select id from ${sql.table(warehouses.table)} where deleted_at is null${w ? sql` and ${w}` : sql``})`;
+}
+
 /** Balances the caller may see, by product and/or warehouse. */
 export async function listBalances(
   ctx: RecordContext,
@@ -392,7 +404,12 @@ export async function listBalances(
     throw validationError([
       { path: 'product_id', message: 'give product_id, warehouse_id or both' },
     ]);
-  const rows = await query.orderBy('product_id').orderBy('warehouse_id').limit(5000).execute();
+  const rows = await query
+    .where(readableStock(ctx))
+    .orderBy('product_id')
+    .orderBy('warehouse_id')
+    .limit(5000)
+    .execute();
   return {
     data: rows.map((r) => ({
       product_id: r.product_id,
@@ -424,6 +441,7 @@ export async function listMoves(
     query = query.where('warehouse_id', '=', q.warehouse_id.toLowerCase());
   }
   const rows = await query
+    .where(readableStock(ctx))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
