@@ -5,6 +5,32 @@ import { DIALECTS, callAs, serverFor, startServer } from '../helpers';
 describe.each(DIALECTS)('hardening on %s', (dialect) => {
   const s = serverFor(dialect);
 
+  test('an empty body that says it is JSON is no body: actions take it, creates say what is missing', async () => {
+    const send = (url: string) =>
+      s!.app.inject({
+        method: 'POST',
+        url,
+        headers: { authorization: `Bearer ${s!.adminKey}`, 'content-type': 'application/json' },
+        payload: '',
+      });
+    const create = await send('/api/v1/contacts');
+    expect(create.statusCode).toBe(400);
+    expect(JSON.parse(create.body).errors.length).toBeGreaterThan(0);
+    const product = (await s!.call('POST', '/api/v1/products', { name: 'Empty body' })).body;
+    const warehouse = (await s!.call('POST', '/api/v1/warehouses', { name: 'Empty body' })).body;
+    const posting = (
+      await s!.call('POST', '/api/v1/stock/moves', {
+        kind: 'receipt',
+        product_id: product.id,
+        warehouse_id: warehouse.id,
+        quantity: '1',
+      })
+    ).body;
+    expect((await send(`/api/v1/stock/postings/${posting.posting_id}/reverse`)).statusCode).toBe(
+      201,
+    );
+  });
+
   test('a body nested thousands of levels deep is refused before anything reads it', async () => {
     const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
     for (const [url, headers] of [

@@ -86,6 +86,11 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    // An action without a body (reverse a posting) may still say it speaks JSON.
+    if ((body as Buffer).length === 0) {
+      done(null, undefined);
+      return;
+    }
     let text: string;
     try {
       text = utf8.decode(body as Buffer);

@@ -88,10 +88,12 @@ function Count({ object, id, list }: { object: string; id: string; list: string 
 /** A second line for a related record: its first filled fields after the name. */
 function summaryFields(child: ObjectMeta): FieldMeta[] {
   const preferred = ['amount', 'stage_id', 'status', 'job_title', 'email', 'due_date', 'city'];
-  return preferred
+  const found = preferred
     .map((n) => child.fields.find((f) => f.name === n))
-    .filter((f): f is FieldMeta => !!f)
-    .slice(0, 3);
+    .filter((f): f is FieldMeta => !!f);
+  // A deal's status follows its stage ("Won · Won"): the stage alone says it.
+  const hasStage = found.some((f) => f.name === 'stage_id');
+  return found.filter((f) => !(hasStage && f.name === 'status')).slice(0, 3);
 }
 
 function RelatedList({
