@@ -139,7 +139,7 @@ describe.each(DIALECTS)('the stock ledger on %s', (dialect) => {
         'has more than 2 decimal places',
       ],
       [
-        { unit_cost: { amount: '1', currency: 'XXX1' } },
+        { unit_cost: { amount: '1', currency: 'ZZZ1' } },
         'unit_cost.currency',
         'must be an ISO 4217 code like EUR',
       ],

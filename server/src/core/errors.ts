@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /** What went wrong, independent of transport; http/ maps each code to a status. */
 export type ErrorCode =
   | 'validation'
@@ -40,4 +42,20 @@ export function validationError(errors: ErrorDetail[], message?: string): AppErr
 
 export function notFound(what: string): AppError {
   return new AppError('not_found', `${what} not found`);
+}
+
+/**
+ * Input checked against a schema: the parsed value, or a validation error naming every problem
+ * at its path (under `prefix`, or `body` for the whole input). Missing input counts as `{}`.
+ */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown, prefix = ''): T {
+  const r = schema.safeParse(input ?? {});
+  if (!r.success)
+    throw validationError(
+      r.error.issues.map((i) => ({
+        path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || 'body',
+        message: i.message,
+      })),
+    );
+  return r.data;
 }

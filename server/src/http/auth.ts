@@ -12,7 +12,7 @@ import {
 import { actorForUser, findUserByEmail, publicUser, type UserRow } from '../core/auth/users';
 import { boolFromDb, boolToDb } from '../db/column-types';
 import { isoNow } from '../core/clock';
-import { AppError, validationError } from '../core/errors';
+import { AppError, validationError, parseInput } from '../core/errors';
 import { requireActor } from './context';
 
 export const SESSION_COOKIE = 'kontor_session';
@@ -74,15 +74,6 @@ const passwordSchema = z.strictObject({
     .max(200),
 });
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? {});
-  if (!r.success)
-    throw validationError(
-      r.error.issues.map((i) => ({ path: i.path.join('.') || 'body', message: i.message })),
-    );
-  return r.data;
-}
-
 export async function authRoutes(app: FastifyInstance) {
   const secure = false; // Limitation: cookies are not marked Secure (the server speaks plain HTTP; put TLS in front).
 
@@ -90,7 +81,7 @@ export async function authRoutes(app: FastifyInstance) {
     '/api/auth/login',
     { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
     async (request, reply) => {
-      const { email, password } = parse(loginSchema, request.body);
+      const { email, password } = parseInput(loginSchema, request.body);
       const k = app.kontor;
       const user = await findUserByEmail(k.database.db, email);
       // An unknown address costs the same hash check, so timing does not tell which addresses exist.
@@ -140,7 +131,7 @@ export async function authRoutes(app: FastifyInstance) {
 
   app.post('/api/auth/password', async (request) => {
     const actor = requireActor(request);
-    const body = parse(passwordSchema, request.body);
+    const body = parseInput(passwordSchema, request.body);
     const k = app.kontor;
     const user = (await k.database.db
       .selectFrom('users')

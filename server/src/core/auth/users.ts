@@ -4,7 +4,7 @@ import type { Db, DialectName } from '../../db/database';
 import { boolFromDb, boolToDb } from '../../db/column-types';
 import type { Actor } from '../actor';
 import { isoNow, type Clock } from '../clock';
-import { AppError, validationError } from '../errors';
+import { AppError, validationError, parseInput } from '../errors';
 import { isId, newId } from '../ids';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords';
 import { roleGrant, roleIdByName } from './roles';
@@ -78,13 +78,7 @@ export async function createUser(
   clock: Clock,
   input: NewUser,
 ): Promise<UserRow> {
-  const parsed = newUserSchema.safeParse(input);
-  if (!parsed.success) {
-    throw validationError(
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
-  }
-  const u = parsed.data;
+  const u = parseInput(newUserSchema, input);
   const taken = await db
     .selectFrom('users')
     .select('id')

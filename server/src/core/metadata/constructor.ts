@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { boolToDb } from '../../db/column-types';
 import { isoNow } from '../clock';
-import { AppError, validationError } from '../errors';
+import { AppError, validationError, parseInput } from '../errors';
 import { newId } from '../ids';
 import type { RecordContext } from '../kontor';
 import { fieldColumns } from './field-types';
@@ -117,19 +117,6 @@ const objectPatchSchema = z.strictObject({
   label_singular: label().optional(),
   label_plural: label().optional(),
 });
-
-function parse<T>(schema: z.ZodType<T>, input: unknown, prefix = ''): T {
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    throw validationError(
-      r.error.issues.map((i) => ({
-        path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || 'body',
-        message: i.message,
-      })),
-    );
-  }
-  return r.data;
-}
 
 function assertAdmin(ctx: RecordContext) {
   if (!ctx.actor.role.isAdmin)
@@ -320,7 +307,7 @@ async function reindex(ctx: RecordContext, objectName: string) {
 export async function createField(ctx: RecordContext, objectName: string, input: unknown) {
   assertAdmin(ctx);
   const object = ctx.k.meta.get(objectName);
-  const def = toFieldDef(parse(fieldInputSchema, input));
+  const def = toFieldDef(parseInput(fieldInputSchema, input));
   checkFieldDef(ctx, object, def, '');
   const field = await insertField(ctx, object, def);
   await addFieldColumns(ctx.db, ctx.k.database.dialect, object, field);
@@ -346,7 +333,7 @@ export async function updateField(
   assertAdmin(ctx);
   const object = ctx.k.meta.get(objectName);
   const field = await fieldRow(ctx, object, fieldName);
-  const patch = parse(fieldPatchSchema, input);
+  const patch = parseInput(fieldPatchSchema, input);
   if (field.name === object.titleField && patch.name !== undefined && patch.name !== field.name) {
     throw validationError([
       {
@@ -475,7 +462,7 @@ export async function deleteField(ctx: RecordContext, objectName: string, fieldN
 
 export async function createObject(ctx: RecordContext, input: unknown) {
   assertAdmin(ctx);
-  const body = parse(objectInputSchema, input);
+  const body = parseInput(objectInputSchema, input);
   if (
     RESERVED_OBJECT_NAMES.has(body.name) ||
     body.name.startsWith('sys_') ||
@@ -549,7 +536,7 @@ export async function createObject(ctx: RecordContext, input: unknown) {
 export async function updateObject(ctx: RecordContext, objectName: string, input: unknown) {
   assertAdmin(ctx);
   const object = ctx.k.meta.get(objectName);
-  const patch = parse(objectPatchSchema, input);
+  const patch = parseInput(objectPatchSchema, input);
   if (patch.name !== undefined && patch.name !== object.name) {
     if (!object.isCustom)
       throw validationError([{ path: 'name', message: 'standard objects keep their name' }]);

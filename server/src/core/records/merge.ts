@@ -2,7 +2,7 @@ import { sql, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import { writeAudit } from '../audit/audit-log';
 import { isoNow } from '../clock';
-import { AppError, validationError } from '../errors';
+import { AppError, validationError, parseInput } from '../errors';
 import { isId } from '../ids';
 import type { RecordContext } from '../kontor';
 import { canWriteField, scopeCondition } from '../permissions/scope';
@@ -27,12 +27,7 @@ const mergeSchema = z.strictObject({
  * merged_into_id set, so their history stays reachable from the survivor's timeline.
  */
 export async function mergeRecords(ctx: RecordContext, objectName: string, input: unknown) {
-  const parsed = mergeSchema.safeParse(input ?? {});
-  if (!parsed.success) {
-    throw validationError(
-      parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'body', message: i.message })),
-    );
-  }
+  const parsed = { data: parseInput(mergeSchema, input) };
   const object = ctx.k.meta.get(objectName);
   const survivorId = parsed.data.survivor_id.toLowerCase();
   const mergedIds = [...new Set(parsed.data.merged_ids.map((id) => id.toLowerCase()))];

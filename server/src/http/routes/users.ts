@@ -16,7 +16,7 @@ import { newId } from '../../core/ids';
 import { permissionsSchema } from '../../core/permissions/grants';
 import { boolFromDb, boolToDb } from '../../db/column-types';
 import type { Db, DialectName } from '../../db/database';
-import { AppError, validationError } from '../../core/errors';
+import { AppError, validationError, parseInput } from '../../core/errors';
 import { isId } from '../../core/ids';
 import { requireActor } from '../context';
 
@@ -37,15 +37,6 @@ const userPatchSchema = z.strictObject({
   time_zone: newUserSchema.shape.time_zone.optional(),
   locale: newUserSchema.shape.locale.optional(),
 });
-
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? {});
-  if (!r.success)
-    throw validationError(
-      r.error.issues.map((i) => ({ path: i.path.join('.') || 'body', message: i.message })),
-    );
-  return r.data;
-}
 
 function roleOut(r: { id: string; name: string; is_admin: unknown; permissions: string }) {
   const g = roleGrant(r);
@@ -136,7 +127,7 @@ export async function userRoutes(app: FastifyInstance) {
   app.patch<{ Params: { id: string } }>('/api/v1/users/:id', async (request) => {
     const actor = requireActor(request);
     const self = request.params.id === actor.userId;
-    const body = parseBody(userPatchSchema, request.body);
+    const body = parseInput(userPatchSchema, request.body);
     const adminOnly = ['role_id', 'team', 'manager_id', 'is_active', 'title'] as const;
     if (!self || adminOnly.some((f) => body[f] !== undefined)) requireAdmin(actor);
     if (!isId(request.params.id))
@@ -216,7 +207,7 @@ export async function userRoutes(app: FastifyInstance) {
 
   app.post('/api/v1/roles', async (request, reply) => {
     requireAdmin(requireActor(request));
-    const body = parseBody(roleSchema, request.body);
+    const body = parseInput(roleSchema, request.body);
     if (
       await db.selectFrom('roles').select('id').where('name', '=', body.name).executeTakeFirst()
     ) {
@@ -244,7 +235,7 @@ export async function userRoutes(app: FastifyInstance) {
 
   app.patch<{ Params: { id: string } }>('/api/v1/roles/:id', async (request) => {
     requireAdmin(requireActor(request));
-    const body = parseBody(roleSchema.partial(), request.body);
+    const body = parseInput(roleSchema.partial(), request.body);
     const role = (await db
       .selectFrom('roles')
       .selectAll()
@@ -293,11 +284,7 @@ export async function userRoutes(app: FastifyInstance) {
 
   app.post('/api/v1/api-keys', async (request, reply) => {
     const actor = requireActor(request);
-    const parsed = apiKeySchema.safeParse(request.body ?? {});
-    if (!parsed.success)
-      throw validationError(
-        parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'body', message: i.message })),
-      );
+    const parsed = { data: parseInput(apiKeySchema, request.body) };
     const { id, key, prefix } = await createApiKey(db, k.clock, parsed.data.name, actor.userId!);
     return reply.status(201).send({
       id,

@@ -2,7 +2,7 @@ import { sql, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import { writeAudit } from '../../core/audit/audit-log';
 import { isoNow } from '../../core/clock';
-import { AppError, validationError } from '../../core/errors';
+import { AppError, validationError, parseInput } from '../../core/errors';
 import { isId } from '../../core/ids';
 import type { RecordContext } from '../../core/kontor';
 import { canWriteField, scopeCondition } from '../../core/permissions/scope';
@@ -159,13 +159,7 @@ async function mayUpdate(ctx: RecordContext, contactId: string): Promise<boolean
  * name matches) and optionally a deal, in one transaction. A lead converts once.
  */
 export async function convertLead(ctx: RecordContext, leadId: string, rawInput: unknown) {
-  const parsed = convertInputSchema.safeParse(rawInput ?? {});
-  if (!parsed.success) {
-    throw validationError(
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
-  }
-  const input = parsed.data;
+  const input = parseInput(convertInputSchema, rawInput);
   const leads = ctx.k.meta.get('leads');
   const lead = await loadRecord(ctx, leads, leadId, { action: 'update', raw: true });
   if (lead.status === 'converted' || lead.converted_at) {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { actorId } from '../../core/actor';
 import { writeAudit } from '../../core/audit/audit-log';
 import { isoNow } from '../../core/clock';
-import { AppError, validationError, type ErrorDetail } from '../../core/errors';
+import { AppError, validationError, type ErrorDetail, parseInput } from '../../core/errors';
 import { isId, newId } from '../../core/ids';
 import type { RecordContext } from '../../core/kontor';
 import {
@@ -47,15 +47,6 @@ const postingSchema = z.strictObject({
 });
 
 const big = (v: unknown) => BigInt(String(v));
-
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? {});
-  if (!r.success)
-    throw validationError(
-      r.error.issues.map((i) => ({ path: i.path.join('.') || 'body', message: i.message })),
-    );
-  return r.data;
-}
 
 /** A quantity as a person wrote it ("12.5"), in thousandths; an error names the field. */
 export function parseQuantity(value: string | number, path: string): bigint {
@@ -206,7 +197,7 @@ async function post(
 /** A receipt, an adjustment or a transfer, as the API takes it. */
 export async function postMove(ctx: RecordContext, body: unknown) {
   assertCan(ctx.actor, ctx.k.meta.get('warehouses'), 'update');
-  const input = parseBody(postingSchema, body);
+  const input = parseInput(postingSchema, body);
   const quantity = parseQuantity(input.quantity, 'quantity');
   if (quantity === 0n) throw validationError([{ path: 'quantity', message: 'must not be zero' }]);
   if (input.kind !== 'adjustment' && quantity < 0n)
