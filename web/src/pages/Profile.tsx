@@ -7,20 +7,9 @@ import { useMe } from '../api/hooks';
 import { formatMinor } from '../format';
 import { asLanguage, LANGUAGES, setLanguage } from '../i18n';
 import { ErrorNote } from '../layout/ErrorNote';
+import { fieldErrors, timeZones } from './settings/common';
 
-/** The browser's time zones, with current names it may list under an older one (Kyiv, not Kiev). */
-const TIME_ZONES = [
-  ...new Set([...Intl.supportedValuesOf('timeZone'), 'UTC', 'Europe/Kyiv', 'America/Nuuk']),
-]
-  .filter((zone) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  })
-  .sort();
+const TIME_ZONES = timeZones();
 
 /** The signed-in user's own name, language, time zone and password. */
 export function Profile() {
@@ -78,8 +67,8 @@ function ProfileForm({ user }: { user: User }) {
       setState('idle');
     }
   };
-  const fieldError = (path: string) =>
-    error instanceof ApiError ? error.errors.find((e) => e.path === path)?.message : undefined;
+  const errors = fieldErrors(error);
+  const fieldError = (path: string) => errors.get(path);
 
   return (
     <Paper withBorder p="md" component="form" onSubmit={submit}>
@@ -148,8 +137,8 @@ function PasswordForm() {
       setError(err);
     }
   };
-  const fieldError = (path: string) =>
-    error instanceof ApiError ? error.errors.find((e) => e.path === path)?.message : undefined;
+  const errors = fieldErrors(error);
+  const fieldError = (path: string) => errors.get(path);
   return (
     <Paper withBorder p="md" component="form" onSubmit={submit}>
       <Stack>

@@ -51,22 +51,18 @@ function allCurrencies(): string[] {
   return currencyCodes;
 }
 
-/** Picks a person (owner, assignee) from the list of users, searching by name or e-mail. */
-function UserPicker({
-  field,
-  value,
-  onChange,
-  error,
-  autoFocus,
-  label,
-}: {
+/** What a picker of one record (a user, or a record of another object) is given. */
+interface PickerProps {
   field: FieldMeta;
   value: string | null;
   onChange: (v: string | null) => void;
   error?: string;
   autoFocus?: boolean;
   label?: string;
-}) {
+}
+
+/** Picks a person (owner, assignee) from the list of users, searching by name or e-mail. */
+function UserPicker({ field, value, onChange, error, autoFocus, label }: PickerProps) {
   const { t } = useTranslation('record');
   const users = useUsers();
   const data = (users.data ?? []).map((u) => ({ value: u.id, label: u.name || u.email }));
@@ -88,21 +84,7 @@ function UserPicker({
 }
 
 /** Picks a record of another object, asking the server as the user types. */
-function RelationPicker({
-  field,
-  value,
-  onChange,
-  error,
-  autoFocus,
-  label,
-}: {
-  field: FieldMeta;
-  value: string | null;
-  onChange: (v: string | null) => void;
-  error?: string;
-  autoFocus?: boolean;
-  label?: string;
-}) {
+function RelationPicker({ field, value, onChange, error, autoFocus, label }: PickerProps) {
   const { t } = useTranslation('record');
   const objects = useObjects();
   const target = objects.data?.find((o) => o.name === field.target);

@@ -9,9 +9,10 @@ export interface UserOption {
 }
 
 /** Everyone who may own or be given a record, for owners and assignees. */
-export function useUsers() {
+export function useUsers(enabled = true) {
   return useQuery({
     queryKey: ['users'],
+    enabled,
     staleTime: 60_000,
     queryFn: async () => (await api<{ data: UserOption[] }>('GET', '/api/v1/users')).data,
   });

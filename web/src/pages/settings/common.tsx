@@ -150,11 +150,24 @@ export function useDateTime() {
   return (iso: string | null | undefined) => (iso ? fmt.format(new Date(iso)) : '');
 }
 
-/** Every IANA time zone the browser knows, UTC first. */
+/**
+ * Every IANA time zone the browser knows, UTC first, with current names it may list under an
+ * older one (Kyiv, not Kiev).
+ */
 export function timeZones(): string[] {
   const all =
     typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  return ['UTC', ...all.filter((z) => z !== 'UTC')];
+  const known = [...new Set([...all, 'Europe/Kyiv', 'America/Nuuk'])]
+    .filter((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    })
+    .sort();
+  return ['UTC', ...known.filter((z) => z !== 'UTC')];
 }
 
 export type Scope = 'none' | 'own' | 'team' | 'all';

@@ -42,6 +42,7 @@ import {
   type FilterOp,
   type FilterTree,
 } from './filters';
+import { useUsers } from '../record/users';
 
 type Field = FieldMeta & { result_type?: string };
 
@@ -174,17 +175,6 @@ function useRelationLabels(object: ObjectMeta, tree: FilterTree): Map<string, st
     ...(b.data ?? []),
     ...(c.data ?? []),
   ]);
-}
-
-function useUsers(enabled: boolean) {
-  return useQuery({
-    queryKey: ['users'],
-    enabled,
-    staleTime: 60_000,
-    queryFn: async () =>
-      (await api<{ data: { id: string; name: string; email: string }[] }>('GET', '/api/v1/users'))
-        .data,
-  });
 }
 
 function useDescribe(object: ObjectMeta, labels: Map<string, string>, locale: string) {
