@@ -1,6 +1,7 @@
 import type { Module } from '../../core/kontor';
 import { catalogObjects } from './objects';
 import { catalogLabelsUk } from './labels';
+import { catalogRoutes } from './routes';
 import {
   kitComponentRules,
   priceItemRules,
@@ -14,6 +15,7 @@ export const catalogModule: Module = {
   name: 'catalog',
   objects: catalogObjects,
   labels: { uk: catalogLabelsUk },
+  routes: catalogRoutes,
   hooks: {
     products: productRules,
     product_units: productUnitRules,
