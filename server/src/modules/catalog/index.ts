@@ -1,19 +1,27 @@
 import type { Module } from '../../core/kontor';
-import { productCategories, products } from './objects';
+import { catalogObjects } from './objects';
 import { catalogLabelsUk } from './labels';
+import { catalogRoutes } from './routes';
+import {
+  kitComponentRules,
+  priceItemRules,
+  priceListRules,
+  productRules,
+  productUnitRules,
+  taxRules,
+} from './rules';
 
 export const catalogModule: Module = {
   name: 'catalog',
-  objects: [productCategories, products],
+  objects: catalogObjects,
   labels: { uk: catalogLabelsUk },
+  routes: catalogRoutes,
   hooks: {
-    products: {
-      async beforeWrite(_ctx, e) {
-        if (e.action === 'create') {
-          if (e.values.kind === undefined) e.values.kind = 'goods';
-          if (e.values.is_active === undefined) e.values.is_active = true;
-        }
-      },
-    },
+    products: productRules,
+    product_units: productUnitRules,
+    taxes: taxRules,
+    price_lists: priceListRules,
+    price_list_items: priceItemRules,
+    kit_components: kitComponentRules,
   },
 };
