@@ -23,6 +23,7 @@ import { ObjectTable, tableSearch } from './pages/ObjectTable';
 import { RecordPage } from './pages/RecordPage';
 import { settingsRoutes } from './pages/settings/routes';
 import { TrashPage } from './pages/record/TrashPage';
+import { ReorderPage } from './pages/documents/ReorderPage';
 
 const rootRoute = createRootRoute({ component: Root });
 const routeTree = rootRoute.addChildren([
@@ -44,6 +45,7 @@ const routeTree = rootRoute.addChildren([
   settingsRoutes(rootRoute),
   createRoute({ getParentRoute: () => rootRoute, path: '/import/$object', component: ImportPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/profile', component: Profile }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/stock/reorder', component: ReorderPage }),
 ]);
 function NotFound() {
   const { t } = useTranslation();

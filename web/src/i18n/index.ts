@@ -3,6 +3,7 @@ import { initReactI18next, useTranslation } from 'react-i18next';
 import { useMe } from '../api/hooks';
 import * as board from './board';
 import * as common from './common';
+import * as documents from './documents';
 import * as record from './record';
 import * as settings from './settings';
 import * as shell from './shell';
@@ -18,6 +19,7 @@ export const resources = {
   en: {
     board: board.en,
     common: common.en,
+    documents: documents.en,
     record: record.en,
     settings: settings.en,
     shell: shell.en,
@@ -28,6 +30,7 @@ export const resources = {
   uk: {
     board: board.uk,
     common: common.uk,
+    documents: documents.uk,
     record: record.uk,
     settings: settings.uk,
     shell: shell.uk,

@@ -34,7 +34,7 @@ export function Root() {
   const objects = useObjects(!!me.data && !me.data.must_change_password);
   const [opened, { toggle, close }] = useDisclosure();
   const path = useRouterState({ select: (s) => s.location.pathname });
-  const { t } = useTranslation(['shell', 'common']);
+  const { t } = useTranslation(['shell', 'common', 'documents']);
   const queryClient = useQueryClient();
   const locale = me.data?.locale;
   useEffect(() => {
@@ -128,6 +128,15 @@ export function Root() {
               onClick={close}
             />
           ))}
+          {objects.data?.some((o) => o.name === 'reorder_points') && (
+            <NavLink
+              mt="md"
+              renderRoot={(props) => <Link to="/stock/reorder" {...props} />}
+              label={t('documents:reorderNav')}
+              active={path === '/stock/reorder'}
+              onClick={close}
+            />
+          )}
           {objects.error && <ErrorNote error={objects.error} />}
           {me.data.is_admin && (
             <NavLink

@@ -22,6 +22,9 @@ import { useObject, useObjects } from '../api/hooks';
 import { useLocale } from '../i18n';
 import { ErrorNote } from '../layout/ErrorNote';
 import { RecordForm } from './RecordForm';
+import { DOCUMENTS } from './documents/config';
+import { DocumentPage } from './documents/DocumentPage';
+import { ProductionPage } from './documents/ProductionPage';
 import { ConvertedNote, ConvertLeadDialog } from './record/ConvertLead';
 import { groupFields, type GroupName } from './record/groups';
 import { InlineField, RelationValue } from './record/InlineField';
@@ -49,6 +52,18 @@ export function RecordPage() {
   if (!object.data && !object.isPending) return <ErrorNote error={t('unknownObject', { name })} />;
   if (!object.data || !record.data) return <Loader aria-label={t('loading')} />;
   // A new record id (a link from one record to another) starts a fresh page state.
+  const document = DOCUMENTS[name];
+  if (document)
+    return (
+      <DocumentPage
+        key={`${name}/${id}`}
+        object={object.data}
+        record={record.data}
+        config={document}
+      />
+    );
+  if (name === 'production_orders')
+    return <ProductionPage key={`${name}/${id}`} object={object.data} record={record.data} />;
   return <RecordView key={`${name}/${id}`} object={object.data} record={record.data} />;
 }
 

@@ -1,0 +1,181 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { browserSession, chromiumAvailable, signIn } from './session';
+
+/** axe's serious and critical findings on the page, one line each; empty when clean. */
+async function seriousViolations(page: Page): Promise<string> {
+  await page.waitForFunction(
+    "document.getAnimations().every((a) => !(a instanceof CSSTransition) || a.playState === 'finished')",
+  );
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+    .join('\n');
+}
+
+/** The text of one cell of a lines table: row `line` (1-based), column by its header. */
+async function cell(page: Page, table: string, line: number, column: string): Promise<string> {
+  const t = page.getByRole('table', { name: table });
+  const headers = await t.locator('thead th').allTextContents();
+  const i = headers.findIndex((h) => h.trim() === column);
+  if (i < 0) throw new Error(`no column ${column} in ${headers.join(' | ')}`);
+  return (
+    (await t
+      .locator('tbody tr')
+      .nth(line - 1)
+      .locator('td')
+      .nth(i)
+      .textContent()) ?? ''
+  ).trim();
+}
+
+describe.skipIf(!chromiumAvailable)('document screens', () => {
+  const session = browserSession();
+  let productId: string;
+  let warehouseId: string;
+  let quoteId: string;
+
+  beforeAll(async () => {
+    const { s, base, page } = session;
+    const company = (await s.call('POST', '/api/v1/companies', { name: 'Alfreds Futterkiste' }))
+      .body;
+    const warehouse = (await s.call('POST', '/api/v1/warehouses', { name: 'Main warehouse' })).body;
+    warehouseId = warehouse.id;
+    const product = (
+      await s.call('POST', '/api/v1/products', {
+        name: 'Chai',
+        kind: 'goods',
+        price: { amount: '18.00', currency: 'EUR' },
+      })
+    ).body;
+    productId = product.id;
+    const receipt = await s.call('POST', '/api/v1/stock/moves', {
+      kind: 'receipt',
+      product_id: product.id,
+      warehouse_id: warehouse.id,
+      quantity: '17',
+      unit_cost: { amount: '10.00', currency: 'EUR' },
+    });
+    expect(receipt.status, JSON.stringify(receipt.body)).toBe(201);
+    const quote = await s.call('POST', '/api/v1/quotes', {
+      company_id: company.id,
+      warehouse_id: warehouse.id,
+      currency: 'EUR',
+    });
+    expect(quote.status, JSON.stringify(quote.body)).toBe(201);
+    quoteId = quote.body.id;
+    await signIn(page, base);
+  });
+
+  test('a quote for 20 with 17 in stock shows the shortage, converts, confirms with backorder and ships', async () => {
+    const { s, base, page } = session;
+    await page.goto(`${base}/o/quotes/${quoteId}`);
+    await page.getByRole('heading', { name: /^Quote QT-\d{6}$/ }).waitFor();
+    await page.getByText('No lines yet: add the first one below.').waitFor();
+
+    // A line typed with the keyboard: pick the product, quantity 20, a price, Enter.
+    const form = page.getByRole('form', { name: 'Add a line' });
+    await form.getByRole('combobox', { name: 'Product' }).fill('Chai');
+    await page.getByRole('option', { name: 'Chai' }).click();
+    await form.getByRole('textbox', { name: 'Quantity' }).fill('20');
+    await form.getByRole('textbox', { name: 'Unit price, EUR' }).fill('18');
+    await form.getByRole('textbox', { name: 'Discount, %' }).fill('10');
+    await form.getByRole('textbox', { name: 'Discount, %' }).press('Enter');
+
+    // The server computed the amounts; availability shows 17 on hand and a shortage of 3.
+    await expect.poll(() => cell(page, 'Lines', 1, 'Net')).toBe('€324.00');
+    expect(await cell(page, 'Lines', 1, 'Quantity')).toBe('20');
+    expect(await cell(page, 'Lines', 1, 'Discount')).toBe('10%');
+    await expect.poll(() => cell(page, 'Lines', 1, 'On hand')).toBe('17');
+    expect(await cell(page, 'Lines', 1, 'Available')).toBe('17');
+    expect(await cell(page, 'Lines', 1, 'Shortage')).toBe('3');
+    const totals = page.getByRole('definition');
+    await expect.poll(() => page.locator('[data-total=total]').textContent()).toBe('€324.00');
+    expect(await totals.count()).toBe(3);
+    // The product picker has the focus again, for the next line.
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            document.activeElement?.getAttribute('aria-label') ??
+            (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent,
+        ),
+      )
+      .toMatch(/^Product/);
+    expect(await seriousViolations(page)).toBe('');
+    await page.screenshot({ path: '/tmp/docs-quote.png', fullPage: true });
+
+    // Converting opens the new order.
+    await page.getByRole('button', { name: 'Convert to order' }).click();
+    await page.getByRole('heading', { name: /^Sales order SO-\d{6}$/ }).waitFor();
+    const orderId = page.url().split('/').pop()!;
+    expect((await s.call('GET', `/api/v1/quotes/${quoteId}`)).body.status).toBe('accepted');
+    await expect.poll(() => cell(page, 'Lines', 1, 'Shortage')).toBe('3');
+
+    // Confirming strictly is refused with the shortage of the line; then with backorder.
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Not enough stock to confirm' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain(
+      'Line 1 (Chai): only 17 available (17 on hand, 0 reserved); 20 needed',
+    );
+    await page.screenshot({ path: '/tmp/docs-shortage.png', fullPage: true });
+    await page.getByRole('button', { name: 'Confirm with backorder' }).click();
+    await page.locator('[data-status=confirmed]').waitFor();
+    await expect.poll(() => cell(page, 'Lines', 1, 'Reserved')).toBe('17');
+    expect(await cell(page, 'Lines', 1, 'Backorder')).toBe('3');
+    expect(await cell(page, 'Lines', 1, 'Shipped')).toBe('0');
+    await page.screenshot({ path: '/tmp/docs-confirmed.png', fullPage: true });
+
+    // Ship: the dialog offers what is reserved.
+    await page.getByRole('button', { name: 'Ship…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Ship the order' });
+    const qty = dialog.getByRole('textbox', { name: 'Quantity to ship, line 1' });
+    expect(await qty.inputValue()).toBe('17');
+    expect(await seriousViolations(page)).toBe('');
+    await page.screenshot({ path: '/tmp/docs-ship.png', fullPage: true });
+    await dialog.getByRole('button', { name: 'Ship', exact: true }).click();
+    await page.locator('[data-status=partly_shipped]').waitFor();
+    await expect.poll(() => cell(page, 'Lines', 1, 'Shipped')).toBe('17');
+    expect(await cell(page, 'Lines', 1, 'Reserved')).toBe('0');
+
+    // Three more arrive; reserving the backorder, then shipping it, ships the order.
+    await s.call('POST', '/api/v1/stock/moves', {
+      kind: 'receipt',
+      product_id: productId,
+      warehouse_id: warehouseId,
+      quantity: '3',
+      unit_cost: { amount: '10.00', currency: 'EUR' },
+    });
+    await page.getByRole('button', { name: 'Reserve backorders' }).click();
+    await expect.poll(() => cell(page, 'Lines', 1, 'Reserved')).toBe('3');
+    expect(await cell(page, 'Lines', 1, 'Backorder')).toBe('0');
+    await page.getByRole('button', { name: 'Ship…' }).click();
+    expect(
+      await page
+        .getByRole('dialog', { name: 'Ship the order' })
+        .getByRole('textbox', { name: 'Quantity to ship, line 1' })
+        .inputValue(),
+    ).toBe('3');
+    await page
+      .getByRole('dialog', { name: 'Ship the order' })
+      .getByRole('button', { name: 'Ship', exact: true })
+      .click();
+    await page.locator('[data-status=shipped]').waitFor();
+    await expect.poll(() => cell(page, 'Lines', 1, 'Shipped')).toBe('20');
+    expect(await page.getByRole('button', { name: 'Ship…' }).count()).toBe(0);
+    await page.screenshot({ path: '/tmp/docs-shipped.png', fullPage: true });
+
+    const order = (await s.call('GET', `/api/v1/sales_orders/${orderId}`)).body;
+    expect(order.status).toBe('shipped');
+    const balance = (
+      await s.call(
+        'GET',
+        `/api/v1/stock/balances?product_id=${productId}&warehouse_id=${warehouseId}`,
+      )
+    ).body.data[0];
+    expect(balance).toMatchObject({ on_hand: '0.000', reserved: '0.000' });
+  });
+});
