@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createRecord } from '../../server/src/core/records/write';
 import { verifyStock } from '../../server/src/modules/inventory/ledger';
-import { DIALECTS, serverFor, startServer, type TestServer } from '../helpers';
+import { DIALECTS, callAs, serverFor, startServer, type TestServer } from '../helpers';
 
 type Call = TestServer['call'];
 
@@ -642,6 +642,20 @@ describe.each(DIALECTS)('sales on %s', (dialect) => {
       (await s.call('GET', `/api/v1/sales_orders/${order.id}/related/shipments`)).body.data,
     ).toEqual([]);
     expect((await h.get('sales_orders', order.id)).status).toBe('confirmed');
+  });
+
+  test('availability shows stock only to whom may read the warehouses', async () => {
+    const h = helpers(s.call);
+    const quote = await h.document('quotes', {});
+    const role = `Quotes only ${Math.random()}`;
+    await s.call('POST', '/api/v1/roles', {
+      name: role,
+      permissions: { objects: { quotes: { read: 'all' }, products: { read: 'all' } } },
+    });
+    const user = await s.keyFor({ email: `q${Math.random()}@example.com`, name: 'Q', role });
+    const res = await callAs(s, user.key)('GET', `/api/v1/quotes/${quote.id}/availability`);
+    expect(res.status).toBe(403);
+    expect((await s.call('GET', `/api/v1/quotes/${quote.id}/availability`)).status).toBe(200);
   });
 
   test('shipments are made only by shipping an order and are never deleted', async () => {

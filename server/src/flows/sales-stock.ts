@@ -5,6 +5,7 @@ import { AppError, parseInput, validationError, type ErrorDetail } from '../core
 import type { RecordContext } from '../core/kontor';
 import { decimalToScaled } from '../core/metadata/money';
 import { normaliseDatetime } from '../core/metadata/field-types';
+import { assertCan } from '../core/permissions/scope';
 import type { ApiRecord } from '../core/records/hooks';
 import { loadRecord } from '../core/records/read';
 import { createRecord, updateRecord } from '../core/records/write';
@@ -400,6 +401,9 @@ export async function cancelOrder(ctx: RecordContext, id: string) {
  */
 export async function availability(ctx: RecordContext, kind: DocumentKind, id: string) {
   const doc = await loadRecord(ctx, ctx.k.meta.get(kind.object), id);
+  // Stock figures are the warehouse's: they need the right to read warehouses and products.
+  assertCan(ctx.actor, ctx.k.meta.get('warehouses'), 'read');
+  assertCan(ctx.actor, ctx.k.meta.get('products'), 'read');
   const lines = await linesOf(ctx, kind, doc.id);
   const warehouseId = doc.warehouse_id ? String(doc.warehouse_id) : undefined;
   const stocked = await stockedProducts(
