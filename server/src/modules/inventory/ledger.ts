@@ -289,10 +289,11 @@ export async function postStock(
       code_detail: 'insufficient_stock',
     });
 
-  const values = await valueLegs(ctx, kind, legs, now);
+  const moveIds = legs.map(() => newId());
+  const values = await valueLegs(ctx, kind, legs, moveIds, now);
   const occurredAt = opts.occurredAt ?? now;
   const rows = legs.map((l, i) => ({
-    id: newId(),
+    id: moveIds[i],
     posting_id: postingId,
     kind,
     product_id: l.productId,
@@ -340,16 +341,72 @@ export async function postStock(
   };
 }
 
+/** Products among ids whose stock is valued first in, first out. */
+async function fifoProducts(ctx: RecordContext, productIds: string[]) {
+  const products = ctx.k.meta.get('products');
+  const field = products.field('valuation_method');
+  if (!field || !productIds.length) return new Set<string>();
+  const rows = await ctx.db
+    .selectFrom(products.table)
+    .select(['id', field.column])
+    .where('id', 'in', productIds)
+    .execute();
+  return new Set(rows.filter((r) => r[field.column] === 'fifo').map((r) => r.id));
+}
+
 /**
- * The value each leg moves, by moving average cost per product (company-wide), and the
- * product's quantity and value brought up to date. Incoming stock is valued at its unit cost
- * (or at the average when it has none); outgoing stock at the average, rounded half-even; a
- * transfer moves value between warehouses and changes no total. Whatever move brings a
- * product to zero quantity takes all its remaining value, so no cent is left at zero.
+ * Takes a quantity out of a FIFO product's layers, oldest first, and returns the value it
+ * takes: whole layers at their value, a part of a layer at its share, rounded half-even.
  */
-async function valueLegs(ctx: RecordContext, kind: StockMoveKind, legs: StockLeg[], now: string) {
+async function takeFromLayers(ctx: RecordContext, productId: string, quantity: bigint) {
+  let left = quantity;
+  let value = 0n;
+  const layers = await ctx.db
+    .selectFrom('stock_layers')
+    .select(['id', 'quantity', 'value_minor'])
+    .where('product_id', '=', productId)
+    .orderBy('id')
+    .execute();
+  for (const layer of layers) {
+    if (left === 0n) break;
+    const q = big(layer.quantity);
+    const v = big(layer.value_minor);
+    if (left >= q) {
+      value += v;
+      left -= q;
+      await ctx.db.deleteFrom('stock_layers').where('id', '=', layer.id).execute();
+    } else {
+      const part = roundHalfEven(v * left, q);
+      value += part;
+      await ctx.db
+        .updateTable('stock_layers')
+        .set({ quantity: (q - left).toString(), value_minor: (v - part).toString() })
+        .where('id', '=', layer.id)
+        .execute();
+      left = 0n;
+    }
+  }
+  return value;
+}
+
+/**
+ * The value each leg moves, and each product's quantity and value brought up to date, company
+ * wide. Incoming stock is valued at its unit cost (or at the average when it has none).
+ * Outgoing stock of an average-cost product takes the moving average, rounded half-even; of a
+ * FIFO product, the oldest layers first. A transfer moves value between warehouses at the
+ * average and changes no total. Whatever move brings a product to zero (or below) takes all
+ * its remaining value, so no cent is left when nothing is.
+ */
+async function valueLegs(
+  ctx: RecordContext,
+  kind: StockMoveKind,
+  legs: StockLeg[],
+  moveIds: string[],
+  now: string,
+) {
   const out = legs.map(() => ({ value: 0n, currency: null as string | null }));
   const productIds = [...new Set(legs.map((l) => l.productId))].sort();
+  const fifo = await fifoProducts(ctx, productIds);
   for (const productId of productIds) {
     await ctx.db
       .insertInto('stock_valuation')
@@ -381,6 +438,7 @@ async function valueLegs(ctx: RecordContext, kind: StockMoveKind, legs: StockLeg
     let q = big(row.quantity);
     let v = big(row.value_minor);
     let currency: string | null = row.currency ?? null;
+    const isFifo = fifo.has(productId);
     const mine = legs.map((l, i) => ({ l, i })).filter((x) => x.l.productId === productId);
 
     if (kind === 'transfer') {
@@ -407,19 +465,37 @@ async function valueLegs(ctx: RecordContext, kind: StockMoveKind, legs: StockLeg
           value = roundHalfEven(l.quantity * l.unitCostMinor, PER_UNIT);
         } else value = q > 0n && v > 0n ? roundHalfEven(v * l.quantity, q) : 0n;
       } else if (q + l.quantity <= 0n) value = -v;
+      else if (isFifo) value = -(await takeFromLayers(ctx, productId, -l.quantity));
       else if (l.valueMinor !== undefined && l.valueMinor !== null)
         // A given value (a reversal's) takes out no more than there is.
         value = v >= 0n && l.valueMinor < -v ? -v : l.valueMinor;
       else value = roundHalfEven(v * l.quantity, q);
       q += l.quantity;
       v += value;
-      if (q === 0n && v !== 0n) {
+      if (q <= 0n && v !== 0n) {
         // The move that empties the stock takes what value is left.
         value -= v;
         v = 0n;
       }
       if (v > MAX_QUANTITY || v < -MAX_QUANTITY)
         throw validationError([{ path: 'unit_cost.amount', message: 'is too large' }]);
+      if (isFifo) {
+        if (q <= 0n)
+          await ctx.db.deleteFrom('stock_layers').where('product_id', '=', productId).execute();
+        else if (l.quantity > 0n)
+          await ctx.db
+            .insertInto('stock_layers')
+            .values({
+              id: newId(),
+              product_id: productId,
+              move_id: moveIds[i],
+              // Stock that fills a hole below zero is no layer; what rises above zero is.
+              quantity: (l.quantity < q ? l.quantity : q).toString(),
+              value_minor: value.toString(),
+              created_at: now,
+            })
+            .execute();
+      }
       out[i] = { value, currency };
     }
     await ctx.db

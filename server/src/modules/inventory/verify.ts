@@ -7,7 +7,14 @@ const qty = (v: bigint) => scaledToDecimal(v, 3);
 
 export interface StockDifference {
   /** What differs: on hand or reserved (per warehouse), quantity or value (per product). */
-  what: 'on_hand' | 'reserved' | 'valuation_quantity' | 'value' | 'value_at_zero';
+  what:
+    | 'on_hand'
+    | 'reserved'
+    | 'valuation_quantity'
+    | 'value'
+    | 'value_at_zero'
+    | 'layer_quantity'
+    | 'layer_value';
   product_id: string;
   warehouse_id: string | null;
   ledger: string;
@@ -17,7 +24,8 @@ export interface StockDifference {
 /**
  * Every kept figure recomputed from its source and compared: on hand per product and warehouse
  * from the moves, reserved from the open reservations, each product's quantity and value from
- * the moves; and no product at zero quantity may hold value. An empty list means all agree.
+ * the moves, and a FIFO product's layers from its quantity and value; and no product at zero
+ * quantity may hold value. An empty list means all agree.
  */
 export async function verifyStock(db: RecordContext['db']) {
   const differences: StockDifference[] = [];
@@ -101,6 +109,34 @@ export async function verifyStock(db: RecordContext['db']) {
         warehouse_id: null,
         ledger: value.toString(),
         balance: '0',
+      });
+  }
+  const layers = await db
+    .selectFrom('stock_layers')
+    .select([
+      'product_id',
+      sql<string>`sum(quantity)`.as('quantity'),
+      sql<string>`sum(value_minor)`.as('value'),
+    ])
+    .groupBy('product_id')
+    .execute();
+  for (const l of layers) {
+    const v = valuation.get(l.product_id);
+    if (big(l.quantity) !== big(v?.quantity))
+      differences.push({
+        what: 'layer_quantity',
+        product_id: l.product_id,
+        warehouse_id: null,
+        ledger: qty(big(v?.quantity)),
+        balance: qty(big(l.quantity)),
+      });
+    if (big(l.value) !== big(v?.value_minor))
+      differences.push({
+        what: 'layer_value',
+        product_id: l.product_id,
+        warehouse_id: null,
+        ledger: big(v?.value_minor).toString(),
+        balance: big(l.value).toString(),
       });
   }
   return { checked: kept.size, differences };
