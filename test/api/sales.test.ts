@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createRecord } from '../../server/src/core/records/write';
 import { verifyStock } from '../../server/src/modules/inventory/ledger';
-import { DIALECTS, serverFor, startServer, type TestServer } from '../helpers';
+import { DIALECTS, callAs, serverFor, startServer, type TestServer } from '../helpers';
 
 type Call = TestServer['call'];
 
@@ -642,6 +642,98 @@ describe.each(DIALECTS)('sales on %s', (dialect) => {
       (await s.call('GET', `/api/v1/sales_orders/${order.id}/related/shipments`)).body.data,
     ).toEqual([]);
     expect((await h.get('sales_orders', order.id)).status).toBe('confirmed');
+  });
+
+  test('a line changes its document: it needs the right to change that document', async () => {
+    const h = helpers(s.call);
+    const { product } = await world(s.call);
+    const quote = await h.document('quotes', {});
+    const line = await h.line('quote_lines', {
+      quote_id: quote.id,
+      product_id: product.id,
+      quantity: '1',
+    });
+    const role = `Own quotes ${Math.random()}`;
+    await s.call('POST', '/api/v1/roles', {
+      name: role,
+      permissions: {
+        objects: {
+          quotes: { read: 'all', create: true, update: 'own' },
+          quote_lines: { read: 'all', create: true, update: 'all', delete: 'all' },
+          products: { read: 'all' },
+        },
+      },
+    });
+    const user = await s.keyFor({ email: `o${Math.random()}@example.com`, name: 'O', role });
+    const as = callAs(s, user.key);
+    const add = await as('POST', '/api/v1/quote_lines', {
+      quote_id: quote.id,
+      product_id: product.id,
+      quantity: '1',
+      unit_price: eur('1.00'),
+    });
+    expect(add.status).toBe(403);
+    expect((await as('PATCH', `/api/v1/quote_lines/${line.id}`, { quantity: '2' })).status).toBe(
+      403,
+    );
+    expect((await as('DELETE', `/api/v1/quote_lines/${line.id}`)).status).toBe(403);
+    expect((await h.get('quotes', quote.id)).total.amount_minor).toBe(100);
+    // Their own quote is theirs to fill.
+    const own = (await as('POST', '/api/v1/quotes', { currency: 'EUR' })).body;
+    const mine = await as('POST', '/api/v1/quote_lines', {
+      quote_id: own.id,
+      product_id: product.id,
+      quantity: '1',
+      unit_price: eur('1.00'),
+    });
+    expect(mine.status).toBe(201);
+  });
+
+  test('services are never reserved and go with a shipment of everything reserved', async () => {
+    const h = helpers(s.call);
+    const { product, warehouse } = await world(s.call);
+    const service = (
+      await s.call('POST', '/api/v1/products', { name: 'Delivery', kind: 'service' })
+    ).body;
+    await h.receive(product.id, warehouse.id, '2');
+    const order = await h.document('sales_orders', { warehouse_id: warehouse.id });
+    await h.line('sales_order_lines', {
+      order_id: order.id,
+      product_id: product.id,
+      quantity: '2',
+    });
+    await h.line('sales_order_lines', {
+      order_id: order.id,
+      product_id: service.id,
+      quantity: '1',
+    });
+    const seen = (await s.call('GET', `/api/v1/sales_orders/${order.id}/availability`)).body.data;
+    expect(seen[1]).toMatchObject({ stocked: false, on_hand: null, shortage: '0.000' });
+    const confirmed = await s.call('POST', `/api/v1/sales_orders/${order.id}/confirm`, {});
+    expect(
+      confirmed.body.lines.map((l: { reserved_quantity: string }) => l.reserved_quantity),
+    ).toEqual(['2.000', '0.000']);
+    expect(confirmed.body.lines[1].backorder_quantity).toBe('0.000');
+    const shipped = await s.call('POST', `/api/v1/sales_orders/${order.id}/ship`, {});
+    expect(shipped.status).toBe(201);
+    expect(shipped.body.sales_order.status).toBe('shipped');
+    expect(shipped.body.shipment.lines).toHaveLength(2);
+    const moves = (await s.call('GET', `/api/v1/stock/moves?product_id=${service.id}`)).body.data;
+    expect(moves).toEqual([]);
+  });
+
+  test('availability shows stock only to whom may read the warehouses', async () => {
+    const h = helpers(s.call);
+    const quote = await h.document('quotes', {});
+    const role = `Quotes only ${Math.random()}`;
+    await s.call('POST', '/api/v1/roles', {
+      name: role,
+      permissions: { objects: { quotes: { read: 'all' }, products: { read: 'all' } } },
+    });
+    const user = await s.keyFor({ email: `q${Math.random()}@example.com`, name: 'Q', role });
+    const res = await callAs(s, user.key)('GET', `/api/v1/quotes/${quote.id}/availability`);
+    expect(res.status).toBe(403);
+    expect((await s.call('GET', `/api/v1/quotes/${quote.id}/availability`)).status).toBe(200);
   });
 
   test('shipments are made only by shipping an order and are never deleted', async () => {

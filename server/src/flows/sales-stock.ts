@@ -5,6 +5,7 @@ import { AppError, parseInput, validationError, type ErrorDetail } from '../core
 import type { RecordContext } from '../core/kontor';
 import { decimalToScaled } from '../core/metadata/money';
 import { normaliseDatetime } from '../core/metadata/field-types';
+import { assertCan } from '../core/permissions/scope';
 import type { ApiRecord } from '../core/records/hooks';
 import { loadRecord } from '../core/records/read';
 import { createRecord, updateRecord } from '../core/records/write';
@@ -152,7 +153,7 @@ const confirmSchema = z.strictObject({
 export async function confirmOrder(ctx: RecordContext, id: string, body: unknown) {
   const input = parseInput(confirmSchema, body);
   const order = await lockDocument(ctx, SALES_ORDER, id);
-  refuseUnless(SALES_ORDER, order, ['draft'], 'confirmed');
+  refuseUnless(SALES_ORDER, order, ['draft'], 'be confirmed');
   const lines = await linesOf(ctx, SALES_ORDER, order.id);
   requireLines(SALES_ORDER, lines);
   const warehouseId = await requireWarehouse(ctx, order);
@@ -175,7 +176,7 @@ export async function confirmOrder(ctx: RecordContext, id: string, body: unknown
 /** Reserves what stock there now is for an open order's backordered lines (after a receipt). */
 export async function reserveBackorders(ctx: RecordContext, id: string) {
   const order = await lockDocument(ctx, SALES_ORDER, id);
-  refuseUnless(SALES_ORDER, order, ['confirmed', 'partly_shipped'], 'reserved for');
+  refuseUnless(SALES_ORDER, order, ['confirmed', 'partly_shipped'], 'reserve stock');
   const warehouseId = await requireWarehouse(ctx, order);
   const lines = await linesOf(ctx, SALES_ORDER, order.id);
   const wanting = (await orderStock(ctx, order, lines)).filter(
@@ -310,7 +311,7 @@ export async function shipOrder(ctx: RecordContext, id: string, body: unknown) {
     shippedAt = at;
   }
   const order = await lockDocument(ctx, SALES_ORDER, id);
-  refuseUnless(SALES_ORDER, order, ['confirmed', 'partly_shipped'], 'shipped');
+  refuseUnless(SALES_ORDER, order, ['confirmed', 'partly_shipped'], 'be shipped');
   const warehouseId = await requireWarehouse(ctx, order);
   const lines = await linesOf(ctx, SALES_ORDER, order.id);
   const stock = await orderStock(ctx, order, lines);
@@ -386,7 +387,7 @@ export async function shipOrder(ctx: RecordContext, id: string, body: unknown) {
 /** Cancels an order not yet fully shipped; its reservations are released, what shipped stays. */
 export async function cancelOrder(ctx: RecordContext, id: string) {
   const order = await lockDocument(ctx, SALES_ORDER, id);
-  refuseUnless(SALES_ORDER, order, ['draft', 'confirmed', 'partly_shipped'], 'cancelled');
+  refuseUnless(SALES_ORDER, order, ['draft', 'confirmed', 'partly_shipped'], 'be cancelled');
   await releaseReservations(ctx, ref(order.id));
   const after = await changeDocument(ctx, SALES_ORDER, order, { status: 'cancelled' });
   return { sales_order: after, lines: await refreshLines(ctx, after, 'cancelled') };
@@ -400,6 +401,9 @@ export async function cancelOrder(ctx: RecordContext, id: string) {
  */
 export async function availability(ctx: RecordContext, kind: DocumentKind, id: string) {
   const doc = await loadRecord(ctx, ctx.k.meta.get(kind.object), id);
+  // Stock figures are the warehouse's: they need the right to read warehouses and products.
+  assertCan(ctx.actor, ctx.k.meta.get('warehouses'), 'read');
+  assertCan(ctx.actor, ctx.k.meta.get('products'), 'read');
   const lines = await linesOf(ctx, kind, doc.id);
   const warehouseId = doc.warehouse_id ? String(doc.warehouse_id) : undefined;
   const stocked = await stockedProducts(

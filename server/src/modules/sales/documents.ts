@@ -109,7 +109,7 @@ export function refuseUnless(
   const words = (s: string) => s.replace('_', ' ');
   throw new AppError(
     'conflict',
-    `The ${kind.label} ${String(doc.number)} is ${words(String(doc.status))}; it must be ${allowed.map(words).join(' or ')} to be ${action}`,
+    `The ${kind.label} ${String(doc.number)} is ${words(String(doc.status))}; it must be ${allowed.map(words).join(' or ')} to ${action}`,
     [{ path: 'status', message: `is ${String(doc.status)}` }],
     { code_detail: 'invalid_state' },
   );

@@ -2,21 +2,35 @@ import { sql } from 'kysely';
 import { lineAmounts } from '../../core/documents/amounts';
 import { AppError, validationError, type ErrorDetail } from '../../core/errors';
 import type { RecordContext } from '../../core/kontor';
+import { scopeCondition } from '../../core/permissions/scope';
 import type { RecordHooks, WriteEvent } from '../../core/records/hooks';
 import { scaled, type DocumentKind } from './documents';
 
 /** The most a line may hold: a trillion units, as much as the stock ledger counts. */
 const MAX_QUANTITY = 10n ** 15n;
 
-async function documentOf(ctx: RecordContext, kind: DocumentKind, id: unknown) {
+/**
+ * The document a line belongs to, as the writer may reach it: absent when they may not read it;
+ * a 403 when they may read it but not change it (a line changes its document). Module code
+ * (system writes) reaches every document.
+ */
+async function documentOf(ctx: RecordContext, kind: DocumentKind, id: unknown, system: boolean) {
   const meta = ctx.k.meta.get(kind.object);
-  const row = (await ctx.db
-    .selectFrom(meta.table)
-    .select(['id', 'number', 'status', 'currency'])
-    .where('id', '=', String(id))
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst()) as
-    { id: string; number: string; status: string; currency: string } | undefined;
+  const find = (action: 'read' | 'update') => {
+    const scope = system ? null : scopeCondition(ctx.actor, meta, action);
+    return ctx.db
+      .selectFrom(meta.table)
+      .select(['id', 'number', 'status', 'currency'])
+      .where('id', '=', String(id))
+      .where('deleted_at', 'is', null)
+      .where(scope ?? sql<boolean>`1 = 1`)
+      .executeTakeFirst() as Promise<
+      { id: string; number: string; status: string; currency: string } | undefined
+    >;
+  };
+  const row = await find('read');
+  if (row && !system && !(await find('update')))
+    throw new AppError('forbidden', `You may not change the ${kind.label} ${row.number}`);
   return row;
 }
 
@@ -85,7 +99,7 @@ export function lineRules(kind: DocumentKind): RecordHooks {
       const errors: ErrorDetail[] = [];
       if (e.before && e.values[kind.via] !== undefined && e.values[kind.via] !== e.before[kind.via])
         throw validationError([{ path: kind.via, message: `a line stays on its ${kind.label}` }]);
-      const doc = await documentOf(ctx, kind, merged(e, kind.via));
+      const doc = await documentOf(ctx, kind, merged(e, kind.via), e.options.system === true);
       if (!doc)
         throw validationError([{ path: kind.via, message: `no ${kind.label} with this id` }]);
       if (!e.options.system && doc.status !== 'draft') throw notDraft(kind, doc);
@@ -144,7 +158,7 @@ export function lineRules(kind: DocumentKind): RecordHooks {
 
     async afterWrite(ctx, e) {
       if (e.action === 'delete' || e.action === 'restore') {
-        const doc = await documentOf(ctx, kind, e.after[kind.via]);
+        const doc = await documentOf(ctx, kind, e.after[kind.via], false);
         if (doc && doc.status !== 'draft') throw notDraft(kind, doc);
         return;
       }

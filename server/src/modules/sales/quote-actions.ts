@@ -30,7 +30,7 @@ export async function moveQuote(
 ) {
   const t = QUOTE_TRANSITIONS[action];
   const quote = await lockDocument(ctx, QUOTE, id);
-  refuseUnless(QUOTE, quote, t.from, t.verb);
+  refuseUnless(QUOTE, quote, t.from, `be ${t.verb}`);
   const lines = await linesOf(ctx, QUOTE, quote.id);
   requireLines(QUOTE, lines);
   return { quote: await changeDocument(ctx, QUOTE, quote, { status: t.to }), lines };
@@ -56,7 +56,7 @@ export async function convertQuote(ctx: RecordContext, id: string) {
       [{ path: 'sales_order_id', message: 'is already set' }],
       { code_detail: 'already_converted', sales_order_id: quote.sales_order_id },
     );
-  refuseUnless(QUOTE, quote, ['draft', 'sent', 'accepted'], 'converted');
+  refuseUnless(QUOTE, quote, ['draft', 'sent', 'accepted'], 'be converted');
   const quoteLines = await linesOf(ctx, QUOTE, quote.id);
   requireLines(QUOTE, quoteLines);
 
