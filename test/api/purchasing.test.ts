@@ -665,6 +665,15 @@ describe.each(DIALECTS)('purchasing on %s', (dialect) => {
       'warehouse_id',
     );
     await expect400(
+      await s.call('POST', '/api/v1/purchase_orders', {
+        supplier_id: supplier.id,
+        warehouse_id: warehouse.id,
+        order_date: '2026-03-02',
+        expected_date: '2026-03-01',
+      }),
+      'expected_date',
+    );
+    await expect400(
       await s.call('POST', '/api/v1/supplier_prices', {
         supplier_id: customer.id,
         product_id: chai.id,

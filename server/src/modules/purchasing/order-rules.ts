@@ -51,6 +51,12 @@ export const purchaseOrderRules: RecordHooks = {
           ]);
       }
     }
+    const ordered = valueAfter(e.values, e.before, 'order_date');
+    const expected = valueAfter(e.values, e.before, 'expected_date');
+    if (typeof ordered === 'string' && typeof expected === 'string' && expected < ordered)
+      throw validationError([
+        { path: 'expected_date', message: `must not be before the order date, ${ordered}` },
+      ]);
     if (e.values.supplier_id !== undefined)
       await assertSupplier(ctx, e.values.supplier_id, 'supplier_id');
   },
