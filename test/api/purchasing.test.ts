@@ -720,6 +720,10 @@ describe.each(DIALECTS)('purchasing on %s', (dialect) => {
     );
     await expect400(await line({ unit_price: eur('1.001') }), 'unit_price.amount');
     await expect400(await line({ discount: '100.01' }), 'discount');
+    await expect400(
+      await line({ quantity: '1000000000000', unit_price: eur('90000000000') }),
+      'quantity',
+    );
     await expect400(await line({ unit_price: undefined }), 'unit_price'); // no supplier price to take
     const service = await create('products', { name: 'Freight', kind: 'service' });
     await expect400(await line({ product_id: service.id }), 'product_id');

@@ -229,6 +229,8 @@ export const purchaseOrderLineRules: RecordHooks = {
       taxRateBasisPoints: tax.rate,
       taxIncluded: tax.included,
     });
+    if (amounts.totalMinor > BigInt(Number.MAX_SAFE_INTEGER))
+      throw validationError([{ path: 'quantity', message: "makes the line's total too large" }]);
     const money = (minor: bigint) => moneyValue({ minor, currency: order.currency });
     values.net = money(amounts.netMinor);
     values.tax = money(amounts.taxMinor);
