@@ -9,7 +9,7 @@ import {
 import { purchasingLabelsUk } from '../../server/src/modules/purchasing/labels';
 import { purchasingObjects } from '../../server/src/modules/purchasing/objects';
 import { spread } from '../../server/src/flows/purchasing-stock';
-import { DIALECTS, serverFor } from '../helpers';
+import { DIALECTS, callAs, serverFor } from '../helpers';
 
 const eur = (amount: string) => ({ amount, currency: 'EUR' });
 
@@ -199,6 +199,55 @@ describe.each(DIALECTS)('purchasing on %s', (dialect) => {
     const early = await action('purchase_orders', draft.po.id, 'receive', {});
     expect(early.status).toBe(409);
     expect(await level(chai.id, warehouse.id)).toEqual({ on_hand: '4.000', incoming: '0.000' });
+  });
+
+  test('two confirmations or two receipts of one order at once count once each', async () => {
+    const { supplier, warehouse, chai } = await setup();
+    const { po, lines } = await order(supplier.id, warehouse.id, [[chai.id, '10', '2.00']]);
+    const confirms = await Promise.all(
+      [1, 2, 3].map(() => action('purchase_orders', po.id, 'confirm')),
+    );
+    expect(confirms.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(confirms.every((r) => [200, 409, 412].includes(r.status))).toBe(true);
+    expect(await level(chai.id, warehouse.id)).toEqual({ on_hand: '0.000', incoming: '10.000' });
+
+    const receipts = await Promise.all(
+      [1, 2, 3].map(() =>
+        action('purchase_orders', po.id, 'receive', {
+          lines: [{ line_id: lines[0].id, quantity: '3' }],
+        }),
+      ),
+    );
+    expect(
+      receipts.every((r) => [201, 412].includes(r.status)),
+      JSON.stringify(receipts.map((r) => r.body)),
+    ).toBe(true);
+    const done = receipts.filter((r) => r.status === 201).length;
+    expect(done).toBeGreaterThan(0);
+    expect(await level(chai.id, warehouse.id)).toEqual({
+      on_hand: `${3 * done}.000`,
+      incoming: `${10 - 3 * done}.000`,
+    });
+    expect((await get('purchase_order_lines', lines[0].id)).received_quantity).toBe(
+      `${3 * done}.000`,
+    );
+  });
+
+  test('only someone who may change the order may send, confirm, receive or cancel it', async () => {
+    const { supplier, warehouse, chai } = await setup();
+    const { po } = await order(supplier.id, warehouse.id, [[chai.id, '10', '2.00']]);
+    const rep = await s.keyFor({
+      email: `rep-${Math.random()}@example.com`,
+      name: 'Rep',
+      role: 'Sales representative',
+    });
+    const asRep = callAs(s, rep.key);
+    for (const verb of ['send', 'confirm', 'cancel', 'receive'])
+      expect([403, 404]).toContain(
+        (await asRep('POST', `/api/v1/purchase_orders/${po.id}/${verb}`, {})).status,
+      );
+    expect((await get('purchase_orders', po.id)).status).toBe('draft');
+    expect(await level(chai.id, warehouse.id)).toEqual({ on_hand: '0.000', incoming: '0.000' });
   });
 
   test('a partial receipt, then the rest; over- and under-delivery are reported per line', async () => {
@@ -616,6 +665,15 @@ describe.each(DIALECTS)('purchasing on %s', (dialect) => {
       'warehouse_id',
     );
     await expect400(
+      await s.call('POST', '/api/v1/purchase_orders', {
+        supplier_id: supplier.id,
+        warehouse_id: warehouse.id,
+        order_date: '2026-03-02',
+        expected_date: '2026-03-01',
+      }),
+      'expected_date',
+    );
+    await expect400(
       await s.call('POST', '/api/v1/supplier_prices', {
         supplier_id: customer.id,
         product_id: chai.id,
@@ -662,6 +720,10 @@ describe.each(DIALECTS)('purchasing on %s', (dialect) => {
     );
     await expect400(await line({ unit_price: eur('1.001') }), 'unit_price.amount');
     await expect400(await line({ discount: '100.01' }), 'discount');
+    await expect400(
+      await line({ quantity: '1000000000000', unit_price: eur('90000000000') }),
+      'quantity',
+    );
     await expect400(await line({ unit_price: undefined }), 'unit_price'); // no supplier price to take
     const service = await create('products', { name: 'Freight', kind: 'service' });
     await expect400(await line({ product_id: service.id }), 'product_id');

@@ -34,20 +34,26 @@ interface ProductRow {
   sku: string | null;
   supplier_id: string | null;
   kind: string | null;
+  is_discontinued?: unknown;
 }
 
 async function productsById(ctx: RecordContext, ids: string[]) {
   const out = new Map<string, ProductRow>();
   if (!ids.length) return out;
-  const scope = scopeCondition(ctx.actor, ctx.k.meta.get('products'), 'read');
+  const object = ctx.k.meta.get('products');
+  const scope = scopeCondition(ctx.actor, object, 'read');
+  // A discontinued product is not bought again (where the catalog marks them).
+  const columns = ['id', 'name', 'sku', 'supplier_id', 'kind'];
+  if (object.field('is_discontinued')) columns.push('is_discontinued');
   const rows = (await ctx.db
     .selectFrom('products')
-    .select(['id', 'name', 'sku', 'supplier_id', 'kind'])
+    .select(columns)
     .where('id', 'in', ids)
     .where('deleted_at', 'is', null)
     .where(scope ?? sql<SqlBool>`1 = 1`)
     .execute()) as ProductRow[];
-  for (const r of rows) out.set(r.id, r);
+  for (const r of rows)
+    out.set(r.id, { ...r, is_discontinued: r.is_discontinued === true || r.is_discontinued === 1 });
   return out;
 }
 
@@ -122,7 +128,7 @@ export async function reorderList(ctx: RecordContext, query: unknown) {
   const data = [];
   for (const r of rows) {
     const product = products.get(r.product_id);
-    if (!product) continue;
+    if (!product || product.is_discontinued) continue;
     const level = levels.get(r.warehouse_id)?.get(r.product_id);
     const available = level?.available ?? 0n;
     const incoming = level?.incoming ?? 0n;
@@ -216,6 +222,10 @@ export async function draftReorders(ctx: RecordContext, body: unknown) {
     const product = products.get(productId);
     if (!product) {
       errors.push({ path: `${path}.product_id`, message: 'no such product' });
+      continue;
+    }
+    if (product.is_discontinued) {
+      errors.push({ path: `${path}.product_id`, message: 'is discontinued' });
       continue;
     }
     if (product.kind === 'service') {

@@ -3,8 +3,8 @@ import { nextDocumentNumber } from '../../core/documents/numbering';
 import { AppError, validationError } from '../../core/errors';
 import type { RecordContext } from '../../core/kontor';
 import { decimalToScaled, scaledToDecimal } from '../../core/metadata/money';
-import type { ApiRecord, RecordHooks } from '../../core/records/hooks';
-import { loadRecord } from '../../core/records/read';
+import type { RecordHooks } from '../../core/records/hooks';
+import { loadRecord, recordColumns, rowToRecord } from '../../core/records/read';
 import { updateRecord } from '../../core/records/write';
 import { idempotentWrite } from '../../http/idempotency';
 import { postStock, QUANTITY_SCALE, stockLevels } from './ledger';
@@ -137,20 +137,20 @@ export async function postStockCount(ctx: RecordContext, id: string) {
     throw new AppError('conflict', 'This stock count is posted already', [
       { path: 'status', message: 'is posted' },
     ]);
+  // The lines go with the count: whoever may post the count posts all of them.
   const lineObject = ctx.k.meta.get('stock_count_lines');
-  const ids = (await ctx.db
-    .selectFrom('stock_count_lines')
-    .select('id')
+  const rows = (await ctx.db
+    .selectFrom(lineObject.table)
+    .select(recordColumns(lineObject, ctx.k.database.dialect))
     .where('count_id', '=', count.id)
     .where('deleted_at', 'is', null)
     .orderBy('id')
-    .execute()) as { id: string }[];
-  if (!ids.length)
+    .execute()) as Record<string, unknown>[];
+  if (!rows.length)
     throw new AppError('conflict', 'A stock count without lines posts nothing', [
       { path: 'lines', message: 'add a line per product counted' },
     ]);
-  const lines: ApiRecord[] = [];
-  for (const l of ids) lines.push(await loadRecord(ctx, lineObject, l.id, { raw: true }));
+  const lines = rows.map((r) => rowToRecord(lineObject, r));
   const warehouseId = count.warehouse_id as string;
 
   const levels = await stockLevels(

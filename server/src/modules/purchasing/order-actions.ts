@@ -1,7 +1,7 @@
 import { AppError } from '../../core/errors';
 import type { RecordContext } from '../../core/kontor';
 import type { ApiRecord } from '../../core/records/hooks';
-import { loadRecord } from '../../core/records/read';
+import { loadRecord, recordColumns, rowToRecord } from '../../core/records/read';
 import { updateRecord } from '../../core/records/write';
 import type { PurchaseOrderStatus } from './objects';
 
@@ -11,17 +11,17 @@ export async function loadOrderForUpdate(ctx: RecordContext, id: string) {
     action: 'update',
     raw: true,
   });
-  const lines = (await ctx.db
-    .selectFrom('purchase_order_lines')
-    .select('id')
+  // The lines go with the order: whoever may change the order acts on all of them.
+  const lineObject = ctx.k.meta.get('purchase_order_lines');
+  const rows = (await ctx.db
+    .selectFrom(lineObject.table)
+    .select(recordColumns(lineObject, ctx.k.database.dialect))
     .where('order_id', '=', order.id)
     .where('deleted_at', 'is', null)
     .orderBy('position')
     .orderBy('id')
-    .execute()) as { id: string }[];
-  const lineObject = ctx.k.meta.get('purchase_order_lines');
-  const full: ApiRecord[] = [];
-  for (const l of lines) full.push(await loadRecord(ctx, lineObject, l.id, { raw: true }));
+    .execute()) as Record<string, unknown>[];
+  const full = rows.map((r) => rowToRecord(lineObject, r));
   return { order, lines: full };
 }
 

@@ -51,6 +51,12 @@ export const purchaseOrderRules: RecordHooks = {
           ]);
       }
     }
+    const ordered = valueAfter(e.values, e.before, 'order_date');
+    const expected = valueAfter(e.values, e.before, 'expected_date');
+    if (typeof ordered === 'string' && typeof expected === 'string' && expected < ordered)
+      throw validationError([
+        { path: 'expected_date', message: `must not be before the order date, ${ordered}` },
+      ]);
     if (e.values.supplier_id !== undefined)
       await assertSupplier(ctx, e.values.supplier_id, 'supplier_id');
   },
@@ -223,6 +229,8 @@ export const purchaseOrderLineRules: RecordHooks = {
       taxRateBasisPoints: tax.rate,
       taxIncluded: tax.included,
     });
+    if (amounts.totalMinor > BigInt(Number.MAX_SAFE_INTEGER))
+      throw validationError([{ path: 'quantity', message: "makes the line's total too large" }]);
     const money = (minor: bigint) => moneyValue({ minor, currency: order.currency });
     values.net = money(amounts.netMinor);
     values.tax = money(amounts.taxMinor);
