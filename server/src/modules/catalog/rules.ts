@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { AppError, validationError, type ErrorDetail } from '../../core/errors';
 import type { RecordContext } from '../../core/kontor';
 import { isCurrencyCode, scaledToDecimal } from '../../core/metadata/money';
-import type { ApiRecord, RecordHooks, WriteEvent } from '../../core/records/hooks';
+import type { ApiRecord, RecordHooks } from '../../core/records/hooks';
+import { updateRecord } from '../../core/records/write';
 import {
   liveRecord,
   moneyOf,
@@ -39,14 +40,15 @@ async function liveRows(
   objectName: string,
   where: Record<string, string | null>,
   exceptId?: string | null,
-  limit = 1,
+  limit: number | null = 1,
 ): Promise<Record<string, unknown>[]> {
   const object = ctx.k.meta.get(objectName);
   let q = ctx.db.selectFrom(object.table).selectAll().where('deleted_at', 'is', null);
   for (const [column, value] of Object.entries(where))
     q = value === null ? q.where(column, 'is', null) : q.where(column, '=', value);
   if (exceptId) q = q.where('id', '<>', exceptId);
-  return (await q.orderBy('id').limit(limit).execute()) as Record<string, unknown>[];
+  if (limit !== null) q = q.limit(limit);
+  return (await q.orderBy('id').execute()) as Record<string, unknown>[];
 }
 
 /**
@@ -65,6 +67,37 @@ async function restoreChecked(check: () => Promise<void>) {
     throw refusedRestore(err);
   }
 }
+
+/**
+ * Rows whose title is written from another record's name or code are written again when it
+ * changes, so a price list item never shows a product by its old name.
+ */
+async function retitle(ctx: RecordContext, objectName: string, column: string, id: string) {
+  for (const row of await liveRows(ctx, objectName, { [column]: id }, null, null))
+    await updateRecord(
+      ctx,
+      objectName,
+      String(row.id),
+      {},
+      {
+        skipScope: true,
+        options: { system: true },
+      },
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Units
+
+export const unitRules: RecordHooks = {
+  async afterWrite(ctx, e) {
+    if (e.action !== 'update' || e.before?.code === e.after.code) return;
+    await retitle(ctx, 'product_units', 'unit_id', e.after.id);
+    await retitle(ctx, 'price_list_items', 'unit_id', e.after.id);
+    for (const product of await liveRows(ctx, 'products', { unit_id: e.after.id }, null, null))
+      await retitle(ctx, 'product_units', 'product_id', String(product.id));
+  },
+};
 
 // ---------------------------------------------------------------------------------------------
 // Products
@@ -119,6 +152,11 @@ export const productRules: RecordHooks = {
           `cannot change while price list item ${String(price.id)} prices the product in it`,
         );
     }
+  },
+  async afterWrite(ctx, e) {
+    if (e.action !== 'update' || e.before?.name === e.after.name) return;
+    await retitle(ctx, 'price_list_items', 'product_id', e.after.id);
+    await retitle(ctx, 'kit_components', 'component_id', e.after.id);
   },
 };
 
