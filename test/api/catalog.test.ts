@@ -327,6 +327,10 @@ describe.each(DIALECTS)('the catalog on %s', (dialect) => {
     await patch('price_lists', everyone.id, { is_active: true, valid_from: '2026-04-01' });
     expect(await price({})).toBe(250n);
     expect(await price({ at: '2026-04-01T08:00:00Z' })).toBe(240n);
+    expect((await resolveError({ productId: product.id, priceListId: everyone.id })).message).toBe(
+      'is not valid on 2026-03-02',
+    );
+    expect(await price({ priceListId: everyone.id, at: '2026-04-02' })).toBe(240n);
     expect((await resolveError({ productId: product.id, at: 'soon' })).path).toBe('at');
     expect((await resolveError({ productId: product.id, companyId: box.id })).path).toBe(
       'company_id',

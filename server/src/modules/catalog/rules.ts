@@ -38,7 +38,7 @@ async function oneWriterAtATime(ctx: RecordContext, objectName: string) {
 async function liveRows(
   ctx: RecordContext,
   objectName: string,
-  where: Record<string, string | null>,
+  where: Record<string, string | number | null>,
   exceptId?: string | null,
   limit: number | null = 1,
 ): Promise<Record<string, unknown>[]> {
@@ -121,6 +121,7 @@ export const productRules: RecordHooks = {
 
     const kind = e.values.kind as string | undefined;
     if (kind !== undefined && kind !== before.kind) {
+      await oneWriterAtATime(ctx, 'kit_components');
       if (before.kind === 'kit' && kind !== 'kit') {
         const [row] = await liveRows(ctx, 'kit_components', { kit_id: before.id });
         if (row)
@@ -138,6 +139,8 @@ export const productRules: RecordHooks = {
 
     const unitId = e.values.unit_id as string | null | undefined;
     if (unitId !== undefined && unitId !== before.unit_id && before.unit_id) {
+      await oneWriterAtATime(ctx, 'product_units');
+      await oneWriterAtATime(ctx, 'price_list_items');
       const [conversion] = await liveRows(ctx, 'product_units', { product_id: before.id });
       if (conversion)
         throw fail(
@@ -155,8 +158,10 @@ export const productRules: RecordHooks = {
   },
   async afterWrite(ctx, e) {
     if (e.action !== 'update' || e.before?.name === e.after.name) return;
-    await retitle(ctx, 'price_list_items', 'product_id', e.after.id);
+    // Locks are taken in one order everywhere (kit components, product units, price list
+    // items), so two of these writes never wait on each other crosswise.
     await retitle(ctx, 'kit_components', 'component_id', e.after.id);
+    await retitle(ctx, 'price_list_items', 'product_id', e.after.id);
   },
 };
 
@@ -333,17 +338,16 @@ async function checkPriceItem(ctx: RecordContext, p: PriceItemInput): Promise<st
   }
 
   const minText = scaledToDecimal(p.minQuantity, QUANTITY_SCALE);
-  const others = await liveRows(
+  const [twin] = await liveRows(
     ctx,
     'price_list_items',
-    { price_list_id: list.id, product_id: product.id },
+    {
+      price_list_id: list.id,
+      product_id: product.id,
+      unit_id: unitId,
+      min_quantity: Number(p.minQuantity),
+    },
     p.id,
-    1000,
-  );
-  const twin = others.find(
-    (o) =>
-      ((o.unit_id as string | null) ?? null) === unitId &&
-      BigInt(String(o.min_quantity ?? 0)) === p.minQuantity,
   );
   if (twin)
     throw new AppError('conflict', 'The price list already has this price', [
