@@ -327,6 +327,10 @@ describe.each(DIALECTS)('the catalog on %s', (dialect) => {
     await patch('price_lists', everyone.id, { is_active: true, valid_from: '2026-04-01' });
     expect(await price({})).toBe(250n);
     expect(await price({ at: '2026-04-01T08:00:00Z' })).toBe(240n);
+    expect((await resolveError({ productId: product.id, priceListId: everyone.id })).message).toBe(
+      'is not valid on 2026-03-02',
+    );
+    expect(await price({ priceListId: everyone.id, at: '2026-04-02' })).toBe(240n);
     expect((await resolveError({ productId: product.id, at: 'soon' })).path).toBe('at');
     expect((await resolveError({ productId: product.id, companyId: box.id })).path).toBe(
       'company_id',
@@ -556,6 +560,47 @@ describe.each(DIALECTS)('the catalog on %s', (dialect) => {
       ]);
       expect(results.map((r) => r.status).sort()).toEqual([201, 400]);
     }
+  });
+
+  test('titles written from a product or unit follow its renaming', async () => {
+    const { product, box, pcs, tag } = await setup();
+    const list = await made('price_lists', { name: `List ${tag}`, currency: 'EUR' });
+    const item = await made('price_list_items', {
+      price_list_id: list.id,
+      product_id: product.id,
+      unit_id: box.id,
+      price: { amount: '20', currency: 'EUR' },
+    });
+    const kit = await made('products', { name: `Set ${tag}`, kind: 'kit' });
+    const part = await made('kit_components', {
+      kit_id: kit.id,
+      component_id: product.id,
+      quantity: '3',
+    });
+    await patch('products', product.id, { name: `Green tea ${tag}` });
+    await patch('units', box.id, { code: `crate-${tag}` });
+    await patch('units', pcs.id, { code: `pc-${tag}` });
+    const title = async (object: string, id: string) =>
+      (await s.call('GET', `/api/v1/${object}/${id}`)).body.name;
+    expect(await title('price_list_items', item.id)).toBe(`Green tea ${tag}, crate-${tag}`);
+    expect(await title('kit_components', part.id)).toBe(`Green tea ${tag} × 3`);
+    const units = await s.call('GET', `/api/v1/products/${product.id}/related/product_units`);
+    expect(units.body.data.map((u: { name: string }) => u.name)).toContain(
+      `crate-${tag} = 12 pc-${tag}`,
+    );
+  });
+
+  test('products from before the catalog’s new fields take their defaults at start', async () => {
+    const p = await made('products', { name: `Old ${uniq()}` });
+    await s.kontor.database.db
+      .updateTable('products')
+      .set({ valuation_method: null, is_discontinued: null })
+      .where('id', '=', p.id)
+      .execute();
+    await s.asSystem((ctx) => catalogModule.seed!(ctx));
+    const after = (await s.call('GET', `/api/v1/products/${p.id}`)).body;
+    expect(after).toMatchObject({ valuation_method: 'average', is_discontinued: false });
+    expect(after.version).toBe(p.version + 1);
   });
 
   test('units in use are not deleted; customer groups choose price lists and companies keep them', async () => {

@@ -2,6 +2,7 @@ import type { Module } from '../../core/kontor';
 import { catalogObjects } from './objects';
 import { catalogLabelsUk } from './labels';
 import { catalogRoutes } from './routes';
+import { seedCatalog } from './seed';
 import {
   kitComponentRules,
   priceItemRules,
@@ -9,6 +10,7 @@ import {
   productRules,
   productUnitRules,
   taxRules,
+  unitRules,
 } from './rules';
 
 export const catalogModule: Module = {
@@ -16,7 +18,9 @@ export const catalogModule: Module = {
   objects: catalogObjects,
   labels: { uk: catalogLabelsUk },
   routes: catalogRoutes,
+  seed: seedCatalog,
   hooks: {
+    units: unitRules,
     products: productRules,
     product_units: productUnitRules,
     taxes: taxRules,

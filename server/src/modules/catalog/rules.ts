@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { AppError, validationError, type ErrorDetail } from '../../core/errors';
 import type { RecordContext } from '../../core/kontor';
 import { isCurrencyCode, scaledToDecimal } from '../../core/metadata/money';
-import type { ApiRecord, RecordHooks, WriteEvent } from '../../core/records/hooks';
+import type { ApiRecord, RecordHooks } from '../../core/records/hooks';
+import { updateRecord } from '../../core/records/write';
 import {
   liveRecord,
   moneyOf,
@@ -37,16 +38,17 @@ async function oneWriterAtATime(ctx: RecordContext, objectName: string) {
 async function liveRows(
   ctx: RecordContext,
   objectName: string,
-  where: Record<string, string | null>,
+  where: Record<string, string | number | null>,
   exceptId?: string | null,
-  limit = 1,
+  limit: number | null = 1,
 ): Promise<Record<string, unknown>[]> {
   const object = ctx.k.meta.get(objectName);
   let q = ctx.db.selectFrom(object.table).selectAll().where('deleted_at', 'is', null);
   for (const [column, value] of Object.entries(where))
     q = value === null ? q.where(column, 'is', null) : q.where(column, '=', value);
   if (exceptId) q = q.where('id', '<>', exceptId);
-  return (await q.orderBy('id').limit(limit).execute()) as Record<string, unknown>[];
+  if (limit !== null) q = q.limit(limit);
+  return (await q.orderBy('id').execute()) as Record<string, unknown>[];
 }
 
 /**
@@ -65,6 +67,37 @@ async function restoreChecked(check: () => Promise<void>) {
     throw refusedRestore(err);
   }
 }
+
+/**
+ * Rows whose title is written from another record's name or code are written again when it
+ * changes, so a price list item never shows a product by its old name.
+ */
+async function retitle(ctx: RecordContext, objectName: string, column: string, id: string) {
+  for (const row of await liveRows(ctx, objectName, { [column]: id }, null, null))
+    await updateRecord(
+      ctx,
+      objectName,
+      String(row.id),
+      {},
+      {
+        skipScope: true,
+        options: { system: true },
+      },
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Units
+
+export const unitRules: RecordHooks = {
+  async afterWrite(ctx, e) {
+    if (e.action !== 'update' || e.before?.code === e.after.code) return;
+    await retitle(ctx, 'product_units', 'unit_id', e.after.id);
+    await retitle(ctx, 'price_list_items', 'unit_id', e.after.id);
+    for (const product of await liveRows(ctx, 'products', { unit_id: e.after.id }, null, null))
+      await retitle(ctx, 'product_units', 'product_id', String(product.id));
+  },
+};
 
 // ---------------------------------------------------------------------------------------------
 // Products
@@ -88,6 +121,7 @@ export const productRules: RecordHooks = {
 
     const kind = e.values.kind as string | undefined;
     if (kind !== undefined && kind !== before.kind) {
+      await oneWriterAtATime(ctx, 'kit_components');
       if (before.kind === 'kit' && kind !== 'kit') {
         const [row] = await liveRows(ctx, 'kit_components', { kit_id: before.id });
         if (row)
@@ -105,6 +139,8 @@ export const productRules: RecordHooks = {
 
     const unitId = e.values.unit_id as string | null | undefined;
     if (unitId !== undefined && unitId !== before.unit_id && before.unit_id) {
+      await oneWriterAtATime(ctx, 'product_units');
+      await oneWriterAtATime(ctx, 'price_list_items');
       const [conversion] = await liveRows(ctx, 'product_units', { product_id: before.id });
       if (conversion)
         throw fail(
@@ -119,6 +155,13 @@ export const productRules: RecordHooks = {
           `cannot change while price list item ${String(price.id)} prices the product in it`,
         );
     }
+  },
+  async afterWrite(ctx, e) {
+    if (e.action !== 'update' || e.before?.name === e.after.name) return;
+    // Locks are taken in one order everywhere (kit components, product units, price list
+    // items), so two of these writes never wait on each other crosswise.
+    await retitle(ctx, 'kit_components', 'component_id', e.after.id);
+    await retitle(ctx, 'price_list_items', 'product_id', e.after.id);
   },
 };
 
@@ -295,17 +338,16 @@ async function checkPriceItem(ctx: RecordContext, p: PriceItemInput): Promise<st
   }
 
   const minText = scaledToDecimal(p.minQuantity, QUANTITY_SCALE);
-  const others = await liveRows(
+  const [twin] = await liveRows(
     ctx,
     'price_list_items',
-    { price_list_id: list.id, product_id: product.id },
+    {
+      price_list_id: list.id,
+      product_id: product.id,
+      unit_id: unitId,
+      min_quantity: Number(p.minQuantity),
+    },
     p.id,
-    1000,
-  );
-  const twin = others.find(
-    (o) =>
-      ((o.unit_id as string | null) ?? null) === unitId &&
-      BigInt(String(o.min_quantity ?? 0)) === p.minQuantity,
   );
   if (twin)
     throw new AppError('conflict', 'The price list already has this price', [
