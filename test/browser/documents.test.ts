@@ -96,13 +96,7 @@ describe.skipIf(!chromiumAvailable)('document screens', () => {
     expect(await totals.count()).toBe(3);
     // The product picker has the focus again, for the next line.
     await expect
-      .poll(() =>
-        page.evaluate(
-          () =>
-            document.activeElement?.getAttribute('aria-label') ??
-            (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent,
-        ),
-      )
+      .poll(() => page.evaluate<string>("document.activeElement?.labels?.[0]?.textContent ?? ''"))
       .toMatch(/^Product/);
     expect(await seriousViolations(page)).toBe('');
     await page.screenshot({ path: '/tmp/docs-quote.png', fullPage: true });
@@ -177,5 +171,91 @@ describe.skipIf(!chromiumAvailable)('document screens', () => {
       )
     ).body.data[0];
     expect(balance).toMatchObject({ on_hand: '0.000', reserved: '0.000' });
+  });
+
+  test('the reorder screen drafts a purchase order, which is sent, confirmed and received with an over-delivery', async () => {
+    const { s, base, page } = session;
+    const supplier = (
+      await s.call('POST', '/api/v1/companies', { name: 'Exotic Liquids', is_supplier: true })
+    ).body;
+    const chang = (
+      await s.call('POST', '/api/v1/products', { name: 'Chang', kind: 'goods', sku: 'NW-2' })
+    ).body;
+    const price = await s.call('POST', '/api/v1/supplier_prices', {
+      supplier_id: supplier.id,
+      product_id: chang.id,
+      price: { amount: '9.50', currency: 'EUR' },
+    });
+    expect(price.status, JSON.stringify(price.body)).toBe(201);
+    const point = await s.call('POST', '/api/v1/reorder_points', {
+      product_id: chang.id,
+      warehouse_id: warehouseId,
+      min_quantity: '10',
+      reorder_quantity: '25',
+    });
+    expect(point.status, JSON.stringify(point.body)).toBe(201);
+
+    // The sidebar leads to the reorder screen; the suggestion is the reorder quantity.
+    await page.goto(`${base}/`);
+    await page
+      .getByRole('navigation', { name: 'Objects' })
+      .getByRole('link', { name: 'What to reorder' })
+      .click();
+    await page.getByRole('heading', { name: 'What to reorder' }).waitFor();
+    // The pointer leaves the link it clicked (a hovered link is drawn differently).
+    await page.mouse.move(640, 10);
+    const qty = page.getByRole('textbox', { name: 'Order quantity of Chang (NW-2)' });
+    expect(await qty.inputValue()).toBe('25');
+    expect(await page.getByRole('checkbox', { name: 'Choose Chang (NW-2)' }).isChecked()).toBe(
+      true,
+    );
+    await qty.fill('30');
+    expect(await seriousViolations(page)).toBe('');
+    await page.screenshot({ path: '/tmp/docs-reorder.png', fullPage: true });
+    await page.getByRole('button', { name: 'Draft purchase orders' }).click();
+    const drafted = page.getByRole('status').filter({ hasText: '1 purchase order drafted' });
+    await drafted.waitFor();
+    await drafted.getByRole('link', { name: /^PO-\d{6}$/ }).click();
+
+    // The drafted order: one line at the supplier's price.
+    await page.getByRole('heading', { name: /^Purchase order PO-\d{6}$/ }).waitFor();
+    const orderId = page.url().split('/').pop()!;
+    await expect.poll(() => cell(page, 'Lines', 1, 'Quantity')).toBe('30');
+    expect(await cell(page, 'Lines', 1, 'Unit price')).toBe('€9.50');
+    expect(await cell(page, 'Lines', 1, 'Net')).toBe('€285.00');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.locator('[data-status=sent]').waitFor();
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.locator('[data-status=confirmed]').waitFor();
+
+    // Receiving 32 of 30: taken in, and reported as 2 more than ordered.
+    await page.getByRole('button', { name: 'Receive…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Receive the order' });
+    const received = dialog.getByRole('textbox', { name: 'Quantity received, line 1' });
+    expect(await received.inputValue()).toBe('30');
+    expect(await dialog.getByRole('textbox', { name: 'Unit cost, line 1' }).inputValue()).toBe(
+      '9.50',
+    );
+    await received.fill('32');
+    await dialog.getByRole('button', { name: 'Receive', exact: true }).click();
+    await page.locator('[data-status=received]').waitFor();
+    const report = page.getByRole('status').filter({ hasText: /Received: RC-\d{6}/ });
+    await report.waitFor();
+    expect(await report.textContent()).toContain(
+      'Chang: ordered 30, received 32: 2 more than ordered',
+    );
+    await expect.poll(() => cell(page, 'Lines', 1, 'Received')).toBe('32');
+    expect(await seriousViolations(page)).toBe('');
+    await page.screenshot({ path: '/tmp/docs-po-received.png', fullPage: true });
+    expect((await s.call('GET', `/api/v1/purchase_orders/${orderId}`)).body.status).toBe(
+      'received',
+    );
+    const balance = (
+      await s.call(
+        'GET',
+        `/api/v1/stock/balances?product_id=${chang.id}&warehouse_id=${warehouseId}`,
+      )
+    ).body.data[0];
+    expect(balance).toMatchObject({ on_hand: '32.000', incoming: '0.000' });
   });
 });

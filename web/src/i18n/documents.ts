@@ -118,7 +118,7 @@ export const en = {
     '{{count}} components are short: production cannot start until they arrive.',
 
   // Reordering
-  reorderNav: 'Reorder',
+  reorderNav: 'What to reorder',
   purchaseOrders: 'Purchase orders',
   reorderTitle: 'What to reorder',
   reorderIntro:
@@ -257,7 +257,7 @@ export const uk: Translation<typeof en> = {
   componentsShort_many: 'Бракує {{count}} компонентів: виробництво не почнеться, доки їх не буде.',
   componentsShort_other: 'Бракує {{count}} компонента: виробництво не почнеться, доки їх не буде.',
 
-  reorderNav: 'Дозамовлення',
+  reorderNav: 'Що дозамовити',
   purchaseOrders: 'Замовлення постачальникам',
   reorderTitle: 'Що дозамовити',
   reorderIntro:

@@ -24,6 +24,7 @@ import { asLanguage, setLanguage } from '../i18n';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ChangePassword } from '../pages/ChangePassword';
+import { ReorderNavLink } from '../pages/documents/ReorderNavLink';
 import { SignIn } from '../pages/SignIn';
 import { ErrorNote } from './ErrorNote';
 import { GlobalSearch, openSearch } from './Search';
@@ -34,7 +35,7 @@ export function Root() {
   const objects = useObjects(!!me.data && !me.data.must_change_password);
   const [opened, { toggle, close }] = useDisclosure();
   const path = useRouterState({ select: (s) => s.location.pathname });
-  const { t } = useTranslation(['shell', 'common', 'documents']);
+  const { t } = useTranslation(['shell', 'common']);
   const queryClient = useQueryClient();
   const locale = me.data?.locale;
   useEffect(() => {
@@ -128,15 +129,7 @@ export function Root() {
               onClick={close}
             />
           ))}
-          {objects.data?.some((o) => o.name === 'reorder_points') && (
-            <NavLink
-              mt="md"
-              renderRoot={(props) => <Link to="/stock/reorder" {...props} />}
-              label={t('documents:reorderNav')}
-              active={path === '/stock/reorder'}
-              onClick={close}
-            />
-          )}
+          <ReorderNavLink objects={objects.data} path={path} onClick={close} />
           {objects.error && <ErrorNote error={objects.error} />}
           {me.data.is_admin && (
             <NavLink

@@ -29,7 +29,15 @@ import { RecordTimeline } from '../record/RecordTimeline';
 import { RelatedLists } from '../record/RelatedLists';
 import '../record/record.css';
 import './documents.css';
-import { TOTAL_FIELDS, findField, type ActionName, type DocumentConfig } from './config';
+import {
+  DANGER,
+  findField,
+  OK,
+  TOTAL_FIELDS,
+  type ActionName,
+  type DocumentConfig,
+  WARN,
+} from './config';
 import { LineEditor } from './LineEditor';
 import { ReceiveDialog, ShipDialog } from './dialogs';
 import { formatQuantity, toThousandths } from './quantity';
@@ -227,7 +235,7 @@ export function DocumentPage({
               {object.label_singular} {title}
             </Title>
             <StatusBadge object={object} status={record.status} />
-            {deleted && <Text c="red.8">{t('deleted')}</Text>}
+            {deleted && <Text c={DANGER}>{t('deleted')}</Text>}
           </Group>
         </div>
         {!deleted && (
@@ -262,7 +270,7 @@ export function DocumentPage({
       </Group>
 
       {stale && (
-        <Alert color="orange" title={t('staleTitle')} role="alert">
+        <Alert color={WARN} title={t('staleTitle')} role="alert">
           <Group gap="xs">
             <Text size="sm">{t('staleText')}</Text>
             <Button
@@ -280,7 +288,7 @@ export function DocumentPage({
       )}
       {actionError !== null && <ErrorNote error={actionError} />}
       {shortage && (
-        <Alert color="orange" title={t('shortageTitle')} role="alert">
+        <Alert color={WARN} title={t('shortageTitle')} role="alert">
           <Stack gap="xs" align="flex-start">
             <Text size="sm">{t('shortageText')}</Text>
             <ul style={{ margin: 0 }}>
@@ -315,7 +323,7 @@ export function DocumentPage({
         </Alert>
       )}
       {dialog === 'cancel' && (
-        <Alert color="red" title={t('cancelTitle', { name: title })} role="alertdialog">
+        <Alert color={DANGER} title={t('cancelTitle', { name: title })} role="alertdialog">
           <Text size="sm">
             {t(
               object.name === 'purchase_orders'
@@ -479,8 +487,12 @@ export function DocumentPage({
                       <Table.Td ta="right">
                         {l.tax_rate !== undefined ? (
                           <Percent value={l.tax_rate} />
-                        ) : (
+                        ) : l.tax_id ? (
                           <RecordName target={taxField?.target ?? 'taxes'} id={l.tax_id} />
+                        ) : (
+                          <Text span c="gray.7">
+                            —
+                          </Text>
                         )}
                       </Table.Td>
                       <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
@@ -517,11 +529,11 @@ export function DocumentPage({
                           </Table.Td>
                           <Table.Td ta="right" data-shortage={a ? a.shortage : undefined}>
                             {a && short > 0n ? (
-                              <Text span c="red.8" fw={700} size="sm">
+                              <Text span c={DANGER} fw={700} size="sm">
                                 <Quantity value={a.shortage} />
                               </Text>
                             ) : a ? (
-                              <Text span c="green.9" size="sm">
+                              <Text span c={OK} size="sm">
                                 {t('noShortage')}
                               </Text>
                             ) : (
@@ -675,7 +687,7 @@ function Backorder({ value }: { value: unknown }) {
   const q = toThousandths(value) ?? 0n;
   if (q > 0n)
     return (
-      <Text span c="orange.9" fw={700} size="sm">
+      <Text span c={WARN} fw={700} size="sm">
         <Quantity value={value} />
       </Text>
     );
@@ -721,7 +733,7 @@ function ReceiptReport({ report }: { report: Record<string, unknown> }) {
   const receipt = report.receipt as ApiRecord | undefined;
   return (
     <Alert
-      color={off.length ? 'orange' : 'green'}
+      color={off.length ? WARN : OK}
       role="status"
       title={t('receivedTitle', { number: String(receipt?.number ?? '') })}
     >

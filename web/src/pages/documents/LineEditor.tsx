@@ -6,7 +6,7 @@ import { ErrorNote } from '../../layout/ErrorNote';
 import { FieldInput } from '../RecordForm';
 import { fieldMessages } from '../record/messages';
 import { normaliseDecimal } from '../record/numbers';
-import { findField, type DocumentConfig } from './config';
+import { findField, type DocumentConfig, WARN } from './config';
 
 type Values = {
   product_id: string | null;
@@ -177,7 +177,7 @@ export function LineEditor({
         {heading}
       </Title>
       {error instanceof ApiError && error.status === 412 ? (
-        <Alert color="orange" role="alert" mb="xs">
+        <Alert color={WARN} role="alert" mb="xs">
           {t('lineStale')}
         </Alert>
       ) : error instanceof ApiError && error.errors.length > 0 ? (

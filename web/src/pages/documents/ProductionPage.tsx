@@ -25,6 +25,7 @@ import { RecordTimeline } from '../record/RecordTimeline';
 import { RelatedLists } from '../record/RelatedLists';
 import '../record/record.css';
 import './documents.css';
+import { WARN, OK, DANGER } from './config';
 import { toThousandths } from './quantity';
 import {
   availabilityKey,
@@ -163,7 +164,7 @@ export function ProductionPage({ object, record }: { object: ObjectMeta; record:
       </Group>
 
       {stale && (
-        <Alert color="orange" title={t('staleTitle')} role="alert">
+        <Alert color={WARN} title={t('staleTitle')} role="alert">
           <Group gap="xs">
             <Text size="sm">{t('staleText')}</Text>
             <Button
@@ -180,7 +181,7 @@ export function ProductionPage({ object, record }: { object: ObjectMeta; record:
         </Alert>
       )}
       {error instanceof ApiError && error.errors.length > 0 ? (
-        <Alert color="red" role="alert" title={t('notDone')}>
+        <Alert color={DANGER} role="alert" title={t('notDone')}>
           <ul style={{ margin: 0 }}>
             {error.errors.map((e) => {
               const need = lineOfPath(e.path, rows as ApiRecord[]) as Need | undefined;
@@ -204,7 +205,7 @@ export function ProductionPage({ object, record }: { object: ObjectMeta; record:
         <ErrorNote error={error} />
       ) : null}
       {confirmCancel && (
-        <Alert color="red" title={t('cancelTitle', { name: title })} role="alertdialog">
+        <Alert color={DANGER} title={t('cancelTitle', { name: title })} role="alertdialog">
           <Text size="sm">{t('cancelText_production_orders')}</Text>
           <Group mt="sm" gap="xs">
             <Button
@@ -258,11 +259,11 @@ export function ProductionPage({ object, record }: { object: ObjectMeta; record:
           ) : (
             <>
               {short.length > 0 ? (
-                <Alert color="orange" role="status" mb="sm">
+                <Alert color={WARN} role="status" mb="sm">
                   {t('componentsShort', { count: short.length })}
                 </Alert>
               ) : (
-                <Text size="sm" c="green.9" mb="sm" role="status">
+                <Text size="sm" c={OK} mb="sm" role="status">
                   {t('componentsReady')}
                 </Text>
               )}
@@ -308,11 +309,11 @@ export function ProductionPage({ object, record }: { object: ObjectMeta; record:
                           </Table.Td>
                           <Table.Td ta="right">
                             {s > 0n ? (
-                              <Text span c="red.8" fw={700} size="sm">
+                              <Text span c={DANGER} fw={700} size="sm">
                                 <Quantity value={r.shortage} />
                               </Text>
                             ) : (
-                              <Text span c="green.9" size="sm">
+                              <Text span c={OK} size="sm">
                                 {t('noShortage')}
                               </Text>
                             )}

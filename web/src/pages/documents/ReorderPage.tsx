@@ -19,6 +19,7 @@ import { api, ApiError, type ApiRecord } from '../../api/client';
 import { ErrorNote } from '../../layout/ErrorNote';
 import { normaliseDecimal } from '../record/numbers';
 import './documents.css';
+import { OK, DANGER } from './config';
 import { fromThousandths, toThousandths } from './quantity';
 import { Money, Quantity, RecordName } from './shared';
 
@@ -126,7 +127,7 @@ export function ReorderPage() {
         </Text>
       </div>
       {drafted && (
-        <Alert color="green" role="status" title={t('draftedTitle', { count: drafted.length })}>
+        <Alert color={OK} role="status" title={t('draftedTitle', { count: drafted.length })}>
           <ul style={{ margin: 0 }}>
             {drafted.map((o) => (
               <li key={o.id}>
@@ -152,7 +153,7 @@ export function ReorderPage() {
         <ErrorNote error={error} />
       )}
       {error instanceof ApiError && errorsByRow.size > 0 && (
-        <Alert color="red" role="alert" title={t('checkQuantities')}>
+        <Alert color={DANGER} role="alert" title={t('checkQuantities')}>
           {t('reorderRowsRefused')}
         </Alert>
       )}
@@ -246,7 +247,7 @@ export function ReorderPage() {
                         {r.supplier_id ? (
                           <RecordName target="companies" id={r.supplier_id} link />
                         ) : (
-                          <Text span size="sm" c="red.8">
+                          <Text span size="sm" c={DANGER}>
                             {t('noSupplier')}
                           </Text>
                         )}

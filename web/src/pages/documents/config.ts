@@ -144,3 +144,11 @@ export function statusColor(status: unknown): string {
       return 'gray.7';
   }
 }
+
+/**
+ * Colours of notes and figures that read at 4.5:1 or better on white and on their own light
+ * tint (Mantine's orange and green shades do not): warnings, good news, trouble.
+ */
+export const WARN = '#a84300';
+export const OK = '#237032';
+export const DANGER = 'red.9';

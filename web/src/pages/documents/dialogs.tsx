@@ -5,7 +5,7 @@ import { ApiError, type ApiRecord, type ObjectMeta } from '../../api/client';
 import { useLocale } from '../../i18n';
 import { ErrorNote } from '../../layout/ErrorNote';
 import { normaliseDecimal } from '../record/numbers';
-import { findField } from './config';
+import { DANGER, findField } from './config';
 import { fromThousandths, toThousandths } from './quantity';
 import { lineOfPath, Quantity, RecordName, translateStockMessage } from './shared';
 
@@ -321,13 +321,13 @@ function LineErrors({
 function ErrorNoteList({ title, items }: { title: string; items: string[] }) {
   return (
     <div role="alert" className="kontor-error-list">
-      <Text fw={700} c="red.9" size="sm">
+      <Text fw={700} c={DANGER} size="sm">
         {title}
       </Text>
       <ul style={{ margin: 0 }}>
         {items.map((x) => (
           <li key={x}>
-            <Text size="sm" c="red.9" span>
+            <Text size="sm" c={DANGER} span>
               {x}
             </Text>
           </li>
