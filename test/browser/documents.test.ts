@@ -79,10 +79,36 @@ describe.skipIf(!chromiumAvailable)('document screens', () => {
     const form = page.getByRole('form', { name: 'Add a line' });
     await form.getByRole('combobox', { name: 'Product' }).fill('Chai');
     await page.getByRole('option', { name: 'Chai' }).click();
-    await form.getByRole('textbox', { name: 'Quantity' }).fill('20');
-    await form.getByRole('textbox', { name: 'Unit price, EUR' }).fill('18');
+    await form.getByRole('textbox', { name: 'Quantity' }).fill('2');
+    // The price comes from the catalog as soon as the product is chosen.
+    await expect
+      .poll(() => form.getByRole('textbox', { name: 'Unit price, EUR' }).inputValue())
+      .toBe('18.00');
     await form.getByRole('textbox', { name: 'Discount, %' }).fill('10');
     await form.getByRole('textbox', { name: 'Discount, %' }).press('Enter');
+    await expect.poll(() => cell(page, 'Lines', 1, 'Net')).toBe('€32.40');
+
+    // A second line, deleted again; then the first changed to 20 with the keyboard.
+    await form.getByRole('combobox', { name: 'Product' }).fill('Chai');
+    await page.getByRole('option', { name: 'Chai' }).click();
+    await form.getByRole('textbox', { name: 'Quantity' }).fill('1');
+    await expect
+      .poll(() => form.getByRole('textbox', { name: 'Unit price, EUR' }).inputValue())
+      .toBe('18.00');
+    await form.getByRole('textbox', { name: 'Quantity' }).press('Enter');
+    await page.getByRole('button', { name: 'Delete line 2' }).waitFor();
+    await page.getByRole('button', { name: 'Delete line 2' }).click();
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Lines' }).locator('tbody tr').count())
+      .toBe(1);
+    await page.getByRole('button', { name: 'Change line 1' }).click();
+    const change = page.getByRole('form', { name: 'Change line 1' });
+    const quantity = change.getByRole('textbox', { name: 'Quantity' });
+    expect(await quantity.inputValue()).toBe('2');
+    expect(await change.getByRole('textbox', { name: 'Discount, %' }).inputValue()).toBe('10');
+    await quantity.fill('20');
+    await quantity.press('Enter');
+    await change.waitFor({ state: 'detached' });
 
     // The server computed the amounts; availability shows 17 on hand and a shortage of 3.
     await expect.poll(() => cell(page, 'Lines', 1, 'Net')).toBe('€324.00');
@@ -257,5 +283,42 @@ describe.skipIf(!chromiumAvailable)('document screens', () => {
       )
     ).body.data[0];
     expect(balance).toMatchObject({ on_hand: '32.000', incoming: '0.000' });
+  });
+
+  test('a document speaks Ukrainian: words, numbers and money in the Ukrainian way', async () => {
+    const { s, base, page } = session;
+    const users = (await s.call('GET', '/api/v1/users')).body.data as {
+      id: string;
+      email: string;
+    }[];
+    const me = users.find((u) => u.email === 'admin@example.com')!;
+    const ikura = (await s.call('POST', '/api/v1/products', { name: 'Ikura', kind: 'goods' })).body;
+    const order = (
+      await s.call('POST', '/api/v1/sales_orders', { warehouse_id: warehouseId, currency: 'EUR' })
+    ).body;
+    const line = await s.call('POST', '/api/v1/sales_order_lines', {
+      order_id: order.id,
+      product_id: ikura.id,
+      quantity: '1234.5',
+      unit_price: { amount: '2.00', currency: 'EUR' },
+    });
+    expect(line.status, JSON.stringify(line.body)).toBe(201);
+    expect((await s.call('PATCH', `/api/v1/users/${me.id}`, { locale: 'uk' })).status).toBe(200);
+    try {
+      await page.goto(`${base}/o/sales_orders/${order.id}`);
+      await page.getByRole('button', { name: 'Підтвердити', exact: true }).waitFor();
+      await page.getByRole('columnheader', { name: 'Нестача' }).waitFor();
+      await expect.poll(() => cell(page, 'Рядки', 1, 'Кількість')).toMatch(/^1\s234,5$/);
+      // None is in stock: the whole line is short.
+      await expect.poll(() => cell(page, 'Рядки', 1, 'Нестача')).toMatch(/^1\s234,5$/);
+      await expect
+        .poll(() => page.locator('[data-total=total]').textContent())
+        .toMatch(/^2\s469,00\s(€|EUR)$/);
+      await page.getByRole('form', { name: 'Додати рядок' }).waitFor();
+      expect(await seriousViolations(page)).toBe('');
+      await page.screenshot({ path: '/tmp/docs-uk.png', fullPage: true });
+    } finally {
+      await s.call('PATCH', `/api/v1/users/${me.id}`, { locale: 'en' });
+    }
   });
 });

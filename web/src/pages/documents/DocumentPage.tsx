@@ -382,6 +382,8 @@ export function DocumentPage({
               striped
               highlightOnHover
               verticalSpacing={6}
+              horizontalSpacing="xs"
+              fz="sm"
               aria-label={t('lines')}
               className="kontor-doc-lines"
             >

@@ -1,5 +1,6 @@
 import { Alert, Box, Button, Group, SimpleGrid, Text, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type ApiRecord, type ObjectMeta } from '../../api/client';
 import { ErrorNote } from '../../layout/ErrorNote';
@@ -7,6 +8,13 @@ import { FieldInput } from '../RecordForm';
 import { fieldMessages } from '../record/messages';
 import { normaliseDecimal } from '../record/numbers';
 import { findField, type DocumentConfig, WARN } from './config';
+import { fromThousandths, toThousandths } from './quantity';
+
+/** "2.000" as a person would type it: "2"; "12.50" → "12.5". */
+function plain(v: unknown): string {
+  const q = toThousandths(v);
+  return q === null ? String(v) : fromThousandths(q);
+}
 
 type Values = {
   product_id: string | null;
@@ -46,6 +54,7 @@ export function LineEditor({
   onCancel: () => void;
 }) {
   const { t } = useTranslation(['documents', 'record']);
+  const { t: tr } = useTranslation('record');
   const f = (...names: string[]) => findField(linesMeta, ...names);
   const productField = f('product_id');
   const unitField = f('unit_id');
@@ -58,13 +67,13 @@ export function LineEditor({
   const start = (l: ApiRecord | null): Values => ({
     product_id: (l?.product_id as string) ?? null,
     description: (l?.description as string) ?? '',
-    quantity: (l?.quantity as string) ?? '',
+    quantity: l?.quantity ? plain(l.quantity) : '',
     unit_id: (l?.unit_id as string) ?? null,
     price:
       l && priceField && l[priceField.name]
         ? String((l[priceField.name] as { amount: string }).amount)
         : '',
-    discount: l && discountField && l[discountField.name] ? String(l[discountField.name]) : '',
+    discount: l && discountField && l[discountField.name] ? plain(l[discountField.name]) : '',
     tax_id: (l?.tax_id as string) ?? null,
   });
   const [initial] = useState(() => start(line));
@@ -75,8 +84,51 @@ export function LineEditor({
   const set = <K extends keyof Values>(k: K, v: Values[K]) => {
     setValues((cur) => ({ ...cur, [k]: v }));
   };
+  // Where the price came from: typed (kept), the catalog (re-priced as the line changes), none.
+  const [priceFrom, setPriceFrom] = useState<'typed' | 'catalog' | null>(line ? 'typed' : null);
+  const [noPrice, setNoPrice] = useState(false);
+  const [qtyDebounced] = useDebouncedValue(values.quantity, 300);
+  useEffect(() => {
+    if (!config.catalogPrices || !values.product_id || priceFrom === 'typed') return;
+    let live = true;
+    const p = new URLSearchParams({ product_id: values.product_id });
+    const q = normaliseDecimal(qtyDebounced);
+    if (q && toThousandths(q) !== null && (toThousandths(q) ?? 0n) > 0n) p.set('quantity', q);
+    if (values.unit_id) p.set('unit_id', values.unit_id);
+    if (currency) p.set('currency', currency);
+    if (typeof document.company_id === 'string') p.set('company_id', document.company_id);
+    if (typeof document.price_list_id === 'string') p.set('price_list_id', document.price_list_id);
+    api<{
+      unit_price: { amount: string; currency: string } | null;
+      tax_id: string | null;
+    }>('GET', `/api/v1/catalog/price?${p.toString()}`)
+      .then((res) => {
+        if (!live) return;
+        setNoPrice(!res.unit_price);
+        setPriceFrom('catalog');
+        setValues((cur) => ({
+          ...cur,
+          price: res.unit_price?.amount ?? '',
+          tax_id: cur.tax_id ?? res.tax_id ?? null,
+        }));
+      })
+      // A quantity or unit the catalog refuses is said by the save; the price stays as it is.
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [
+    config.catalogPrices,
+    values.product_id,
+    values.unit_id,
+    qtyDebounced,
+    priceFrom,
+    currency,
+    document.company_id,
+    document.price_list_id,
+  ]);
   const messages =
-    error instanceof ApiError ? fieldMessages(t as never, error.errors) : new Map<string, string>();
+    error instanceof ApiError ? fieldMessages(tr, error.errors) : new Map<string, string>();
   const shownFields = new Set(
     [productField, unitField, taxField, descriptionField, priceField, discountField, f('quantity')]
       .filter((x) => !!x)
@@ -193,7 +245,11 @@ export function LineEditor({
             <FieldInput
               field={{ ...productField, required: true }}
               value={values.product_id}
-              onChange={(v) => set('product_id', (v as string) ?? null)}
+              onChange={(v) => {
+                set('product_id', (v as string) ?? null);
+                // Another product is priced afresh, even over a typed price.
+                if (priceFrom === 'typed') setPriceFrom(null);
+              }}
               error={messages.get(productField.name)}
               autoFocus={autoFocus}
             />
@@ -219,9 +275,20 @@ export function LineEditor({
           <TextInput
             label={currency ? t('unitPriceIn', { currency }) : t('unitPrice')}
             inputMode="decimal"
-            placeholder={t('fromPriceList')}
+            description={
+              config.catalogPrices
+                ? priceFrom === 'catalog'
+                  ? noPrice
+                    ? t('noCatalogPrice')
+                    : t('fromPriceList')
+                  : undefined
+                : t('fromSupplier')
+            }
             value={values.price}
-            onChange={(e) => set('price', e.currentTarget.value)}
+            onChange={(e) => {
+              set('price', e.currentTarget.value);
+              setPriceFrom(e.currentTarget.value ? 'typed' : null);
+            }}
             error={messages.get(priceField.name)}
           />
         )}

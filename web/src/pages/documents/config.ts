@@ -34,6 +34,9 @@ export interface DocumentConfig {
   editable: string[];
   actions: ActionDef[];
   pdf: boolean;
+  /** Lines are priced from the catalog's price lists as they are typed (sales); else the server
+   *  prices a line left without one (a purchase line takes the supplier's price). */
+  catalogPrices: boolean;
   /** Statuses in which each line shows on hand, available and the shortage. */
   availability: string[];
   /** Statuses in which each line shows reserved, backorder and shipped quantities. */
@@ -59,6 +62,7 @@ export const DOCUMENTS: Record<string, DocumentConfig> = {
       },
     ],
     pdf: true,
+    catalogPrices: true,
     availability: ['draft', 'sent', 'accepted'],
     fulfilment: [],
     receiving: [],
@@ -78,6 +82,7 @@ export const DOCUMENTS: Record<string, DocumentConfig> = {
       { name: 'cancel', when: ['draft', 'confirmed', 'partly_shipped'] },
     ],
     pdf: true,
+    catalogPrices: true,
     availability: ['draft'],
     fulfilment: ['confirmed', 'partly_shipped', 'shipped', 'cancelled'],
     receiving: [],
@@ -93,6 +98,7 @@ export const DOCUMENTS: Record<string, DocumentConfig> = {
       { name: 'cancel', when: ['draft', 'sent', 'confirmed', 'partly_received'] },
     ],
     pdf: false,
+    catalogPrices: false,
     availability: [],
     fulfilment: [],
     receiving: ['confirmed', 'partly_received', 'received', 'cancelled'],
