@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createRecord } from '../../server/src/core/records/write';
+import { localizeMessage } from '../../server/src/http/messages';
 import { verifyStock } from '../../server/src/modules/inventory/ledger';
 import { DIALECTS, callAs, serverFor, startServer, type TestServer } from '../helpers';
 
@@ -177,6 +178,10 @@ describe.each(DIALECTS)('sales on %s', (dialect) => {
       'sent',
     );
     expect((await s.call('POST', `/api/v1/quotes/${quote.id}/send`)).status).toBe(409);
+    const refused = await s.call('POST', `/api/v1/quotes/${quote.id}/send`);
+    expect(localizeMessage(refused.body.detail, 'uk')).toBe(
+      `Документ ${quote.number} у стані «sent»; ця дія недоступна`,
+    );
 
     // A sent quote's lines and worth are fixed; its notes are not.
     const edit = await s.call('PATCH', `/api/v1/quote_lines/${line.id}`, { quantity: '3' });
