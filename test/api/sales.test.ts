@@ -571,6 +571,11 @@ describe.each(DIALECTS)('sales on %s', (dialect) => {
         'must be EUR, the currency of the quote',
       ],
       [{ warehouse_id: product.id }, 'warehouse_id', `no warehouse with id ${product.id}`],
+      [
+        { quote_date: '2026-03-02', valid_until: '2026-03-01' },
+        'valid_until',
+        'must not be before the quote date',
+      ],
     ];
     for (const [change, path, message] of docCases) {
       const res = await s.call('POST', '/api/v1/quotes', { currency: 'EUR', ...change });

@@ -91,6 +91,7 @@ const UK: [RegExp, string][] = [
   [/^no (quote|sales order) with this id$/, 'такого документа немає'],
   [/^is not a line of this order$/, 'не є рядком цього замовлення'],
   [/^is listed twice$/, 'зазначено двічі'],
+  [/^must not be before the (quote|sales order) date$/, 'не може бути раніше дати документа'],
   [
     /^is more than the ([\d.]+) left to ship \(ordered ([\d.]+), shipped ([\d.]+)\)$/,
     'більше за залишок до відвантаження $1 (замовлено $2, відвантажено $3)',
