@@ -766,6 +766,10 @@ describe.each(DIALECTS)('purchasing on %s', (dialect) => {
       await receive({ ...one({}), received_at: '2026-02-30T10:00:00Z' }),
       'received_at',
     );
+    await expect400(
+      await receive({ ...one({}), received_at: '2026-03-02T10:00:01Z' }),
+      'received_at',
+    );
     await expect400(await receive({ ...one({}), lines: [] }), 'lines');
     await expect400(await receive({ ...one({}), warehouse: warehouse.id }), 'body');
 
