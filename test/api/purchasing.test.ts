@@ -51,7 +51,9 @@ describe.each(DIALECTS)('purchasing on %s', (dialect) => {
   // After every test the balances must be what the ledger says.
   afterEach(async () => {
     if (!s) return;
-    expect(await verifyStock(s.kontor.database.db)).toMatchObject({ differences: [] });
+    expect(await verifyStock(s.kontor.database.db, s.kontor.meta)).toMatchObject({
+      differences: [],
+    });
   });
 
   const create = async (object: string, body: Record<string, unknown>) => {
