@@ -2,6 +2,7 @@ import type { Module } from '../core/kontor';
 import { catalogModule } from './catalog';
 import { crmModule } from './crm';
 import { inventoryModule } from './inventory';
+import { purchasingModule } from './purchasing';
 import { salesModule } from './sales';
 import { tasksModule } from './tasks';
 
@@ -11,5 +12,6 @@ export const MODULES: Module[] = [
   tasksModule,
   catalogModule,
   inventoryModule,
+  purchasingModule,
   salesModule,
 ];
