@@ -51,7 +51,9 @@ describe.each(DIALECTS)('purchasing on %s', (dialect) => {
   // After every test the balances must be what the ledger says.
   afterEach(async () => {
     if (!s) return;
-    expect(await verifyStock(s.kontor.database.db)).toMatchObject({ differences: [] });
+    expect(await verifyStock(s.kontor.database.db, s.kontor.meta)).toMatchObject({
+      differences: [],
+    });
   });
 
   const create = async (object: string, body: Record<string, unknown>) => {
@@ -764,6 +766,10 @@ describe.each(DIALECTS)('purchasing on %s', (dialect) => {
     await expect400(await receive({ ...one({}), landed_costs: eur('-1') }), 'landed_costs.amount');
     await expect400(
       await receive({ ...one({}), received_at: '2026-02-30T10:00:00Z' }),
+      'received_at',
+    );
+    await expect400(
+      await receive({ ...one({}), received_at: '2026-03-02T10:00:01Z' }),
       'received_at',
     );
     await expect400(await receive({ ...one({}), lines: [] }), 'lines');

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createRecord } from '../../server/src/core/records/write';
+import { localizeMessage } from '../../server/src/http/messages';
 import { verifyStock } from '../../server/src/modules/inventory/ledger';
 import { DIALECTS, callAs, serverFor, startServer, type TestServer } from '../helpers';
 
@@ -177,6 +178,10 @@ describe.each(DIALECTS)('sales on %s', (dialect) => {
       'sent',
     );
     expect((await s.call('POST', `/api/v1/quotes/${quote.id}/send`)).status).toBe(409);
+    const refused = await s.call('POST', `/api/v1/quotes/${quote.id}/send`);
+    expect(localizeMessage(refused.body.detail, 'uk')).toBe(
+      `Документ ${quote.number} у стані «sent»; ця дія недоступна`,
+    );
 
     // A sent quote's lines and worth are fixed; its notes are not.
     const edit = await s.call('PATCH', `/api/v1/quote_lines/${line.id}`, { quantity: '3' });
@@ -376,6 +381,78 @@ describe.each(DIALECTS)('sales on %s', (dialect) => {
     expect(shipments.body.data).toHaveLength(2);
   });
 
+  test('the backorder is bought from the supplier: incoming shows, the receipt is reserved and shipped', async () => {
+    const h = helpers(s.call);
+    const { product, company, warehouse } = await world(s.call);
+    const supplier = (
+      await s.call('POST', '/api/v1/companies', { name: 'Exotic Liquids', is_supplier: true })
+    ).body;
+    await s.call('POST', '/api/v1/stock/moves', {
+      kind: 'receipt',
+      product_id: product.id,
+      warehouse_id: warehouse.id,
+      quantity: '17',
+      unit_cost: eur('10.00'),
+    });
+    const order = await h.document('sales_orders', {
+      company_id: company.id,
+      warehouse_id: warehouse.id,
+    });
+    await h.line('sales_order_lines', {
+      order_id: order.id,
+      product_id: product.id,
+      quantity: '20',
+      unit_price: eur('18.00'),
+    });
+    await s.call('POST', `/api/v1/sales_orders/${order.id}/confirm`, { backorder: true });
+    expect((await s.call('POST', `/api/v1/sales_orders/${order.id}/ship`, {})).status).toBe(201);
+
+    const po = (
+      await s.call('POST', '/api/v1/purchase_orders', {
+        supplier_id: supplier.id,
+        warehouse_id: warehouse.id,
+      })
+    ).body;
+    await s.call('POST', '/api/v1/purchase_order_lines', {
+      order_id: po.id,
+      product_id: product.id,
+      quantity: '3',
+      unit_price: eur('11.00'),
+    });
+    expect((await s.call('POST', `/api/v1/purchase_orders/${po.id}/confirm`)).status).toBe(200);
+    const waiting = (await s.call('GET', `/api/v1/sales_orders/${order.id}/availability`)).body;
+    expect(waiting.data[0]).toMatchObject({
+      ordered: '20.000',
+      shipped: '17.000',
+      on_hand: '0.000',
+      incoming: '3.000',
+      shortage: '3.000',
+    });
+    expect((await s.call('POST', `/api/v1/purchase_orders/${po.id}/receive`, {})).status).toBe(201);
+    const reserved = await s.call('POST', `/api/v1/sales_orders/${order.id}/reserve`);
+    expect(reserved.body.lines[0]).toMatchObject({
+      reserved_quantity: '3.000',
+      backorder_quantity: '0.000',
+    });
+    const held = await s.call('GET', `/api/v1/stock/value?product_id=${product.id}`);
+    expect(held.body.products).toEqual([
+      expect.objectContaining({ quantity: '3.000', value: { amount: '33.00', currency: 'EUR' } }),
+    ]);
+    const last = await s.call('POST', `/api/v1/sales_orders/${order.id}/ship`, {});
+    expect(last.body.sales_order.status).toBe('shipped');
+    const balance = (
+      await s.call(
+        'GET',
+        `/api/v1/stock/balances?product_id=${product.id}&warehouse_id=${warehouse.id}`,
+      )
+    ).body.data[0];
+    expect(balance).toMatchObject({ on_hand: '0.000', reserved: '0.000', incoming: '0.000' });
+    // Nothing is left, so no value is left either.
+    const value = await s.call('GET', `/api/v1/stock/value?product_id=${product.id}`);
+    expect(value.status).toBe(200);
+    expect(value.body.products).toEqual([]);
+  });
+
   test('cancelling releases the reservations; what was shipped stays shipped', async () => {
     const h = helpers(s.call);
     const { product, warehouse } = await world(s.call);
@@ -566,6 +643,11 @@ describe.each(DIALECTS)('sales on %s', (dialect) => {
         'must be EUR, the currency of the quote',
       ],
       [{ warehouse_id: product.id }, 'warehouse_id', `no warehouse with id ${product.id}`],
+      [
+        { quote_date: '2026-03-02', valid_until: '2026-03-01' },
+        'valid_until',
+        'must not be before the quote date',
+      ],
     ];
     for (const [change, path, message] of docCases) {
       const res = await s.call('POST', '/api/v1/quotes', { currency: 'EUR', ...change });

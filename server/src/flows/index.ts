@@ -4,4 +4,4 @@ import { reorderFlow } from './reorder';
 import { salesStockFlow } from './sales-stock';
 
 /** Every flow: rules and routes that join modules, registered after the modules' own. */
-export const FLOWS: Flow[] = [salesStockFlow, purchasingStockFlow, reorderFlow];
+export const FLOWS: Flow[] = [purchasingStockFlow, reorderFlow, salesStockFlow];

@@ -177,6 +177,8 @@ export async function receiveOrder(ctx: RecordContext, id: string, body: unknown
           message: 'must be an ISO 8601 instant with a time zone, like 2026-03-31T14:00:00Z',
         },
       ]);
+    if (at > receivedAt)
+      throw validationError([{ path: 'received_at', message: 'must not be in the future' }]);
     receivedAt = at;
   }
   const landed = input.landed_costs ? companyAmount(ctx, input.landed_costs, 'landed_costs') : 0n;

@@ -13,7 +13,7 @@ export const MODULES: Module[] = [
   tasksModule,
   catalogModule,
   inventoryModule,
-  salesModule,
   purchasingModule,
+  salesModule,
   productionModule,
 ];

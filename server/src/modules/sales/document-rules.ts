@@ -46,6 +46,15 @@ export function documentRules(kind: DocumentKind): RecordHooks {
           path: 'freight.currency',
           message: `must be ${currency}, the currency of the ${kind.label}`,
         });
+      const date = (e.values[kind.dateField] ?? e.before?.[kind.dateField]) as string | null;
+      const validUntil = (e.values.valid_until ?? e.before?.valid_until) as string | null;
+      if (
+        (e.values.valid_until !== undefined || e.values[kind.dateField] !== undefined) &&
+        date &&
+        validUntil &&
+        validUntil < date
+      )
+        errors.push({ path: 'valid_until', message: `must not be before the ${kind.label} date` });
       if (errors.length) throw validationError(errors);
 
       if (e.action !== 'update' || !e.before || e.options.system) return;
