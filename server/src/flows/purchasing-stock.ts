@@ -12,6 +12,7 @@ import {
 import type { ApiRecord } from '../core/records/hooks';
 import { createRecord, updateRecord, writeVersioned } from '../core/records/write';
 import { idempotentWrite } from '../http/idempotency';
+import { activeWarehouse } from '../modules/inventory/stock-api';
 import {
   changeIncoming,
   parseQuantity,
@@ -240,6 +241,8 @@ export async function receiveOrder(ctx: RecordContext, id: string, body: unknown
   const values = receiving.map((r, i) => r.goodsMinor + shares[i]);
   const unitCosts = receiving.map((r, i) => roundHalfEven(values[i] * 1000n, r.quantity));
   const warehouseId = order.warehouse_id as string;
+  // Stock comes into the warehouse: the same right (and scope) a manual receipt needs.
+  await activeWarehouse(ctx, warehouseId, 'warehouse_id');
 
   const receipt = await createRecord(
     ctx,
