@@ -10,6 +10,6 @@ export const productionModule: Module = {
   hooks: {
     bills_of_materials: billRules,
     bom_lines: bomLineRules,
-    production_orders: productionOrderRules(),
+    production_orders: productionOrderRules,
   },
 };
