@@ -228,6 +228,26 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
     ]);
   });
 
+  test('a sub-assembly met on many paths is flattened once: twenty doubling levels stay quick', async () => {
+    const levels = [];
+    for (let i = 0; i < 20; i++) levels.push(await product(`Double ${i}`));
+    const screw = await product('Screw');
+    await line((await bom(levels[19].id)).id, screw.id, '1');
+    for (let i = 18; i >= 0; i--) {
+      const b = await bom(levels[i].id);
+      await line(b.id, levels[i + 1].id, '1');
+      await line(b.id, levels[i + 1].id, '1');
+    }
+    const started = Date.now();
+    const top = (
+      (await s.call('GET', `/api/v1/bills_of_materials?filter[product_id][eq]=${levels[0].id}`))
+        .body.data as { id: string }[]
+    )[0];
+    // 2^19 paths down to the screw, 524,288 screws per unit.
+    expect(await needs(top.id, 1000n)).toEqual([[screw.id, 524_288_000n]]);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   test('one active bill per product; services make no bills and are no components', async () => {
     const f = await furniture();
     const second = await s.call('POST', '/api/v1/bills_of_materials', {
@@ -250,6 +270,12 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
     expect(serviceLine.body.errors).toEqual([
       { path: 'component_id', message: 'is a service, which is not a component' },
     ]);
+    // Nor does a product in a bill become a service later.
+    for (const p of [f.glue, f.table]) {
+      const r = await s.call('PATCH', `/api/v1/products/${p.id}`, { kind: 'service' });
+      expect(r.status).toBe(400);
+      expect(r.body.errors[0].path).toBe('kind');
+    }
     const serviceBom = await s.call('POST', '/api/v1/bills_of_materials', {
       name: 'Service',
       product_id: service.id,
@@ -559,6 +585,18 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
     ).toHaveLength(0);
     expect((await act('not-an-id', 'confirm')).status).toBe(400);
     expect((await act('00000000-0000-4000-8000-000000000000', 'confirm')).status).toBe(404);
+    // A bill with no lines makes nothing.
+    const empty = await order({
+      bom_id: (await bom((await product('Air')).id)).id,
+      quantity: '1',
+      warehouse_id: f.w.id,
+    });
+    const nothing = await act(empty.id, 'confirm');
+    expect(nothing.status).toBe(400);
+    expect(nothing.body.errors).toEqual([{ path: 'bom_id', message: 'has no lines' }]);
+    expect((await s.call('GET', `/api/v1/production_orders/${empty.id}`)).body.status).toBe(
+      'draft',
+    );
     // Someone who may only read production orders sees shortages but confirms nothing.
     const role = `Production viewer ${Math.random()}`;
     await s.call('POST', '/api/v1/roles', {

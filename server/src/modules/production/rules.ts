@@ -230,3 +230,35 @@ async function resolveBill(
     { path: 'product_id', message: 'has no active bill of materials; give bom_id' },
   ]);
 }
+
+/** A product that a bill makes or uses stays something stock can hold: it does not become a service. */
+export const productInBillsRule: RecordHooks = {
+  async beforeWrite(ctx, e) {
+    if (e.action !== 'update' || !e.before) return;
+    if (e.values.kind !== 'service' || e.before.kind === 'service') return;
+    const id = e.before.id;
+    const made = (await ctx.db
+      .selectFrom(table(ctx, 'bills_of_materials'))
+      .select('name')
+      .where('product_id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst()) as { name: string } | undefined;
+    const used = (await ctx.db
+      .selectFrom(`${table(ctx, 'bom_lines')} as l`)
+      .innerJoin(`${table(ctx, 'bills_of_materials')} as b`, 'b.id', 'l.bom_id')
+      .select('b.name')
+      .where('l.component_id', '=', id)
+      .where('l.deleted_at', 'is', null)
+      .where('b.deleted_at', 'is', null)
+      .executeTakeFirst()) as { name: string } | undefined;
+    if (made || used)
+      throw validationError([
+        {
+          path: 'kind',
+          message: made
+            ? `cannot become a service: the bill of materials "${made.name}" makes it`
+            : `cannot become a service: it is a component of the bill of materials "${used!.name}"`,
+        },
+      ]);
+  },
+};
