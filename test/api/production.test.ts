@@ -8,7 +8,9 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
 
   afterEach(async () => {
     if (!s) return;
-    expect(await verifyStock(s.kontor.database.db)).toMatchObject({ differences: [] });
+    expect(await verifyStock(s.kontor.database.db, s.kontor.meta)).toMatchObject({
+      differences: [],
+    });
   });
 
   const product = async (name: string, extra: Record<string, unknown> = {}) => {

@@ -1,5 +1,7 @@
 import type { Flow } from '../core/kontor';
 import { productionStockFlow } from './production-stock';
+import { purchasingStockFlow } from './purchasing-stock';
+import { reorderFlow } from './reorder';
 
 /** Every flow: rules and routes that join modules, registered after the modules' own. */
-export const FLOWS: Flow[] = [productionStockFlow];
+export const FLOWS: Flow[] = [purchasingStockFlow, reorderFlow, productionStockFlow];

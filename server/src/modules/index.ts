@@ -3,6 +3,7 @@ import { catalogModule } from './catalog';
 import { crmModule } from './crm';
 import { inventoryModule } from './inventory';
 import { productionModule } from './production';
+import { purchasingModule } from './purchasing';
 import { tasksModule } from './tasks';
 
 /** Every business module, in the order their objects are created. */
@@ -11,5 +12,6 @@ export const MODULES: Module[] = [
   tasksModule,
   catalogModule,
   inventoryModule,
+  purchasingModule,
   productionModule,
 ];
