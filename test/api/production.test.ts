@@ -486,12 +486,12 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
     expect((await act(o.id, 'confirm')).status).toBe(200);
     expect((await act(o.id, 'start')).body.status).toBe('in_progress');
     const before = await stockValue();
-    const done = await act(o.id, 'complete', { finished_at: '2026-03-02T15:30:00+02:00' });
+    const done = await act(o.id, 'complete', { finished_at: '2026-03-02T11:30:00+02:00' });
     expect(done.status).toBe(200);
     // Wood 1 of 5 at 2.00, glue 0.001 of 1 at 0.30 (0.0003: nothing), both tops: 20.00.
     expect(done.body).toMatchObject({
       status: 'done',
-      finished_at: '2026-03-02T13:30:00.000Z',
+      finished_at: '2026-03-02T09:30:00.000Z',
       produced_value: { amount: '22.00', currency: 'EUR' },
     });
     expect(await stockValue()).toEqual(before);
@@ -504,7 +504,12 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
     expect(made).toMatchObject({ quantity: '2.000', value: { amount: '22.00', currency: 'EUR' } });
     const moves = (await s.call('GET', `/api/v1/stock/moves?product_id=${f.table.id}`)).body.data;
     expect(moves).toHaveLength(1);
-    expect(moves[0]).toMatchObject({ kind: 'production_in', quantity: '2.000' });
+    expect(moves[0]).toMatchObject({
+      kind: 'production_in',
+      quantity: '2.000',
+      occurred_at: '2026-03-02T09:30:00.000Z',
+      document: { object: 'production_orders', id: o.id },
+    });
     const out = (await s.call('GET', `/api/v1/stock/moves?product_id=${f.wood.id}`)).body.data[0];
     expect(out).toMatchObject({ kind: 'production_out', quantity: '-1.000' });
     // Done is done.
@@ -571,6 +576,7 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
       [{ finished_at: 'yesterday' }, 'finished_at'],
       [{ finished_at: '2026-02-30T10:00:00Z' }, 'finished_at'],
       [{ finished_at: 5 }, 'finished_at'],
+      [{ finished_at: '2026-03-02T10:00:01Z' }, 'finished_at'],
       [{ when: 'now' }, 'when'],
     ];
     for (const [body, path] of cases) {

@@ -255,9 +255,12 @@ export async function completeProductionOrder(ctx: RecordContext, id: string, bo
       );
   }
   const input = parseInput(completeSchema, body);
-  const finishedAt = input.finished_at
-    ? normaliseDatetime(input.finished_at)!
-    : ctx.k.clock.now().toISOString();
+  const now = ctx.k.clock.now().toISOString();
+  const finishedAt = input.finished_at ? normaliseDatetime(input.finished_at)! : now;
+  // The moves take effect when the work finished: stock value at an earlier instant leaves
+  // them out. A finish still to come would count in balances before it counts in value.
+  if (finishedAt > now)
+    throw validationError([{ path: 'finished_at', message: 'must not be in the future' }]);
   const { before } = await transition(ctx, id, ['confirmed', 'in_progress'], 'done', {
     finished_at: finishedAt,
   });
@@ -280,6 +283,7 @@ export async function completeProductionOrder(ctx: RecordContext, id: string, bo
     {
       consumeReservations: true,
       note: String(before.number ?? ''),
+      occurredAt: finishedAt,
       paths: held.map(([componentId]) => `components.${componentId}`),
     },
   ).catch((err: unknown) => nameShortages(ctx, err));
@@ -303,7 +307,7 @@ export async function completeProductionOrder(ctx: RecordContext, id: string, bo
         document: docOf(before.id),
       },
     ],
-    { note: String(before.number ?? '') },
+    { note: String(before.number ?? ''), occurredAt: finishedAt },
   );
   return updateRecord(
     ctx,
