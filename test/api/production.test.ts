@@ -1,14 +1,16 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { verifyStock } from '../../server/src/modules/inventory/ledger';
+import { changeIncoming, verifyStock } from '../../server/src/modules/inventory/ledger';
 import { explode } from '../../server/src/modules/production/explode';
-import { DIALECTS, serverFor } from '../helpers';
+import { DIALECTS, callAs, serverFor } from '../helpers';
 
 describe.each(DIALECTS)('production on %s', (dialect) => {
   const s = serverFor(dialect);
 
   afterEach(async () => {
     if (!s) return;
-    expect(await verifyStock(s.kontor.database.db)).toMatchObject({ differences: [] });
+    expect(await verifyStock(s.kontor.database.db, s.kontor.meta)).toMatchObject({
+      differences: [],
+    });
   });
 
   const product = async (name: string, extra: Record<string, unknown> = {}) => {
@@ -44,6 +46,42 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
     s.asSystem(async (ctx) =>
       (await explode(ctx, bomId, quantity)).map((n) => [n.componentId, n.quantity]),
     );
+
+  const receive = async (
+    productId: string,
+    warehouseId: string,
+    quantity: string,
+    cost?: string,
+  ) => {
+    const r = await s.call('POST', '/api/v1/stock/moves', {
+      kind: 'receipt',
+      product_id: productId,
+      warehouse_id: warehouseId,
+      quantity,
+      ...(cost ? { unit_cost: { amount: cost, currency: 'EUR' } } : {}),
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+  };
+  const balance = async (productId: string, warehouseId: string) =>
+    (
+      await s.call(
+        'GET',
+        `/api/v1/stock/balances?product_id=${productId}&warehouse_id=${warehouseId}`,
+      )
+    ).body.data[0] as
+      | { on_hand: string; reserved: string; available: string; incoming: string; value: unknown }
+      | undefined;
+  const warehouse = async () =>
+    (await s.call('POST', '/api/v1/warehouses', { name: `Main ${Math.random()}` })).body as {
+      id: string;
+    };
+  const order = async (body: Record<string, unknown>) => {
+    const r = await s.call('POST', '/api/v1/production_orders', body);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    return r.body as { id: string; number: string; status: string };
+  };
+  const act = (id: string, action: string, body?: unknown) =>
+    s.call('POST', `/api/v1/production_orders/${id}/${action}`, body);
 
   /** A table of a top and one and a half legs' worth of legs; legs come three to a run. */
   const furniture = async () => {
@@ -192,6 +230,26 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
     ]);
   });
 
+  test('a sub-assembly met on many paths is flattened once: twenty doubling levels stay quick', async () => {
+    const levels = [];
+    for (let i = 0; i < 20; i++) levels.push(await product(`Double ${i}`));
+    const screw = await product('Screw');
+    await line((await bom(levels[19].id)).id, screw.id, '1');
+    for (let i = 18; i >= 0; i--) {
+      const b = await bom(levels[i].id);
+      await line(b.id, levels[i + 1].id, '1');
+      await line(b.id, levels[i + 1].id, '1');
+    }
+    const started = Date.now();
+    const top = (
+      (await s.call('GET', `/api/v1/bills_of_materials?filter[product_id][eq]=${levels[0].id}`))
+        .body.data as { id: string }[]
+    )[0];
+    // 2^19 paths down to the screw, 524,288 screws per unit.
+    expect(await needs(top.id, 1000n)).toEqual([[screw.id, 524_288_000n]]);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   test('one active bill per product; services make no bills and are no components', async () => {
     const f = await furniture();
     const second = await s.call('POST', '/api/v1/bills_of_materials', {
@@ -214,6 +272,12 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
     expect(serviceLine.body.errors).toEqual([
       { path: 'component_id', message: 'is a service, which is not a component' },
     ]);
+    // Nor does a product in a bill become a service later.
+    for (const p of [f.glue, f.table]) {
+      const r = await s.call('PATCH', `/api/v1/products/${p.id}`, { kind: 'service' });
+      expect(r.status).toBe(400);
+      expect(r.body.errors[0].path).toBe('kind');
+    }
     const serviceBom = await s.call('POST', '/api/v1/bills_of_materials', {
       name: 'Service',
       product_id: service.id,
@@ -323,5 +387,242 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
     });
     expect(switched.status).toBe(200);
     expect(switched.body.product_id).toBe(f.table.id);
+  });
+
+  const stockValue = async () =>
+    (await s.call('GET', '/api/v1/stock/value')).body.totals as {
+      amount: string;
+      currency: string;
+    }[];
+  /** The furniture, a warehouse, and wood, glue and tops in it. */
+  const stocked = async (tops = '1') => {
+    const f = await furniture();
+    const w = await warehouse();
+    await receive(f.wood.id, w.id, '5', '2.00');
+    await receive(f.glue.id, w.id, '1', '0.30');
+    await receive(f.top.id, w.id, tops, '10.00');
+    return { ...f, w };
+  };
+
+  test('shortages are shown before starting; confirming reserves every component or none', async () => {
+    const f = await stocked();
+    await s.asSystem((ctx) => changeIncoming(ctx, f.top.id, f.w.id, 3000n));
+    const o = await order({ bom_id: f.tableBom.id, quantity: '2', warehouse_id: f.w.id });
+    expect(o.number).toMatch(/^MO-\d{6}$/);
+    expect(o.status).toBe('draft');
+    const shortages = await s.call('GET', `/api/v1/production_orders/${o.id}/shortages`);
+    expect(shortages.status).toBe(200);
+    expect(shortages.body).toMatchObject({ status: 'draft', warehouse_id: f.w.id, short: true });
+    expect(shortages.body.data).toEqual([
+      {
+        component_id: f.wood.id,
+        name: f.wood.name,
+        sku: null,
+        needed: '1.000',
+        reserved: '0.000',
+        available: '5.000',
+        incoming: '0.000',
+        short: '0.000',
+      },
+      expect.objectContaining({ component_id: f.glue.id, needed: '0.001', short: '0.000' }),
+      expect.objectContaining({
+        component_id: f.top.id,
+        needed: '2.000',
+        available: '1.000',
+        incoming: '3.000',
+        short: '1.000',
+      }),
+    ]);
+
+    const refused = await act(o.id, 'confirm');
+    expect(refused.status).toBe(409);
+    expect(refused.body.code_detail).toBe('insufficient_stock');
+    expect(refused.body.errors).toEqual([
+      {
+        path: `components.${f.top.id}`,
+        message: `${f.top.name}: only 1.000 available (1.000 on hand, 0.000 reserved); 2.000 needed`,
+      },
+    ]);
+    // Nothing was written: still a draft, nothing reserved.
+    expect((await s.call('GET', `/api/v1/production_orders/${o.id}`)).body.status).toBe('draft');
+    expect((await balance(f.wood.id, f.w.id))?.reserved).toBe('0.000');
+
+    await receive(f.top.id, f.w.id, '1', '12.00');
+    const confirmed = await act(o.id, 'confirm');
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.status).toBe('confirmed');
+    expect(await balance(f.wood.id, f.w.id)).toMatchObject({
+      reserved: '1.000',
+      available: '4.000',
+    });
+    expect(await balance(f.glue.id, f.w.id)).toMatchObject({ reserved: '0.001' });
+    expect(await balance(f.top.id, f.w.id)).toMatchObject({
+      reserved: '2.000',
+      available: '0.000',
+    });
+    const after = (await s.call('GET', `/api/v1/production_orders/${o.id}/shortages`)).body;
+    expect(after.short).toBe(false);
+    expect(after.data.map((d: { reserved: string }) => d.reserved)).toEqual([
+      '1.000',
+      '0.001',
+      '2.000',
+    ]);
+
+    // Confirmed, it is not confirmed again, and what it makes is fixed.
+    expect((await act(o.id, 'confirm')).status).toBe(409);
+    const edit = await s.call('PATCH', `/api/v1/production_orders/${o.id}`, { quantity: '3' });
+    expect(edit.status).toBe(400);
+    expect(edit.body.errors[0]).toMatchObject({ path: 'quantity' });
+    expect(
+      (await s.call('PATCH', `/api/v1/production_orders/${o.id}`, { notes: 'Rush' })).status,
+    ).toBe(200);
+    expect((await s.call('DELETE', `/api/v1/production_orders/${o.id}`)).status).toBe(409);
+    expect((await act(o.id, 'cancel')).status).toBe(200);
+  });
+
+  test('completing consumes the components and makes the goods at exactly their value', async () => {
+    const f = await stocked('2');
+    const o = await order({ bom_id: f.tableBom.id, quantity: '2', warehouse_id: f.w.id });
+    expect((await act(o.id, 'confirm')).status).toBe(200);
+    expect((await act(o.id, 'start')).body.status).toBe('in_progress');
+    const before = await stockValue();
+    const done = await act(o.id, 'complete', { finished_at: '2026-03-02T11:30:00+02:00' });
+    expect(done.status).toBe(200);
+    // Wood 1 of 5 at 2.00, glue 0.001 of 1 at 0.30 (0.0003: nothing), both tops: 20.00.
+    expect(done.body).toMatchObject({
+      status: 'done',
+      finished_at: '2026-03-02T09:30:00.000Z',
+      produced_value: { amount: '22.00', currency: 'EUR' },
+    });
+    expect(await stockValue()).toEqual(before);
+    expect(await balance(f.wood.id, f.w.id)).toMatchObject({ on_hand: '4.000', reserved: '0.000' });
+    expect(await balance(f.glue.id, f.w.id)).toMatchObject({ on_hand: '0.999', reserved: '0.000' });
+    expect(await balance(f.top.id, f.w.id)).toMatchObject({ on_hand: '0.000', reserved: '0.000' });
+    expect(await balance(f.table.id, f.w.id)).toMatchObject({ on_hand: '2.000' });
+    const made = (await s.call('GET', `/api/v1/stock/value?product_id=${f.table.id}`)).body
+      .products[0];
+    expect(made).toMatchObject({ quantity: '2.000', value: { amount: '22.00', currency: 'EUR' } });
+    const moves = (await s.call('GET', `/api/v1/stock/moves?product_id=${f.table.id}`)).body.data;
+    expect(moves).toHaveLength(1);
+    expect(moves[0]).toMatchObject({
+      kind: 'production_in',
+      quantity: '2.000',
+      occurred_at: '2026-03-02T09:30:00.000Z',
+      document: { object: 'production_orders', id: o.id },
+    });
+    const out = (await s.call('GET', `/api/v1/stock/moves?product_id=${f.wood.id}`)).body.data[0];
+    expect(out).toMatchObject({ kind: 'production_out', quantity: '-1.000' });
+    // Done is done.
+    expect((await act(o.id, 'complete')).status).toBe(409);
+    expect((await act(o.id, 'cancel')).status).toBe(409);
+  });
+
+  test('a value that does not divide by the quantity made is kept to the cent', async () => {
+    const f = await furniture();
+    const w = await warehouse();
+    await receive(f.wood.id, w.id, '1', '10.00');
+    await receive(f.glue.id, w.id, '1', '0.00');
+    // Three legs are one run: all the wood (10.00) for three, 3.333… each.
+    const o = await order({ bom_id: f.legBom.id, quantity: '3', warehouse_id: w.id });
+    expect((await act(o.id, 'confirm')).status).toBe(200);
+    const before = await stockValue();
+    const done = await act(o.id, 'complete', {});
+    expect(done.status).toBe(200);
+    expect(done.body.produced_value).toMatchObject({ amount: '10.00' });
+    expect(await stockValue()).toEqual(before);
+    const made = (await s.call('GET', `/api/v1/stock/value?product_id=${f.leg.id}`)).body
+      .products[0];
+    expect(made).toMatchObject({ quantity: '3.000', value: { amount: '10.00' } });
+  });
+
+  test('cancelling releases the reservations', async () => {
+    const f = await stocked('5');
+    const o = await order({ bom_id: f.tableBom.id, quantity: '2', warehouse_id: f.w.id });
+    await act(o.id, 'confirm');
+    expect(await balance(f.top.id, f.w.id)).toMatchObject({ reserved: '2.000' });
+    const cancelled = await act(o.id, 'cancel');
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    for (const p of [f.wood, f.glue, f.top])
+      expect((await balance(p.id, f.w.id))?.reserved).toBe('0.000');
+    expect((await act(o.id, 'confirm')).status).toBe(409);
+    expect((await act(o.id, 'cancel')).status).toBe(409);
+    // A draft is cancelled too, and nothing was reserved for it.
+    const draft = await order({ bom_id: f.tableBom.id, quantity: '1', warehouse_id: f.w.id });
+    expect((await act(draft.id, 'cancel')).body.status).toBe('cancelled');
+  });
+
+  test('two production orders for the last component at the same moment: exactly one confirms', async () => {
+    const f = await stocked('1');
+    const a = await order({ bom_id: f.tableBom.id, quantity: '1', warehouse_id: f.w.id });
+    const b = await order({ bom_id: f.tableBom.id, quantity: '1', warehouse_id: f.w.id });
+    const results = await Promise.all([act(a.id, 'confirm'), act(b.id, 'confirm')]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(await balance(f.top.id, f.w.id)).toMatchObject({ on_hand: '1.000', reserved: '1.000' });
+    const statuses = await Promise.all(
+      [a, b].map(
+        async (o) => (await s.call('GET', `/api/v1/production_orders/${o.id}`)).body.status,
+      ),
+    );
+    expect(statuses.sort()).toEqual(['confirmed', 'draft']);
+  });
+
+  test('bad input to the actions is a 400 naming the field, and nothing is written', async () => {
+    const f = await stocked('2');
+    const o = await order({ bom_id: f.tableBom.id, quantity: '1', warehouse_id: f.w.id });
+    expect((await act(o.id, 'complete')).status).toBe(409);
+    await act(o.id, 'confirm');
+    const cases: [unknown, string][] = [
+      [{ finished_at: 'yesterday' }, 'finished_at'],
+      [{ finished_at: '2026-02-30T10:00:00Z' }, 'finished_at'],
+      [{ finished_at: 5 }, 'finished_at'],
+      [{ finished_at: '2026-03-02T10:00:01Z' }, 'finished_at'],
+      [{ when: 'now' }, 'when'],
+    ];
+    for (const [body, path] of cases) {
+      const r = await act(o.id, 'complete', body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.errors[0].path).toBe(path);
+    }
+    expect((await s.call('GET', `/api/v1/production_orders/${o.id}`)).body.status).toBe(
+      'confirmed',
+    );
+    expect(await balance(f.top.id, f.w.id)).toMatchObject({ on_hand: '2.000', reserved: '1.000' });
+    expect(
+      (await s.call('GET', `/api/v1/stock/moves?product_id=${f.table.id}`)).body.data,
+    ).toHaveLength(0);
+    expect((await act('not-an-id', 'confirm')).status).toBe(400);
+    expect((await act('00000000-0000-4000-8000-000000000000', 'confirm')).status).toBe(404);
+    // A bill with no lines makes nothing.
+    const empty = await order({
+      bom_id: (await bom((await product('Air')).id)).id,
+      quantity: '1',
+      warehouse_id: f.w.id,
+    });
+    const nothing = await act(empty.id, 'confirm');
+    expect(nothing.status).toBe(400);
+    expect(nothing.body.errors).toEqual([{ path: 'bom_id', message: 'has no lines' }]);
+    expect((await s.call('GET', `/api/v1/production_orders/${empty.id}`)).body.status).toBe(
+      'draft',
+    );
+    // Someone who may only read production orders sees shortages but confirms nothing.
+    const role = `Production viewer ${Math.random()}`;
+    await s.call('POST', '/api/v1/roles', {
+      name: role,
+      permissions: { objects: { production_orders: { read: 'all' }, products: { read: 'all' } } },
+    });
+    const { key } = await s.keyFor({
+      email: `viewer${Math.random()}@example.com`,
+      name: 'V',
+      role,
+    });
+    const viewer = callAs(s, key);
+    const draft = await order({ bom_id: f.tableBom.id, quantity: '1', warehouse_id: f.w.id });
+    expect((await viewer('GET', `/api/v1/production_orders/${draft.id}/shortages`)).status).toBe(
+      200,
+    );
+    expect((await viewer('POST', `/api/v1/production_orders/${draft.id}/confirm`)).status).toBe(
+      403,
+    );
   });
 });

@@ -100,6 +100,19 @@ function reduce(f: Fraction): Fraction {
 /** Rounds a non-negative fraction up to a whole number (of thousandths). */
 const ceil = (f: Fraction) => (f.n + f.d - 1n) / f.d;
 
+const times = (a: Fraction, b: Fraction) => reduce({ n: a.n * b.n, d: a.d * b.d });
+function add(into: Map<string, Fraction>, id: string, f: Fraction) {
+  const had = into.get(id);
+  into.set(id, had ? reduce({ n: had.n * f.d + f.n * had.d, d: had.d * f.d }) : f);
+}
+
+/** A bill flattened: leaf needs per thousandth of its product, every product it reaches, its levels. */
+interface Flat {
+  leaves: Map<string, Fraction>;
+  reach: Set<string>;
+  height: number;
+}
+
 /**
  * Flattens a bill into what it takes from stock to make `quantity` (thousandths) of its product.
  * A component that has an active bill of its own, with lines, is made from that bill in turn
@@ -107,14 +120,14 @@ const ceil = (f: Fraction) => (f.n + f.d - 1n) / f.d;
  * a fraction through every level and summed per component, and only the total is rounded, up
  * to the next thousandth, so a production order never takes less than it needs. Components come
  * in the order they first appear (by line position, depth first). A bill that reaches its own
- * product again, or nests more than MAX_BOM_DEPTH levels, throws a BomStructureError.
+ * product again, or nests more than MAX_BOM_DEPTH levels, throws a BomStructureError. A nested
+ * bill met on several paths is flattened once.
  */
 export async function explodeBill(
   ctx: RecordContext,
   bill: Bill,
   quantity: bigint,
 ): Promise<ComponentNeed[]> {
-  const totals = new Map<string, Fraction>();
   const billOf = new Map<string, Bill | null>();
   const nested = async (productId: string) => {
     if (!billOf.has(productId)) {
@@ -124,27 +137,44 @@ export async function explodeBill(
     }
     return billOf.get(productId) ?? null;
   };
-  const walk = async (b: Bill, need: Fraction, chain: string[]) => {
+  const memo = new Map<string, Flat>();
+  // `chain` holds the products from the outermost bill's down to this bill's.
+  const flatten = async (b: Bill, chain: string[]): Promise<Flat> => {
     if (chain.length > MAX_BOM_DEPTH) throw new BomStructureError('too_deep', chain);
+    const flat: Flat = { leaves: new Map(), reach: new Set(), height: 1 };
     for (const line of b.lines) {
       const path = [...chain, line.componentId];
       if (chain.includes(line.componentId)) throw new BomStructureError('cycle', path);
-      // need × line quantity ÷ output quantity, all in thousandths.
-      const part = reduce({ n: need.n * line.quantity, d: need.d * b.outputQuantity });
+      flat.reach.add(line.componentId);
+      // Thousandths of the component per thousandth of the product.
+      const per = reduce({ n: line.quantity, d: b.outputQuantity });
       const sub = await nested(line.componentId);
-      if (sub) {
-        await walk(sub, part, path);
+      if (!sub) {
+        add(flat.leaves, line.componentId, per);
         continue;
       }
-      const had = totals.get(line.componentId);
-      totals.set(
-        line.componentId,
-        had ? reduce({ n: had.n * part.d + part.n * had.d, d: had.d * part.d }) : part,
-      );
+      let inner = memo.get(line.componentId);
+      // Flattened before on another path: reused unless, from here, it would close a circle
+      // or nest too deep; walked again then, to name the way it does.
+      if (
+        !inner ||
+        path.length + inner.height - 1 > MAX_BOM_DEPTH ||
+        chain.some((p) => inner!.reach.has(p))
+      ) {
+        inner = await flatten(sub, path);
+        memo.set(line.componentId, inner);
+      }
+      flat.height = Math.max(flat.height, inner.height + 1);
+      for (const p of inner.reach) flat.reach.add(p);
+      for (const [leaf, f] of inner.leaves) add(flat.leaves, leaf, times(per, f));
     }
+    return flat;
   };
-  await walk(bill, { n: quantity, d: 1n }, [bill.productId]);
-  return [...totals].map(([componentId, f]) => ({ componentId, quantity: ceil(f) }));
+  const root = await flatten(bill, [bill.productId]);
+  return [...root.leaves].map(([componentId, f]) => ({
+    componentId,
+    quantity: ceil(times(f, { n: quantity, d: 1n })),
+  }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Module } from '../../core/kontor';
 import { productionLabelsUk } from './labels';
 import { productionObjects } from './objects';
-import { billRules, bomLineRules, productionOrderRules } from './rules';
+import { billRules, bomLineRules, productInBillsRule, productionOrderRules } from './rules';
 
 export const productionModule: Module = {
   name: 'production',
@@ -10,6 +10,7 @@ export const productionModule: Module = {
   hooks: {
     bills_of_materials: billRules,
     bom_lines: bomLineRules,
-    production_orders: productionOrderRules(),
+    production_orders: productionOrderRules,
+    products: productInBillsRule,
   },
 };

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { nextDocumentNumber } from '../../core/documents/numbering';
 import { AppError, validationError } from '../../core/errors';
 import type { RecordContext } from '../../core/kontor';
 import type { ApiRecord, RecordHooks } from '../../core/records/hooks';
@@ -138,15 +139,13 @@ const LOCKED_AFTER_DRAFT = ['bom_id', 'product_id', 'quantity', 'warehouse_id'];
  * moves only by its actions (confirm, start, complete, cancel); what it makes, how much and
  * where is fixed once it is confirmed.
  */
-export const productionOrderRules = (
-  numbering?: (ctx: RecordContext) => Promise<string>,
-): RecordHooks => ({
+export const productionOrderRules: RecordHooks = {
   async beforeWrite(ctx, e) {
     const v = e.values;
     const before = e.before;
     if (e.action === 'create') {
       v.status = 'draft';
-      if (numbering) v.number = await numbering(ctx);
+      v.number = await nextDocumentNumber(ctx, 'MO');
     }
     positive(v, 'quantity');
     if (before && before.status !== 'draft' && !e.options.system) {
@@ -174,7 +173,7 @@ export const productionOrderRules = (
           : 'The production order holds reserved stock; cancel it first',
       );
   },
-});
+};
 
 /** Sets bom_id and product_id of a production order from whichever of the two was given. */
 async function resolveBill(
@@ -227,12 +226,39 @@ async function resolveBill(
     v.bom_id = active;
     return;
   }
-  if (product.kind !== 'kit')
-    throw validationError([
-      {
-        path: 'product_id',
-        message: 'has no active bill of materials and is not a kit; give bom_id',
-      },
-    ]);
-  v.bom_id = null;
+  throw validationError([
+    { path: 'product_id', message: 'has no active bill of materials; give bom_id' },
+  ]);
 }
+
+/** A product that a bill makes or uses stays something stock can hold: it does not become a service. */
+export const productInBillsRule: RecordHooks = {
+  async beforeWrite(ctx, e) {
+    if (e.action !== 'update' || !e.before) return;
+    if (e.values.kind !== 'service' || e.before.kind === 'service') return;
+    const id = e.before.id;
+    const made = (await ctx.db
+      .selectFrom(table(ctx, 'bills_of_materials'))
+      .select('name')
+      .where('product_id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst()) as { name: string } | undefined;
+    const used = (await ctx.db
+      .selectFrom(`${table(ctx, 'bom_lines')} as l`)
+      .innerJoin(`${table(ctx, 'bills_of_materials')} as b`, 'b.id', 'l.bom_id')
+      .select('b.name')
+      .where('l.component_id', '=', id)
+      .where('l.deleted_at', 'is', null)
+      .where('b.deleted_at', 'is', null)
+      .executeTakeFirst()) as { name: string } | undefined;
+    if (made || used)
+      throw validationError([
+        {
+          path: 'kind',
+          message: made
+            ? `cannot become a service: the bill of materials "${made.name}" makes it`
+            : `cannot become a service: it is a component of the bill of materials "${used!.name}"`,
+        },
+      ]);
+  },
+};
