@@ -5,12 +5,13 @@ import { oneTimePassword } from './core/auth/passwords';
 import { ensureBuiltInRoles } from './core/auth/roles';
 import { createUser } from './core/auth/users';
 import { systemClock, type Clock } from './core/clock';
-import { inTransaction, type Kontor, type Module } from './core/kontor';
+import { inTransaction, type Flow, type Kontor, type Module } from './core/kontor';
 import { METADATA_CHANNEL, MetadataRegistry } from './core/metadata/registry';
 import { syncStandardObjects } from './core/metadata/sync';
 import type { RecordHooks } from './core/records/hooks';
 import { openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
+import { FLOWS } from './flows';
 import { MODULES } from './modules';
 
 export interface BootOptions {
@@ -21,6 +22,7 @@ export interface BootOptions {
   schema?: string;
   sqliteFile?: string;
   modules?: Module[];
+  flows?: Flow[];
 }
 
 export interface Booted {
@@ -36,6 +38,7 @@ export async function boot(opts: BootOptions): Promise<Booted> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino({ level: config.logLevel });
   const modules = opts.modules ?? MODULES;
+  const flows = opts.flows ?? (opts.modules ? [] : FLOWS);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl || undefined,
     dataDir: config.dataDir,
@@ -63,7 +66,8 @@ export async function boot(opts: BootOptions): Promise<Booted> {
     });
 
     const hooks = new Map<string, RecordHooks[]>();
-    for (const m of modules) {
+    // Module rules first, then the flows' rules that join modules.
+    for (const m of [...modules, ...flows]) {
       for (const [object, h] of Object.entries(m.hooks ?? {})) {
         hooks.set(object, [...(hooks.get(object) ?? []), ...(Array.isArray(h) ? h : [h])]);
       }
@@ -74,6 +78,7 @@ export async function boot(opts: BootOptions): Promise<Booted> {
       clock,
       settings: { phoneRegion: config.phoneRegion, currency: config.currency },
       modules,
+      flows,
       log,
       hooksFor: (object) => hooks.get(object) ?? [],
     };

@@ -41,7 +41,14 @@ describe.each(DIALECTS)('the stock ledger on %s', (dialect) => {
       unit_cost: { amount: '3.10', currency: 'EUR' },
     });
     expect(receipt.body.balances).toEqual([
-      { product_id: product.id, warehouse_id: main.id, on_hand: '12.500' },
+      {
+        product_id: product.id,
+        warehouse_id: main.id,
+        on_hand: '12.500',
+        reserved: '0.000',
+        available: '12.500',
+        incoming: '0.000',
+      },
     ]);
     await s!.call('POST', '/api/v1/stock/moves', {
       kind: 'adjustment',

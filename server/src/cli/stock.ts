@@ -1,6 +1,6 @@
 import { boot } from '../boot';
 import type { Config } from '../config';
-import { verifyStock } from '../modules/inventory/ledger';
+import { verifyStock } from '../modules/inventory/verify';
 import { quietLog } from './admin';
 
 /** `kontor stock verify`: every balance recomputed from the ledger; exits 1 on a difference. */
@@ -12,15 +12,17 @@ export async function stockVerifyCommand(config: Config) {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (!differences.length) {
       process.stdout.write(
-        `Stock verified: ${checked} balance(s) agree with the ledger (${seconds} s).\n`,
+        `Stock verified: ${checked} balance(s), their reservations and every product's value agree with the ledger (${seconds} s).\n`,
       );
       return;
     }
-    process.stdout.write(`${differences.length} balance(s) differ from the ledger:\n`);
-    for (const d of differences)
+    process.stdout.write(`${differences.length} figure(s) differ from the ledger:\n`);
+    for (const d of differences) {
+      const where = d.warehouse_id ? ` in warehouse ${d.warehouse_id}` : '';
       process.stdout.write(
-        `  product ${d.product_id} in warehouse ${d.warehouse_id}: ledger ${d.ledger}, balance ${d.balance}\n`,
+        `  ${d.what} of product ${d.product_id}${where}: ledger ${d.ledger}, kept ${d.balance}\n`,
       );
+    }
     process.exitCode = 1;
   } finally {
     await kontor.database.close();

@@ -23,6 +23,16 @@ export interface Module {
   labels?: Partial<Record<Exclude<Locale, 'en'>, LabelCatalog>>;
 }
 
+/**
+ * A step that spans modules (an order reserving stock): the only code that imports several
+ * modules. It adds rules to objects and routes, like a module, but owns no objects.
+ */
+export interface Flow {
+  name: string;
+  hooks?: Record<string, RecordHooks | RecordHooks[]>;
+  routes?: (app: FastifyInstance) => Promise<void>;
+}
+
 export interface KontorSettings {
   phoneRegion: string;
   currency: string;
@@ -35,6 +45,7 @@ export interface Kontor {
   clock: Clock;
   settings: KontorSettings;
   modules: Module[];
+  flows: Flow[];
   log: Logger;
   hooksFor(object: string): RecordHooks[];
 }

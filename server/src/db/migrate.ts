@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002-crm-tables';
 import * as m0003 from './migrations/0003-job-keys';
 import * as m0004 from './migrations/0004-saved-views';
 import * as m0005 from './migrations/0005-stock-ledger';
+import * as m0006 from './migrations/0006-stock-documents';
 
 type Step = { up: (db: Database['db'], dialect: Database['dialect']) => Promise<void> };
 
@@ -15,6 +16,7 @@ const STEPS: Record<string, Step> = {
   '0003-job-keys': m0003,
   '0004-saved-views': m0004,
   '0005-stock-ledger': m0005,
+  '0006-stock-documents': m0006,
 };
 
 class CodeMigrations implements MigrationProvider {

@@ -146,7 +146,7 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
   await app.register(userRoutes);
   await app.register(openapiRoutes);
   await app.register(viewRoutes);
-  for (const m of kontor.modules) if (m.routes) await app.register(m.routes);
+  for (const m of [...kontor.modules, ...kontor.flows]) if (m.routes) await app.register(m.routes);
   await app.register(recordRoutes);
   return app;
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { readContext } from '../../http/context';
 import { idempotentWrite } from '../../http/idempotency';
-import { listBalances, listMoves, postMove, reversePosting } from './ledger';
+import { listBalances, listMoves, postMove, reversePosting, stockValue } from './stock-api';
 
-/** The stock ledger: post moves, reverse a posting, read balances and moves. */
+type Query = Record<string, string | undefined>;
+
+/** The stock ledger: post moves, reverse a posting, read balances, moves and value. */
 export async function inventoryRoutes(app: FastifyInstance) {
   app.post('/api/v1/stock/moves', async (request, reply) =>
     idempotentWrite(request, reply, 201, (ctx) => postMove(ctx, request.body)),
@@ -13,12 +15,13 @@ export async function inventoryRoutes(app: FastifyInstance) {
     async (request, reply) =>
       idempotentWrite(request, reply, 201, (ctx) => reversePosting(ctx, request.params.id)),
   );
-  app.get<{ Querystring: { product_id?: string; warehouse_id?: string } }>(
-    '/api/v1/stock/balances',
-    async (request) => listBalances(readContext(request), request.query),
+  app.get<{ Querystring: Query }>('/api/v1/stock/balances', async (request) =>
+    listBalances(readContext(request), request.query),
   );
-  app.get<{ Querystring: { product_id?: string; warehouse_id?: string; limit?: string } }>(
-    '/api/v1/stock/moves',
-    async (request) => listMoves(readContext(request), request.query),
+  app.get<{ Querystring: Query }>('/api/v1/stock/moves', async (request) =>
+    listMoves(readContext(request), request.query),
+  );
+  app.get<{ Querystring: Query }>('/api/v1/stock/value', async (request) =>
+    stockValue(readContext(request), request.query),
   );
 }
