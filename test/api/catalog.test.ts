@@ -9,6 +9,7 @@ import {
   type LineRequest,
 } from '../../server/src/modules/catalog/pricing';
 import { crmModule } from '../../server/src/modules/crm';
+import { verifyStock } from '../../server/src/modules/inventory/verify';
 import { crmLabelsUk } from '../../server/src/modules/crm/labels';
 import { DIALECTS, callAs, serverFor, type Response } from '../helpers';
 
@@ -601,6 +602,46 @@ describe.each(DIALECTS)('the catalog on %s', (dialect) => {
     const after = (await s.call('GET', `/api/v1/products/${p.id}`)).body;
     expect(after).toMatchObject({ valuation_method: 'average', is_discontinued: false });
     expect(after.version).toBe(p.version + 1);
+  });
+
+  test('the valuation method a product chooses is the one the stock ledger values it by', async () => {
+    const tag = uniq();
+    const warehouse = await made('warehouses', { name: `Main ${tag}` });
+    const valueAfter = async (valuation_method: string) => {
+      const p = await made('products', {
+        name: `Valued ${tag} ${valuation_method}`,
+        valuation_method,
+      });
+      for (const amount of ['1.00', '3.00'])
+        await post('stock/moves', {
+          kind: 'receipt',
+          product_id: p.id,
+          warehouse_id: warehouse.id,
+          quantity: '1',
+          unit_cost: { amount, currency: 'EUR' },
+        });
+      await post('stock/moves', {
+        kind: 'adjustment',
+        product_id: p.id,
+        warehouse_id: warehouse.id,
+        quantity: '-1',
+      });
+      // The method stays while the product holds stock.
+      await refused(
+        () =>
+          patch('products', p.id, {
+            valuation_method: valuation_method === 'fifo' ? 'average' : 'fifo',
+          }),
+        400,
+        'valuation_method',
+      );
+      const v = await s.call('GET', `/api/v1/stock/value?product_id=${p.id}`);
+      return v.body.products[0].value.amount;
+    };
+    // FIFO took the first unit (1.00) out; the average took 2.00.
+    expect(await valueAfter('fifo')).toBe('3.00');
+    expect(await valueAfter('average')).toBe('2.00');
+    expect(await verifyStock(s.kontor.database.db)).toMatchObject({ differences: [] });
   });
 
   test('units in use are not deleted; customer groups choose price lists and companies keep them', async () => {
