@@ -109,6 +109,18 @@ describe.each(DIALECTS)('the catalog on %s', (dialect) => {
     return err!.errors[0];
   };
 
+  /** Requests as an administrator who reads Kontor in Ukrainian. */
+  const inUkrainian = async () => {
+    const tag = uniq();
+    const user = await s.keyFor({
+      email: `uk-${tag}@example.com`,
+      name: 'Оксана',
+      role: 'Administrator',
+    });
+    await s.call('PATCH', `/api/v1/users/${user.id}`, { locale: 'uk' });
+    return callAs(s, user.key);
+  };
+
   /** Units pcs, box (12 pcs), half (0.5 pcs), third (0.333 pcs), and a product priced per pcs. */
   const setup = async (price = '2.50') => {
     const tag = uniq();
@@ -461,6 +473,13 @@ describe.each(DIALECTS)('the catalog on %s', (dialect) => {
     await refused(() => post('taxes', { name: 'Fine', rate: '7.125' }), 400, 'rate');
     await refused(() => post('taxes', { name: 'Missing' }), 400, 'rate');
     await refused(() => patch('taxes', full.id, { rate: '101' }), 400, 'rate');
+    // A Ukrainian reader is told in Ukrainian.
+    const uk = await (
+      await inUkrainian()
+    )('POST', '/api/v1/taxes', { name: 'Too much', rate: '101' });
+    expect(uk.body.errors).toEqual([
+      { path: 'rate', message: 'має бути від 0 до 100 (відсотків)' },
+    ]);
     // A tax in use by a product is not deleted.
     const p = await made('products', { name: `Taxed ${tag}`, tax_id: full.id });
     await refused(() => s.call('DELETE', `/api/v1/taxes/${full.id}`), 409, 'products.tax_id');
@@ -488,6 +507,10 @@ describe.each(DIALECTS)('the catalog on %s', (dialect) => {
     const cycle = await refused(() => post('kit_components', body), 400, 'component_id');
     expect(cycle.body.errors[0].message).toBe(
       `contains this kit (${a.id} → ${b.id} → ${c.id}); a kit cannot be part of itself`,
+    );
+    const uk = await (await inUkrainian())('POST', '/api/v1/kit_components', body);
+    expect(uk.body.errors[0].message).toBe(
+      `містить цей комплект (${a.id} → ${b.id} → ${c.id}); комплект не може бути частиною самого себе`,
     );
     await refused(
       () => post('kit_components', { ...body, component_id: c.id }),
