@@ -233,6 +233,8 @@ describe.each(DIALECTS)('the catalog on %s', (dialect) => {
     expect(await base(half.id, 2n)).toBe(1n);
     expect(await base(third.id, 3000n)).toBe(999n);
     expect(await base(pcs.id, 1234n)).toBe(1234n);
+    // A return is a negative quantity and converts the same way.
+    expect(await base(box.id, -2000n)).toBe(-24000n);
     // No unit: the base unit.
     expect(await resolve({ productId: product.id, unitId: null, quantity: 7n })).toMatchObject({
       baseQuantity: 7n,
@@ -320,6 +322,8 @@ describe.each(DIALECTS)('the catalog on %s', (dialect) => {
     // The group's list comes first; the highest quantity break the line reaches.
     expect(await price({ companyId: buyer.id, quantity: 9999n })).toBe(220n);
     expect(await price({ companyId: buyer.id, quantity: 10000n })).toBe(200n);
+    // A return of ten takes the same price as a sale of ten.
+    expect(await price({ companyId: buyer.id, quantity: -10000n })).toBe(200n);
     // A box is 12 pieces: the group's price per piece from 10, times 12.
     expect(await price({ companyId: buyer.id, unitId: box.id, quantity: 1000n })).toBe(2400n);
     // A list chosen on the document is the only one searched.
