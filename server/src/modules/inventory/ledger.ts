@@ -144,24 +144,27 @@ async function readBalance(ctx: RecordContext, productId: string, warehouseId: s
 
 /**
  * Document rows are locked before their reservations are touched, so two actions on one
- * document (two shipments of one order) take turns instead of racing. SQLite has one writer.
+ * document (two shipments of one order) take turns instead of racing; then reservation rows,
+ * then balance rows, always in that order. SQLite has one writer.
  */
 async function lockDocuments(ctx: RecordContext, docs: (DocumentRef | undefined)[]) {
-  if (ctx.k.database.dialect !== 'postgres') return;
   const seen = new Map<string, { table: string; id: string }>();
   for (const d of docs) {
     if (!d) continue;
     const meta = ctx.k.meta.find(d.object);
-    if (meta) seen.set(`${d.object}|${d.id}`, { table: meta.table, id: d.id });
+    // A reservation without its document could never be released: a bug in the caller.
+    if (!meta) throw new Error(`Stock for a document of an unknown object: ${d.object}`);
+    seen.set(`${d.object}|${d.id}`, { table: meta.table, id: d.id });
   }
   for (const key of [...seen.keys()].sort()) {
     const { table, id } = seen.get(key)!;
-    await sql`select id from ${sql.table(table)} where id = ${id} for update`.execute(ctx.db);
+    const found =
+      ctx.k.database.dialect === 'postgres'
+        ? await sql`select id from ${sql.table(table)} where id = ${id} for update`.execute(ctx.db)
+        : await sql`select id from ${sql.table(table)} where id = ${id}`.execute(ctx.db);
+    if (!found.rows.length) throw new Error(`Stock for a document that does not exist: ${key}`);
   }
 }
-
-/** Kinds whose outgoing legs may not take stock that other documents have reserved. */
-const RESPECTS_RESERVATIONS = new Set<StockMoveKind>(['shipment', 'transfer', 'production_out']);
 
 /**
  * Writes a posting's moves and moves the balances and the valuation with them, in the caller's
@@ -198,15 +201,16 @@ export async function postStock(
     );
     for (const [i, l] of legs.entries()) {
       if (l.quantity >= 0n || !l.document?.lineId) continue;
-      const r = await ctx.db
+      let find = ctx.db
         .selectFrom('stock_reservations')
         .select(['id', 'quantity'])
         .where('document_object', '=', l.document.object)
         .where('document_id', '=', l.document.id)
         .where('document_line_id', '=', l.document.lineId)
         .where('product_id', '=', l.productId)
-        .where('warehouse_id', '=', l.warehouseId)
-        .executeTakeFirst();
+        .where('warehouse_id', '=', l.warehouseId);
+      if (ctx.k.database.dialect === 'postgres') find = find.forUpdate();
+      const r = await find.executeTakeFirst();
       if (!r) continue;
       const open = big(r.quantity);
       const take = open < -l.quantity ? open : -l.quantity;
@@ -248,7 +252,9 @@ export async function postStock(
     const q = g.quantity.toString();
     const c = g.consumed.toString();
     const mayGoNegative = allowNegative.has(g.productId);
-    const guardAvailable = RESPECTS_RESERVATIONS.has(kind) && g.quantity < 0n && !mayGoNegative;
+    // Stock going out, by any kind of move, may not take what documents have reserved: they
+    // release it first (a count that finds less than is reserved is refused, naming it).
+    const guardAvailable = g.quantity < 0n && !mayGoNegative;
     const result = await ctx.db
       .updateTable('stock_balances')
       .set({
@@ -259,7 +265,8 @@ export async function postStock(
       .where('product_id', '=', g.productId)
       .where('warehouse_id', '=', g.warehouseId)
       .where(
-        mayGoNegative
+        // Stock coming in is only bounded above: it may fill a hole left below zero.
+        mayGoNegative || g.quantity > 0n
           ? sql<boolean>`on_hand + ${sql.raw(q)} between -${sql.raw(max)} and ${sql.raw(max)}`
           : sql<boolean>`on_hand + ${sql.raw(q)} between 0 and ${sql.raw(max)}`,
       )
@@ -273,16 +280,15 @@ export async function postStock(
     const had = await readBalance(ctx, g.productId, g.warehouseId);
     const path = opts.paths?.[g.legs[0]] ?? 'quantity';
     const after = had.onHand + g.quantity;
-    shortages.push(
-      after > MAX_QUANTITY || after < -MAX_QUANTITY
-        ? { path, message: 'would take the balance past a trillion units' }
-        : {
-            path,
-            message: guardAvailable
-              ? `only ${qty(had.onHand - had.reserved + g.consumed)} available (${qty(had.onHand)} on hand, ${qty(had.reserved - g.consumed)} reserved for other documents); ${qty(-g.quantity)} needed`
-              : `only ${qty(had.onHand)} on hand; ${qty(-g.quantity)} needed`,
-          },
-    );
+    if (after > MAX_QUANTITY || after < -MAX_QUANTITY)
+      throw validationError([{ path, message: 'would take the balance past a trillion units' }]);
+    shortages.push({
+      path,
+      message:
+        guardAvailable && had.reserved - g.consumed > 0n
+          ? `only ${qty(had.onHand - had.reserved + g.consumed)} available (${qty(had.onHand)} on hand, ${qty(had.reserved - g.consumed)} reserved for other documents); ${qty(-g.quantity)} needed`
+          : `only ${qty(had.onHand)} on hand; ${qty(-g.quantity)} needed`,
+    });
   }
   if (shortages.length)
     throw new AppError('conflict', 'Not enough stock', shortages, {
@@ -441,18 +447,24 @@ async function valueLegs(
     const isFifo = fifo.has(productId);
     const mine = legs.map((l, i) => ({ l, i })).filter((x) => x.l.productId === productId);
 
-    if (kind === 'transfer') {
-      // Value follows the stock from one warehouse to the other; the product's total stays.
-      const moved = mine.find((x) => x.l.quantity < 0n)?.l.quantity ?? 0n;
-      const value = q + moved <= 0n ? v : q > 0n ? roundHalfEven(v * -moved, q) : 0n;
-      for (const { l, i } of mine) out[i] = { value: l.quantity < 0n ? -value : value, currency };
+    if (mine.length > 1 && mine.reduce((sum, x) => sum + x.l.quantity, 0n) === 0n) {
+      // A transfer (or its reversal): value follows the stock from one warehouse to the other
+      // at the average, and the product's quantity, value and layers stay as they are.
+      for (const { l, i } of mine) {
+        const part = l.quantity < 0n ? -l.quantity : l.quantity;
+        const value = q <= part ? v : q > 0n ? roundHalfEven(v * part, q) : 0n;
+        out[i] = { value: l.quantity < 0n ? -value : value, currency };
+      }
       continue;
     }
     for (const { l, i } of mine) {
       let value: bigint;
       if (l.quantity > 0n) {
-        if (l.valueMinor !== undefined && l.valueMinor !== null) value = l.valueMinor;
-        else if (l.unitCostMinor !== undefined && l.unitCostMinor !== null) {
+        const valued =
+          (l.valueMinor !== undefined && l.valueMinor !== null) ||
+          (l.unitCostMinor !== undefined && l.unitCostMinor !== null);
+        if (valued) {
+          // A product's stock is valued in one currency: the first value sets it.
           const c = l.currency ?? currency ?? ctx.k.settings.currency;
           if (currency !== null && c !== currency)
             throw validationError([
@@ -462,16 +474,28 @@ async function valueLegs(
               },
             ]);
           currency = c;
+        }
+        if (l.valueMinor !== undefined && l.valueMinor !== null) value = l.valueMinor;
+        else if (l.unitCostMinor !== undefined && l.unitCostMinor !== null)
           value = roundHalfEven(l.quantity * l.unitCostMinor, PER_UNIT);
-        } else value = q > 0n && v > 0n ? roundHalfEven(v * l.quantity, q) : 0n;
+        else value = q > 0n && v > 0n ? roundHalfEven(v * l.quantity, q) : 0n;
       } else if (q + l.quantity <= 0n) value = -v;
       else if (isFifo) value = -(await takeFromLayers(ctx, productId, -l.quantity));
       else if (l.valueMinor !== undefined && l.valueMinor !== null)
         // A given value (a reversal's) takes out no more than there is.
         value = v >= 0n && l.valueMinor < -v ? -v : l.valueMinor;
       else value = roundHalfEven(v * l.quantity, q);
+      if (l.quantity > 0n && q < 0n) {
+        // Stock below zero holds no value, so only what rises above zero brings any.
+        const above = q + l.quantity > 0n ? q + l.quantity : 0n;
+        value = roundHalfEven(value * above, l.quantity);
+      }
       q += l.quantity;
       v += value;
+      if (q > MAX_QUANTITY || q < -MAX_QUANTITY)
+        throw validationError([
+          { path: 'quantity', message: "would take the product's stock past a trillion units" },
+        ]);
       if (q <= 0n && v !== 0n) {
         // The move that empties the stock takes what value is left.
         value -= v;
@@ -666,15 +690,16 @@ export async function releaseReservations(ctx: RecordContext, document: Document
     ),
   );
   const now = isoNow(ctx.k.clock);
-  for (const r of rows) {
+  // Reservation rows first, then balances: the order every path takes them in.
+  for (const r of rows)
+    await ctx.db.deleteFrom('stock_reservations').where('id', '=', r.id).execute();
+  for (const r of rows)
     await ctx.db
       .updateTable('stock_balances')
       .set({ reserved: sql`reserved - ${sql.raw(big(r.quantity).toString())}`, updated_at: now })
       .where('product_id', '=', r.product_id)
       .where('warehouse_id', '=', r.warehouse_id)
       .execute();
-    await ctx.db.deleteFrom('stock_reservations').where('id', '=', r.id).execute();
-  }
 }
 
 /** The open reserved quantity of each line of a document. */

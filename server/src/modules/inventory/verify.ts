@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { RecordContext } from '../../core/kontor';
+import type { MetadataRegistry } from '../../core/metadata/registry';
 import { scaledToDecimal } from '../../core/metadata/money';
 
 const big = (v: unknown) => BigInt(String(v ?? 0));
@@ -14,7 +15,10 @@ export interface StockDifference {
     | 'value'
     | 'value_at_zero'
     | 'layer_quantity'
-    | 'layer_value';
+    | 'layer_value'
+    | 'negative'
+    | 'over_reserved'
+    | 'fifo_without_layers';
   product_id: string;
   warehouse_id: string | null;
   ledger: string;
@@ -25,9 +29,11 @@ export interface StockDifference {
  * Every kept figure recomputed from its source and compared: on hand per product and warehouse
  * from the moves, reserved from the open reservations, each product's quantity and value from
  * the moves, and a FIFO product's layers from its quantity and value; and no product at zero
- * quantity may hold value. An empty list means all agree.
+ * quantity may hold value. With the metadata it also checks the products' rules: no stock
+ * below zero or reserved beyond what is on hand unless the product allows negative stock, and
+ * layers for every FIFO product that has stock. An empty list means all agree.
  */
-export async function verifyStock(db: RecordContext['db']) {
+export async function verifyStock(db: RecordContext['db'], meta?: MetadataRegistry) {
   const differences: StockDifference[] = [];
   const key = (p: string, w: string) => `${p}|${w}`;
 
@@ -138,6 +144,56 @@ export async function verifyStock(db: RecordContext['db']) {
         ledger: big(v?.value_minor).toString(),
         balance: big(l.value).toString(),
       });
+  }
+  const products = meta?.find('products');
+  if (products) {
+    const negative = products.field('allow_negative_stock')?.column;
+    const method = products.field('valuation_method')?.column;
+    const rules = new Map(
+      (
+        await db
+          .selectFrom(products.table)
+          .select(['id', ...(negative ? [negative] : []), ...(method ? [method] : [])])
+          .execute()
+      ).map((r) => [
+        r.id as string,
+        {
+          mayGoNegative: negative ? r[negative] === true || r[negative] === 1 : false,
+          fifo: method ? r[method] === 'fifo' : false,
+        },
+      ]),
+    );
+    for (const b of balances) {
+      if (rules.get(b.product_id)?.mayGoNegative) continue;
+      const onHandNow = big(b.on_hand);
+      const reservedNow = big(b.reserved);
+      if (onHandNow < 0n)
+        differences.push({
+          what: 'negative',
+          product_id: b.product_id,
+          warehouse_id: b.warehouse_id,
+          ledger: '0.000',
+          balance: qty(onHandNow),
+        });
+      if (reservedNow > onHandNow)
+        differences.push({
+          what: 'over_reserved',
+          product_id: b.product_id,
+          warehouse_id: b.warehouse_id,
+          ledger: qty(onHandNow),
+          balance: qty(reservedNow),
+        });
+    }
+    const layered = new Set(layers.map((l) => l.product_id));
+    for (const [product_id, v] of valuation)
+      if (rules.get(product_id)?.fifo && big(v.quantity) > 0n && !layered.has(product_id))
+        differences.push({
+          what: 'fifo_without_layers',
+          product_id,
+          warehouse_id: null,
+          ledger: qty(big(v.quantity)),
+          balance: '0.000',
+        });
   }
   return { checked: kept.size, differences };
 }
