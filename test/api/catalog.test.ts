@@ -9,6 +9,7 @@ import {
   type LineRequest,
 } from '../../server/src/modules/catalog/pricing';
 import { crmModule } from '../../server/src/modules/crm';
+import { verifyStock } from '../../server/src/modules/inventory/verify';
 import { crmLabelsUk } from '../../server/src/modules/crm/labels';
 import { DIALECTS, callAs, serverFor, type Response } from '../helpers';
 
@@ -106,6 +107,18 @@ describe.each(DIALECTS)('the catalog on %s', (dialect) => {
     expect(err, 'resolveLine should refuse').not.toBeNull();
     expect(err!.code).toBe('validation');
     return err!.errors[0];
+  };
+
+  /** Requests as an administrator who reads Kontor in Ukrainian. */
+  const inUkrainian = async () => {
+    const tag = uniq();
+    const user = await s.keyFor({
+      email: `uk-${tag}@example.com`,
+      name: 'Оксана',
+      role: 'Administrator',
+    });
+    await s.call('PATCH', `/api/v1/users/${user.id}`, { locale: 'uk' });
+    return callAs(s, user.key);
   };
 
   /** Units pcs, box (12 pcs), half (0.5 pcs), third (0.333 pcs), and a product priced per pcs. */
@@ -220,6 +233,8 @@ describe.each(DIALECTS)('the catalog on %s', (dialect) => {
     expect(await base(half.id, 2n)).toBe(1n);
     expect(await base(third.id, 3000n)).toBe(999n);
     expect(await base(pcs.id, 1234n)).toBe(1234n);
+    // A return is a negative quantity and converts the same way.
+    expect(await base(box.id, -2000n)).toBe(-24000n);
     // No unit: the base unit.
     expect(await resolve({ productId: product.id, unitId: null, quantity: 7n })).toMatchObject({
       baseQuantity: 7n,
@@ -307,6 +322,8 @@ describe.each(DIALECTS)('the catalog on %s', (dialect) => {
     // The group's list comes first; the highest quantity break the line reaches.
     expect(await price({ companyId: buyer.id, quantity: 9999n })).toBe(220n);
     expect(await price({ companyId: buyer.id, quantity: 10000n })).toBe(200n);
+    // A return of ten takes the same price as a sale of ten.
+    expect(await price({ companyId: buyer.id, quantity: -10000n })).toBe(200n);
     // A box is 12 pieces: the group's price per piece from 10, times 12.
     expect(await price({ companyId: buyer.id, unitId: box.id, quantity: 1000n })).toBe(2400n);
     // A list chosen on the document is the only one searched.
@@ -460,6 +477,13 @@ describe.each(DIALECTS)('the catalog on %s', (dialect) => {
     await refused(() => post('taxes', { name: 'Fine', rate: '7.125' }), 400, 'rate');
     await refused(() => post('taxes', { name: 'Missing' }), 400, 'rate');
     await refused(() => patch('taxes', full.id, { rate: '101' }), 400, 'rate');
+    // A Ukrainian reader is told in Ukrainian.
+    const uk = await (
+      await inUkrainian()
+    )('POST', '/api/v1/taxes', { name: 'Too much', rate: '101' });
+    expect(uk.body.errors).toEqual([
+      { path: 'rate', message: 'має бути від 0 до 100 (відсотків)' },
+    ]);
     // A tax in use by a product is not deleted.
     const p = await made('products', { name: `Taxed ${tag}`, tax_id: full.id });
     await refused(() => s.call('DELETE', `/api/v1/taxes/${full.id}`), 409, 'products.tax_id');
@@ -487,6 +511,10 @@ describe.each(DIALECTS)('the catalog on %s', (dialect) => {
     const cycle = await refused(() => post('kit_components', body), 400, 'component_id');
     expect(cycle.body.errors[0].message).toBe(
       `contains this kit (${a.id} → ${b.id} → ${c.id}); a kit cannot be part of itself`,
+    );
+    const uk = await (await inUkrainian())('POST', '/api/v1/kit_components', body);
+    expect(uk.body.errors[0].message).toBe(
+      `містить цей комплект (${a.id} → ${b.id} → ${c.id}); комплект не може бути частиною самого себе`,
     );
     await refused(
       () => post('kit_components', { ...body, component_id: c.id }),
@@ -601,6 +629,46 @@ describe.each(DIALECTS)('the catalog on %s', (dialect) => {
     const after = (await s.call('GET', `/api/v1/products/${p.id}`)).body;
     expect(after).toMatchObject({ valuation_method: 'average', is_discontinued: false });
     expect(after.version).toBe(p.version + 1);
+  });
+
+  test('the valuation method a product chooses is the one the stock ledger values it by', async () => {
+    const tag = uniq();
+    const warehouse = await made('warehouses', { name: `Main ${tag}` });
+    const valueAfter = async (valuation_method: string) => {
+      const p = await made('products', {
+        name: `Valued ${tag} ${valuation_method}`,
+        valuation_method,
+      });
+      for (const amount of ['1.00', '3.00'])
+        await post('stock/moves', {
+          kind: 'receipt',
+          product_id: p.id,
+          warehouse_id: warehouse.id,
+          quantity: '1',
+          unit_cost: { amount, currency: 'EUR' },
+        });
+      await post('stock/moves', {
+        kind: 'adjustment',
+        product_id: p.id,
+        warehouse_id: warehouse.id,
+        quantity: '-1',
+      });
+      // The method stays while the product holds stock.
+      await refused(
+        () =>
+          patch('products', p.id, {
+            valuation_method: valuation_method === 'fifo' ? 'average' : 'fifo',
+          }),
+        400,
+        'valuation_method',
+      );
+      const v = await s.call('GET', `/api/v1/stock/value?product_id=${p.id}`);
+      return v.body.products[0].value.amount;
+    };
+    // FIFO took the first unit (1.00) out; the average took 2.00.
+    expect(await valueAfter('fifo')).toBe('3.00');
+    expect(await valueAfter('average')).toBe('2.00');
+    expect(await verifyStock(s.kontor.database.db)).toMatchObject({ differences: [] });
   });
 
   test('units in use are not deleted; customer groups choose price lists and companies keep them', async () => {

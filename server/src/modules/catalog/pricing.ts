@@ -65,7 +65,7 @@ async function unitOfLine(
     throw fail(
       'unit_id',
       base
-        ? 'is not a unit of this product; add it to the product’s units with its factor'
+        ? 'is not a unit of this product; add it to the product’s units (with its factor) first'
         : 'is not a unit of this product, which has no base unit',
     );
   return { unitId, factor: BigInt(String(row.factor)), isBase: false };

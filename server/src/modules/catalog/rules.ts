@@ -57,7 +57,7 @@ async function liveRows(
  */
 function refusedRestore(err: unknown): unknown {
   if (!(err instanceof AppError) || err.code !== 'validation') return err;
-  return new AppError('conflict', `It cannot be restored: ${err.message}`, err.errors);
+  return new AppError('conflict', 'The record cannot be restored as it was', err.errors);
 }
 
 async function restoreChecked(check: () => Promise<void>) {
