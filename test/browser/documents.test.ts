@@ -321,4 +321,82 @@ describe.skipIf(!chromiumAvailable)('document screens', () => {
       await s.call('PATCH', `/api/v1/users/${me.id}`, { locale: 'en' });
     }
   });
+
+  test('a production order shows its short component, is refused, then confirmed and completed', async () => {
+    const { s, base, page } = session;
+    const made = async (name: string) =>
+      (await s.call('POST', '/api/v1/products', { name, kind: 'goods' })).body;
+    const tea = await made('Darjeeling');
+    const mug = await made('Mug');
+    const kit = await made('Tea set');
+    const bom = await s.call('POST', '/api/v1/bills_of_materials', {
+      name: 'Tea set',
+      product_id: kit.id,
+      output_quantity: '1',
+      is_active: true,
+    });
+    expect(bom.status, JSON.stringify(bom.body)).toBe(201);
+    for (const [component, quantity] of [
+      [tea, '2'],
+      [mug, '1'],
+    ] as const) {
+      const c = await s.call('POST', '/api/v1/bom_lines', {
+        bom_id: bom.body.id,
+        component_id: component.id,
+        quantity,
+      });
+      expect(c.status, JSON.stringify(c.body)).toBe(201);
+    }
+    const receive = async (productId: string, quantity: string) => {
+      const r = await s.call('POST', '/api/v1/stock/moves', {
+        kind: 'receipt',
+        product_id: productId,
+        warehouse_id: warehouseId,
+        quantity,
+        unit_cost: { amount: '3.00', currency: 'EUR' },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    };
+    await receive(tea.id, '10');
+    await receive(mug.id, '1');
+    const order = await s.call('POST', '/api/v1/production_orders', {
+      product_id: kit.id,
+      quantity: '2',
+      warehouse_id: warehouseId,
+    });
+    expect(order.status, JSON.stringify(order.body)).toBe(201);
+
+    await page.goto(`${base}/o/production_orders/${order.body.id}`);
+    await page.getByRole('heading', { name: /^Production order MO-\d{6}$/ }).waitFor();
+    const table = 'Components';
+    await expect.poll(() => cell(page, table, 1, 'Component')).toBe('Darjeeling');
+    expect(await cell(page, table, 1, 'Needed')).toBe('4');
+    expect(await cell(page, table, 1, 'Shortage')).toBe('In stock');
+    expect(await cell(page, table, 2, 'Needed')).toBe('2');
+    expect(await cell(page, table, 2, 'Available')).toBe('1');
+    expect(await cell(page, table, 2, 'Shortage')).toBe('1');
+    await page.getByRole('status').filter({ hasText: '1 component is short' }).waitFor();
+    expect(await seriousViolations(page)).toBe('');
+    await page.screenshot({ path: '/tmp/docs-production.png', fullPage: true });
+
+    // Confirming reserves all or nothing: refused, with the short component named.
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'Nothing was done' });
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain('Mug: only 1 available');
+    await receive(mug.id, '1');
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.locator('[data-status=confirmed]').waitFor();
+    await expect.poll(() => cell(page, table, 2, 'Reserved')).toBe('2');
+    await page.getByRole('button', { name: 'Complete', exact: true }).click();
+    await page.locator('[data-status=done]').waitFor();
+    await page.screenshot({ path: '/tmp/docs-production-done.png', fullPage: true });
+    expect((await s.call('GET', `/api/v1/production_orders/${order.body.id}`)).body.status).toBe(
+      'done',
+    );
+    const made2 = (
+      await s.call('GET', `/api/v1/stock/balances?product_id=${kit.id}&warehouse_id=${warehouseId}`)
+    ).body.data[0];
+    expect(made2).toMatchObject({ on_hand: '2.000' });
+  });
 });

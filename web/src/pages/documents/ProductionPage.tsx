@@ -29,7 +29,6 @@ import { WARN, OK, DANGER } from './config';
 import { toThousandths } from './quantity';
 import {
   availabilityKey,
-  lineOfPath,
   Quantity,
   RecordName,
   StatusBadge,
@@ -42,21 +41,21 @@ type ProductionAction = 'confirm' | 'start' | 'complete' | 'cancel';
 /** What each status allows; the server has the last word and says why it refuses. */
 const ACTIONS: { name: ProductionAction; when: string[]; primary?: boolean }[] = [
   { name: 'confirm', when: ['draft'], primary: true },
+  { name: 'start', when: ['confirmed'] },
   { name: 'complete', when: ['confirmed', 'in_progress'], primary: true },
   { name: 'cancel', when: ['draft', 'confirmed', 'in_progress'] },
 ];
 
 /** One component's need against the stock of the order's warehouse. */
 interface Need {
-  product_id?: string;
-  component_id?: string;
-  required?: string;
-  needed?: string;
-  quantity?: string;
-  on_hand?: string | null;
-  available?: string | null;
-  reserved?: string | null;
-  shortage?: string;
+  component_id: string;
+  name: string | null;
+  sku: string | null;
+  needed: string;
+  reserved: string;
+  available: string;
+  incoming: string;
+  short: string;
 }
 
 /**
@@ -87,11 +86,11 @@ export function ProductionPage({ object, record }: { object: ObjectMeta; record:
     queryKey: availabilityKey(object.name, record.id),
     enabled: open,
     queryFn: async () => {
-      const res = await api<{ data?: Need[]; components?: Need[]; shortages?: Need[] }>(
+      const res = await api<{ data: Need[] }>(
         'GET',
         `/api/v1/production_orders/${record.id}/shortages`,
       );
-      return res.data ?? res.components ?? res.shortages ?? [];
+      return res.data;
     },
   });
 
@@ -124,7 +123,7 @@ export function ProductionPage({ object, record }: { object: ObjectMeta; record:
   );
   const allowed = deleted ? [] : ACTIONS.filter((a) => a.when.includes(status));
   const rows = needs.data ?? [];
-  const short = rows.filter((r) => (toThousandths(r.shortage) ?? 0n) > 0n);
+  const short = rows.filter((r) => (toThousandths(r.short) ?? 0n) > 0n);
 
   return (
     <Stack gap="md">
@@ -183,22 +182,9 @@ export function ProductionPage({ object, record }: { object: ObjectMeta; record:
       {error instanceof ApiError && error.errors.length > 0 ? (
         <Alert color={DANGER} role="alert" title={t('notDone')}>
           <ul style={{ margin: 0 }}>
-            {error.errors.map((e) => {
-              const need = lineOfPath(e.path, rows as ApiRecord[]) as Need | undefined;
-              return (
-                <li key={`${e.path}:${e.message}`}>
-                  {need ? (
-                    <>
-                      <RecordName target="products" id={need.component_id ?? need.product_id} />
-                      :{' '}
-                    </>
-                  ) : (
-                    `${e.path}: `
-                  )}
-                  {translateStockMessage(t, e.message, locale)}
-                </li>
-              );
-            })}
+            {error.errors.map((e) => (
+              <li key={`${e.path}:${e.message}`}>{translateStockMessage(t, e.message, locale)}</li>
+            ))}
           </ul>
         </Alert>
       ) : error !== null ? (
@@ -276,10 +262,13 @@ export function ProductionPage({ object, record }: { object: ObjectMeta; record:
                         {t('needed')}
                       </Table.Th>
                       <Table.Th scope="col" ta="right">
-                        {t('onHand')}
+                        {t('reserved')}
                       </Table.Th>
                       <Table.Th scope="col" ta="right">
                         {t('available')}
+                      </Table.Th>
+                      <Table.Th scope="col" ta="right">
+                        {t('incoming')}
                       </Table.Th>
                       <Table.Th scope="col" ta="right">
                         {t('shortage')}
@@ -287,30 +276,35 @@ export function ProductionPage({ object, record }: { object: ObjectMeta; record:
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
-                    {rows.map((r, i) => {
-                      const s = toThousandths(r.shortage) ?? 0n;
+                    {rows.map((r) => {
+                      const s = toThousandths(r.short) ?? 0n;
                       return (
-                        <Table.Tr key={r.component_id ?? r.product_id ?? i}>
+                        <Table.Tr key={r.component_id} data-component={r.component_id}>
                           <Table.Td>
-                            <RecordName
-                              target="products"
-                              id={r.component_id ?? r.product_id}
-                              link
-                            />
+                            <RecordName target="products" id={r.component_id} link />
+                            {r.sku && (
+                              <Text span size="xs" c="gray.7">
+                                {' '}
+                                ({r.sku})
+                              </Text>
+                            )}
                           </Table.Td>
                           <Table.Td ta="right">
-                            <Quantity value={r.required ?? r.needed ?? r.quantity} />
+                            <Quantity value={r.needed} />
                           </Table.Td>
                           <Table.Td ta="right">
-                            <Quantity value={r.on_hand} />
+                            <Quantity value={r.reserved} />
                           </Table.Td>
                           <Table.Td ta="right">
                             <Quantity value={r.available} />
                           </Table.Td>
                           <Table.Td ta="right">
+                            <Quantity value={r.incoming} />
+                          </Table.Td>
+                          <Table.Td ta="right">
                             {s > 0n ? (
                               <Text span c={DANGER} fw={700} size="sm">
-                                <Quantity value={r.shortage} />
+                                <Quantity value={r.short} />
                               </Text>
                             ) : (
                               <Text span c={OK} size="sm">
@@ -330,14 +324,16 @@ export function ProductionPage({ object, record }: { object: ObjectMeta; record:
       )}
 
       <Grid>
-        <Grid.Col span={{ base: 12, md: 7 }}>
-          <RelatedLists
-            object={object}
-            record={record}
-            lists={object.related_lists}
-            readOnly={deleted}
-          />
-        </Grid.Col>
+        {object.related_lists.length > 0 && (
+          <Grid.Col span={{ base: 12, md: 7 }}>
+            <RelatedLists
+              object={object}
+              record={record}
+              lists={object.related_lists}
+              readOnly={deleted}
+            />
+          </Grid.Col>
+        )}
         <Grid.Col span={{ base: 12, md: 5 }}>
           <RecordTimeline object={object} id={record.id} />
         </Grid.Col>

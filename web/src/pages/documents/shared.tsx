@@ -120,6 +120,9 @@ export function translateStockMessage(
   locale: string,
 ): string {
   const q = (s: string) => formatQuantity(s, locale);
+  // "Chai: only 2 available …" keeps the name it starts with.
+  const named = /^([^:]+): (only .*)$/.exec(message);
+  if (named) return `${named[1]}: ${translateStockMessage(t, named[2], locale)}`;
   let m =
     /^only (-?[\d.]+) available \((-?[\d.]+) on hand, (-?[\d.]+) reserved(?: for other documents)?\); (-?[\d.]+) needed$/.exec(
       message,
