@@ -407,4 +407,67 @@ describe.skipIf(!chromiumAvailable)('document screens', () => {
     ).body.data[0];
     expect(made2).toMatchObject({ on_hand: '2.000' });
   });
+
+  test('a quote is sent and rejected; a confirmed order is cancelled after asking, releasing its stock', async () => {
+    const { s, base, page } = session;
+    const olive = (await s.call('POST', '/api/v1/products', { name: 'Olive oil', kind: 'goods' }))
+      .body;
+    await s.call('POST', '/api/v1/stock/moves', {
+      kind: 'receipt',
+      product_id: olive.id,
+      warehouse_id: warehouseId,
+      quantity: '5',
+      unit_cost: { amount: '4.00', currency: 'EUR' },
+    });
+    const quote = (
+      await s.call('POST', '/api/v1/quotes', { warehouse_id: warehouseId, currency: 'EUR' })
+    ).body;
+    await s.call('POST', '/api/v1/quote_lines', {
+      quote_id: quote.id,
+      product_id: olive.id,
+      quantity: '2',
+      unit_price: { amount: '7.00', currency: 'EUR' },
+    });
+    await page.goto(`${base}/o/quotes/${quote.id}`);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.locator('[data-status=sent]').waitFor();
+    // A sent quote is no longer edited: no line form, no line buttons.
+    expect(await page.getByRole('form', { name: 'Add a line' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Delete line 1' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Reject', exact: true }).click();
+    await page.locator('[data-status=rejected]').waitFor();
+    const actions = page.getByRole('group', { name: 'Document actions' });
+    expect(await actions.getByRole('button', { name: 'Convert to order' }).count()).toBe(0);
+    expect(await actions.getByRole('button', { name: 'Accept' }).count()).toBe(0);
+
+    const order = (
+      await s.call('POST', '/api/v1/sales_orders', { warehouse_id: warehouseId, currency: 'EUR' })
+    ).body;
+    await s.call('POST', '/api/v1/sales_order_lines', {
+      order_id: order.id,
+      product_id: olive.id,
+      quantity: '4',
+      unit_price: { amount: '7.00', currency: 'EUR' },
+    });
+    expect((await s.call('POST', `/api/v1/sales_orders/${order.id}/confirm`, {})).status).toBe(200);
+    await page.goto(`${base}/o/sales_orders/${order.id}`);
+    await expect.poll(() => cell(page, 'Lines', 1, 'Reserved')).toBe('4');
+    await page.getByRole('button', { name: 'Cancel order…' }).click();
+    const ask = page.getByRole('alertdialog');
+    await ask.getByText('its reservations are released').waitFor();
+    await ask.getByRole('button', { name: 'Keep it' }).click();
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
+    expect((await s.call('GET', `/api/v1/sales_orders/${order.id}`)).body.status).toBe('confirmed');
+    await page.getByRole('button', { name: 'Cancel order…' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel the order' }).click();
+    await page.locator('[data-status=cancelled]').waitFor();
+    await expect.poll(() => cell(page, 'Lines', 1, 'Reserved')).toBe('0');
+    const balance = (
+      await s.call(
+        'GET',
+        `/api/v1/stock/balances?product_id=${olive.id}&warehouse_id=${warehouseId}`,
+      )
+    ).body.data[0];
+    expect(balance).toMatchObject({ on_hand: '5.000', reserved: '0.000' });
+  });
 });
