@@ -34,18 +34,23 @@ const SHOWN = new Set(['kind', 'warehouse_id', 'to_warehouse_id', 'quantity', 'u
 export function PostMoveDialog({
   productId,
   productName,
+  valuationCurrency,
   onClose,
   onPosted,
 }: {
   productId: string;
   productName: string;
+  /** The currency the product's stock is valued in, once it has had a value. */
+  valuationCurrency: string | null;
   onClose: () => void;
   onPosted: () => void;
 }) {
   const { t } = useTranslation('stock');
   const { t: tRecord } = useTranslation('record');
   const { locale } = useLocale();
-  const currency = useDefaultCurrency();
+  // A product's stock is valued in one currency: a cost comes in that one.
+  const fallback = useDefaultCurrency();
+  const currency = valuationCurrency ?? fallback;
   const warehouses = useActiveWarehouses();
   const refresh = useRefreshStock();
   const [kind, setKind] = useState<Kind>('receipt');

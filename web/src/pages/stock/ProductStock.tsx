@@ -87,18 +87,20 @@ function ProductStockCard({ record, readOnly }: Pick<RecordSectionProps, 'record
     ...(moves.data ?? []).map((m) => m.warehouse_id),
   ];
   const documents = (moves.data ?? []).flatMap((m) => (m.document ? [m.document] : []));
-  const { titles } = useRecordTitles([
+  const { titles, loading } = useRecordTitles([
     ...warehouseIds.map((id) => ({ object: 'warehouses', id })),
     ...documents.map((d) => ({ object: d.object, id: d.id })),
   ]);
-  const warehouseName = (id: string) => titles.get(`warehouses/${id}`) ?? t('unknownWarehouse');
+  const warehouseName = (id: string) =>
+    titles.get(`warehouses/${id}`) ?? (loading ? '…' : t('unknownWarehouse'));
 
   const rows = (balances.data ?? []).filter(
     (b) => !isZero(b.on_hand) || !isZero(b.reserved) || !isZero(b.incoming),
   );
   const total = (balances.data ?? []).reduce((sum, b) => sum + (toScaled(b.on_hand) ?? 0n), 0n);
   const worth = value.data?.products?.[0];
-  const currencyTotal = value.data?.totals[0] ?? null;
+  const valuationCurrency =
+    moves.data?.find((m) => m.value)?.value?.currency ?? worth?.value?.currency ?? null;
 
   return (
     <Card withBorder component="section" aria-labelledby={heading}>
@@ -133,7 +135,7 @@ function ProductStockCard({ record, readOnly }: Pick<RecordSectionProps, 'record
               { label: t('totalOnHand'), value: formatQuantity(fromScaled(total), locale) },
               {
                 label: t('stockValue'),
-                value: formatMoney(worth?.value ?? currencyTotal, locale),
+                value: formatMoney(worth?.value, locale),
               },
               { label: t('averageCost'), value: formatMoney(worth?.average_unit_cost, locale) },
             ]}
@@ -203,6 +205,7 @@ function ProductStockCard({ record, readOnly }: Pick<RecordSectionProps, 'record
         <PostMoveDialog
           productId={record.id}
           productName={name}
+          valuationCurrency={valuationCurrency}
           onClose={() => setPosting(false)}
           onPosted={() => {
             setPosting(false);

@@ -109,8 +109,11 @@ function ProductList({ value, error }: { value: StockValue | undefined; error: u
   const { t } = useTranslation('stock');
   const { locale } = useLocale();
   const rows = value?.products ?? [];
-  const { titles } = useRecordTitles(rows.map((p) => ({ object: 'products', id: p.product_id })));
-  const name = (p: ProductValue) => titles.get(`products/${p.product_id}`) ?? t('unknownProduct');
+  const { titles, loading } = useRecordTitles(
+    rows.map((p) => ({ object: 'products', id: p.product_id })),
+  );
+  const name = (p: ProductValue) =>
+    titles.get(`products/${p.product_id}`) ?? (loading ? '…' : t('unknownProduct'));
   if (error) return <ErrorNote error={error} />;
   if (!value) return <Loader size="sm" aria-label={t('loading')} />;
   if (!value.products)

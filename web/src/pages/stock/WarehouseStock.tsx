@@ -25,10 +25,11 @@ function WarehouseStockCard({ warehouseId }: { warehouseId: string }) {
   const heading = useId();
   const balances = useBalances({ warehouse_id: warehouseId });
   const [showEmpty, setShowEmpty] = useState(false);
-  const { titles } = useRecordTitles(
+  const { titles, loading } = useRecordTitles(
     (balances.data ?? []).map((b) => ({ object: 'products', id: b.product_id })),
   );
-  const name = (b: Balance) => titles.get(`products/${b.product_id}`) ?? t('unknownProduct');
+  const name = (b: Balance) =>
+    titles.get(`products/${b.product_id}`) ?? (loading ? '…' : t('unknownProduct'));
   const all = balances.data ?? [];
   const empty = (b: Balance) => isZero(b.on_hand) && isZero(b.reserved) && isZero(b.incoming);
   const rows = showEmpty ? all : all.filter((b) => !empty(b));

@@ -1,5 +1,4 @@
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo } from 'react';
 import { api, type ObjectMeta, type Page } from '../../api/client';
 import { useObjects } from '../../api/hooks';
 import type { Money } from './quantities';
@@ -121,7 +120,7 @@ export function useActiveWarehouses(enabled = true) {
  */
 export function useRecordTitles(refs: { object: string; id: string }[]): {
   titles: Map<string, string>;
-  pending: boolean;
+  loading: boolean;
 } {
   const objects = useObjects();
   const byObject = new Map<string, Set<string>>();
@@ -144,19 +143,12 @@ export function useRecordTitles(refs: { object: string; id: string }[]): {
       queryFn: () => fetchTitles(meta!, ids),
     })),
   });
-  const stamp = results.map((r) => r.dataUpdatedAt).join(',');
-  const titles = useMemo(() => {
-    const out = new Map<string, string>();
-    results.forEach((r, i) => {
-      for (const [id, title] of r.data ?? []) out.set(`${wanted[i].object}/${id}`, title);
-    });
-    return out;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [stamp, wanted.map((w) => w.object).join(',')]);
-  return {
-    titles,
-    pending: objects.isPending || results.some((r) => r.isPending && r.fetchStatus !== 'idle'),
-  };
+  // Keyed "object/id"; a record the user may not read is missing.
+  const titles = new Map<string, string>();
+  results.forEach((r, i) => {
+    for (const [id, title] of r.data ?? []) titles.set(`${wanted[i].object}/${id}`, title);
+  });
+  return { titles, loading: results.some((r) => r.isFetching && !r.data) };
 }
 
 async function fetchTitles(meta: ObjectMeta, ids: string[]) {
