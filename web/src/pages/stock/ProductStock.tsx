@@ -252,7 +252,7 @@ function MovesTable({
   const offered = new Set<string>();
   return (
     <ScrollBox label={t('latestMoves')}>
-      <Table verticalSpacing={6} aria-label={t('latestMoves')} fz="sm">
+      <Table verticalSpacing={6} aria-label={t('latestMoves')} fz="sm" miw={480}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('move')}</Table.Th>

@@ -46,7 +46,7 @@ export function SortableTable<Row>({
   });
   return (
     <ScrollBox label={caption}>
-      <Table striped highlightOnHover verticalSpacing={6} aria-label={caption}>
+      <Table striped highlightOnHover verticalSpacing={6} aria-label={caption} miw={440}>
         <Table.Thead>
           <Table.Tr>
             {columns.map((c) => {
