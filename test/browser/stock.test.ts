@@ -264,7 +264,7 @@ describe.skipIf(!chromiumAvailable)('the stock screens in Chromium', () => {
     await page.goto(`${base}/`);
     await page
       .getByRole('navigation', { name: 'Objects' })
-      .getByRole('link', { name: 'Stock' })
+      .getByRole('link', { name: 'Stock', exact: true })
       .click();
     await page.getByRole('heading', { name: 'Stock', level: 1 }).waitFor();
     // 1490 nuts at 0.10 and 300 bolts at 1.00.
