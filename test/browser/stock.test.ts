@@ -110,6 +110,25 @@ describe.skipIf(!chromiumAvailable)('the stock screens in Chromium', () => {
     expect(await receiptRow.textContent()).toContain('+12.5');
     expect(await receiptRow.textContent()).toContain('€52.50');
 
+    // A cost in another currency than the one the bolt is valued in is refused by the cost.
+    await section.getByRole('button', { name: 'Post a move' }).click();
+    await dialog.waitFor();
+    expect(await dialog.getByRole('combobox', { name: 'Currency' }).inputValue()).toBe('EUR');
+    await dialog.getByRole('combobox', { name: 'Warehouse' }).click();
+    await page.getByRole('option', { name: 'Main (MAIN)' }).click();
+    await dialog.getByRole('textbox', { name: 'Quantity' }).fill('1');
+    await dialog.getByRole('textbox', { name: 'Unit cost' }).fill('5');
+    await dialog.getByRole('combobox', { name: 'Currency' }).fill('USD');
+    await page.getByRole('option', { name: 'USD', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Post' }).click();
+    await dialog.getByText("must be EUR, the currency this product's stock is valued in").waitFor();
+    expect(
+      await dialog.getByRole('textbox', { name: 'Unit cost' }).getAttribute('aria-invalid'),
+    ).toBe('true');
+    expect(await balance(bolt.id, main.id)).toBe('12.500');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
     // Taking away 100 is refused: the server's reason shows by the quantity, nothing is written.
     await section.getByRole('button', { name: 'Post a move' }).click();
     await dialog.waitFor();

@@ -104,6 +104,11 @@ export const en = {
   errDecimalPlaces: 'has more than {{count}} decimal places',
   errRequired: 'is required',
   errService: 'is a service, which holds no stock',
+  errValuationCurrency: "must be {{currency}}, the currency this product's stock is valued in",
+  errProductTrillion: "would take the product's stock past a trillion units",
+  errTooLarge: 'is too large',
+  errNegative: 'must not be negative',
+  errOnlyTransfer: 'is only for a transfer',
 };
 
 export const uk: Translation<typeof en> = {
@@ -205,4 +210,9 @@ export const uk: Translation<typeof en> = {
   errDecimalPlaces: 'забагато знаків після коми (не більше {{count}})',
   errRequired: 'обов’язкове поле',
   errService: 'це послуга, вона не має запасів',
+  errValuationCurrency: 'має бути {{currency}}: у цій валюті оцінюються запаси товару',
+  errProductTrillion: 'запас товару перевищив би трильйон одиниць',
+  errTooLarge: 'завелике значення',
+  errNegative: 'не може бути від’ємним',
+  errOnlyTransfer: 'лише для переміщення',
 };

@@ -26,6 +26,14 @@ export function stockMessage(
     [/^no such warehouse$/, () => t('errNoWarehouse')],
     [/^is a service, which holds no stock$/, () => t('errService')],
     [/^would take the balance past a trillion units$/, () => t('errTrillion')],
+    [/^would take the product's stock past a trillion units$/, () => t('errProductTrillion')],
+    [
+      /^must be ([A-Z]{3}), the currency this product's stock is valued in$/,
+      (m) => t('errValuationCurrency', { currency: m[1] }),
+    ],
+    [/^is too large$/, () => t('errTooLarge')],
+    [/^must not be negative$/, () => t('errNegative')],
+    [/^is only for a transfer$/, () => t('errOnlyTransfer')],
     [/^must be at most 1000000000000/, () => t('errMaxQuantity')],
     [
       /^has more than (\d+) decimal places?$/,
