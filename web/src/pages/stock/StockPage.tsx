@@ -3,26 +3,12 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocale } from '../../i18n';
 import { ErrorNote } from '../../layout/ErrorNote';
-import { formatDate, fromZonedInput, todayIn } from '../record/time';
+import { formatDate, todayIn } from '../record/time';
+import { endOfDay } from './dates';
 import { useRecordTitles, useStockValue, type ProductValue, type StockValue } from './api';
 import { RecordLink } from './common';
 import { formatMoney, formatQuantity } from './quantities';
 import { SortableTable } from './SortableTable';
-
-/** The day after a `YYYY-MM-DD` date. */
-function nextDay(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-}
-
-/**
- * The instant a day ends in a time zone (the last millisecond before the next midnight there),
- * so that "the value at 31 March" means the end of 31 March where the user is.
- */
-export function endOfDay(date: string, timeZone: string): string | null {
-  const midnight = fromZonedInput(`${nextDay(date)}T00:00`, timeZone);
-  return midnight === null ? null : new Date(Date.parse(midnight) - 1).toISOString();
-}
 
 /**
  * What the stock is worth: the totals now and at the end of a day the user picks, per currency
