@@ -11,6 +11,7 @@ import { loadRecord } from '../core/records/read';
 import { createRecord, updateRecord } from '../core/records/write';
 import { readContext } from '../http/context';
 import { idempotentWrite } from '../http/idempotency';
+import { activeWarehouse } from '../modules/inventory/stock-api';
 import {
   postStock,
   releaseReservations,
@@ -313,6 +314,8 @@ export async function shipOrder(ctx: RecordContext, id: string, body: unknown) {
   const order = await lockDocument(ctx, SALES_ORDER, id);
   refuseUnless(SALES_ORDER, order, ['confirmed', 'partly_shipped'], 'be shipped');
   const warehouseId = await requireWarehouse(ctx, order);
+  // Stock leaves the warehouse: the same right (and scope) a manual move needs.
+  await activeWarehouse(ctx, warehouseId, 'warehouse_id');
   const lines = await linesOf(ctx, SALES_ORDER, order.id);
   const stock = await orderStock(ctx, order, lines);
   const planned = plannedLines(stock, input.lines);
