@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { nextDocumentNumber } from '../core/documents/numbering';
 import { AppError, parseInput, validationError, type ErrorDetail } from '../core/errors';
-import type { RecordContext } from '../core/kontor';
+import type { Flow, RecordContext } from '../core/kontor';
 import { decimalToScaled } from '../core/metadata/money';
 import { normaliseDatetime } from '../core/metadata/field-types';
 import { assertCan } from '../core/permissions/scope';
@@ -33,7 +33,6 @@ import {
   toLineUnit,
   type DocumentKind,
 } from '../modules/sales/documents';
-import type { Flow } from '../core/kontor';
 
 /** Where an order's lines stand in stock, per line id, in the product's base unit. */
 interface LineStock {
