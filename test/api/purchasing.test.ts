@@ -775,6 +775,15 @@ describe.each(DIALECTS)('purchasing on %s', (dialect) => {
     await expect400(await receive({ ...one({}), lines: [] }), 'lines');
     await expect400(await receive({ ...one({}), warehouse: warehouse.id }), 'body');
 
+    // A product's stock is valued in one currency: goods valued in EUR are not received in USD.
+    const euroValued = await create('products', { name: 'Valued in EUR', kind: 'goods' });
+    await s.call('POST', '/api/v1/stock/moves', {
+      kind: 'receipt',
+      product_id: euroValued.id,
+      warehouse_id: warehouse.id,
+      quantity: '1',
+      unit_cost: { amount: '1.00', currency: 'EUR' },
+    });
     const usd = await create('purchase_orders', {
       supplier_id: supplier.id,
       warehouse_id: warehouse.id,
@@ -782,15 +791,15 @@ describe.each(DIALECTS)('purchasing on %s', (dialect) => {
     });
     await create('purchase_order_lines', {
       order_id: usd.id,
-      product_id: chai.id,
+      product_id: euroValued.id,
       quantity: '1',
       unit_price: { amount: '1', currency: 'USD' },
     });
     await action('purchase_orders', usd.id, 'confirm');
-    await expect400(await action('purchase_orders', usd.id, 'receive', {}), 'currency');
+    await expect400(await action('purchase_orders', usd.id, 'receive', {}), 'unit_cost.currency');
 
     // Nothing of the refused receipts was written.
-    expect(await level(chai.id, warehouse.id)).toEqual({ on_hand: '0.000', incoming: '11.000' });
+    expect(await level(chai.id, warehouse.id)).toEqual({ on_hand: '0.000', incoming: '10.000' });
     expect((await get('purchase_order_lines', lines[0].id)).received_quantity).toBe('0.000');
     expect(
       (await s.call('GET', `/api/v1/receipts?filter[purchase_order_id][eq]=${po.id}`)).body.data,

@@ -12,6 +12,7 @@ import {
 import type { ApiRecord } from '../core/records/hooks';
 import { createRecord, updateRecord, writeVersioned } from '../core/records/write';
 import { idempotentWrite } from '../http/idempotency';
+import { activeWarehouse } from '../modules/inventory/stock-api';
 import {
   changeIncoming,
   parseQuantity,
@@ -98,17 +99,16 @@ const receiveSchema = z.strictObject({
   landed_costs: amountSchema.optional(),
 });
 
-/** An amount in the company currency, in minor units; a 400 at `path` otherwise. */
-function companyAmount(ctx: RecordContext, v: z.infer<typeof amountSchema>, path: string) {
-  const home = ctx.k.settings.currency;
-  if (v.currency !== home)
+/** An amount in the order's currency, in minor units; a 400 at `path` otherwise. */
+function orderAmount(v: z.infer<typeof amountSchema>, path: string, currency: string) {
+  if (v.currency !== currency)
     throw validationError([
       {
         path: `${path}.currency`,
-        message: `must be ${home}, the currency stock is valued in`,
+        message: `must be ${currency}, the order's currency`,
       },
     ]);
-  const minor = decimalToScaled(String(v.amount), minorDigits(home));
+  const minor = decimalToScaled(String(v.amount), minorDigits(currency));
   if (typeof minor === 'string')
     throw validationError([{ path: `${path}.amount`, message: minor }]);
   if (minor < 0n)
@@ -157,16 +157,9 @@ export async function receiveOrder(ctx: RecordContext, id: string, body: unknown
         : `A ${status} purchase order cannot be received; confirm it first`,
       [{ path: 'status', message: `is ${status}; it must be confirmed or partly received` }],
     );
-  const home = ctx.k.settings.currency;
-  if (order.currency !== home)
-    // Limitation: Kontor keeps no exchange rates yet, so stock valued in the company currency
-    // cannot take the cost of goods bought in another.
-    throw validationError([
-      {
-        path: 'currency',
-        message: `is ${String(order.currency)}; receiving into stock valued in ${home} needs an exchange rate, which Kontor does not keep yet`,
-      },
-    ]);
+  // Stock takes the order's currency; the ledger refuses a product already valued in another
+  // (Kontor keeps no exchange rates yet).
+  const home = String(order.currency);
   let receivedAt = ctx.k.clock.now().toISOString();
   if (input.received_at !== undefined) {
     const at = normaliseDatetime(input.received_at);
@@ -181,7 +174,7 @@ export async function receiveOrder(ctx: RecordContext, id: string, body: unknown
       throw validationError([{ path: 'received_at', message: 'must not be in the future' }]);
     receivedAt = at;
   }
-  const landed = input.landed_costs ? companyAmount(ctx, input.landed_costs, 'landed_costs') : 0n;
+  const landed = input.landed_costs ? orderAmount(input.landed_costs, 'landed_costs', home) : 0n;
 
   const receiving: Receiving[] = [];
   if (input.lines) {
@@ -212,7 +205,7 @@ export async function receiveOrder(ctx: RecordContext, id: string, body: unknown
       }
       let goodsMinor: bigint;
       if (item.unit_cost) {
-        const unit = companyAmount(ctx, item.unit_cost, `${path}.unit_cost`);
+        const unit = orderAmount(item.unit_cost, `${path}.unit_cost`, home);
         goodsMinor = roundHalfEven(quantity * unit, 1000n);
       } else goodsMinor = await goodsValue(ctx, line, quantity);
       receiving.push({ line, quantity, goodsMinor, path: `${path}.quantity` });
@@ -248,6 +241,8 @@ export async function receiveOrder(ctx: RecordContext, id: string, body: unknown
   const values = receiving.map((r, i) => r.goodsMinor + shares[i]);
   const unitCosts = receiving.map((r, i) => roundHalfEven(values[i] * 1000n, r.quantity));
   const warehouseId = order.warehouse_id as string;
+  // Stock comes into the warehouse: the same right (and scope) a manual receipt needs.
+  await activeWarehouse(ctx, warehouseId, 'warehouse_id');
 
   const receipt = await createRecord(
     ctx,

@@ -8,6 +8,91 @@ import type { FastifyRequest } from 'fastify';
  */
 const UK: [RegExp, string][] = [
   // Next to a field.
+  // The catalog (units, prices, taxes, kits); before the general patterns below.
+  [/^must be more than zero$/, 'має бути більше нуля'],
+  [/^must not be negative$/, 'не може бути від’ємним'],
+  [/^must be from 0 to 100 \(percent\)$/, 'має бути від 0 до 100 (відсотків)'],
+  [/^must be (\w{3}), the currency of the price list$/, 'має бути $1 — валюта прайс-листа'],
+  [/^must not be before valid_from$/, 'не може бути раніше за дату «Діє з»'],
+  [
+    /^must be a date like (\S+) or an ISO 8601 instant$/,
+    'має бути датою, наприклад $1, або моментом часу ISO 8601',
+  ],
+  [/^no such product$/, 'такого товару немає'],
+  [/^no such unit$/, 'такої одиниці немає'],
+  [/^no such price list$/, 'такого прайс-листа немає'],
+  [/^no such company$/, 'такої компанії немає'],
+  [
+    /^has no base unit; set the product’s base unit before adding others$/,
+    'не має базової одиниці; спершу вкажіть базову одиницю товару',
+  ],
+  [
+    /^is the product’s base unit, which needs no conversion \(its factor is 1\)$/,
+    'це базова одиниця товару, її не треба перераховувати (коефіцієнт 1)',
+  ],
+  [/^is already a unit of this product \((.+)\)$/, 'вже є одиницею цього товару ($1)'],
+  [
+    /^is not a unit of this product; add it to the product’s units \(with its factor\) first$/,
+    'не є одиницею цього товару; спершу додайте її до одиниць товару (з коефіцієнтом)',
+  ],
+  [
+    /^is not a unit of this product, which has no base unit$/,
+    'не є одиницею цього товару, який не має базової одиниці',
+  ],
+  [
+    /^does not convert exactly: it is (\S+) base units, and stock counts thousandths$/,
+    'не перераховується точно: це $1 базових одиниць, а залишки рахують тисячні',
+  ],
+  [
+    /^price list item (\S+) is priced per this unit; remove it first$/,
+    'ціну прайс-листа $1 задано за цю одиницю; спершу видаліть її',
+  ],
+  [
+    /^price list item (\S+) already prices this product and unit from (\S+)$/,
+    'ціна прайс-листа $1 вже задана для цього товару й одиниці від $2',
+  ],
+  [
+    /^cannot change while the list has prices in (\w+); remove them first$/,
+    'не можна змінити, поки прайс-лист має ціни в $1; спершу видаліть їх',
+  ],
+  [
+    /^cannot change while the product has other units, which convert to it; remove them first$/,
+    'не можна змінити, поки товар має інші одиниці, що перераховуються в неї; спершу видаліть їх',
+  ],
+  [
+    /^cannot change while price list item (\S+) prices the product in it$/,
+    'не можна змінити, поки ціну прайс-листа $1 задано в ній',
+  ],
+  [/^is (\w+), not a kit; set its kind to kit first$/, 'це не комплект ($1); спершу змініть вид'],
+  [
+    /^is a service; a kit is made of goods and other kits$/,
+    'це послуга; комплект складається з товарів та інших комплектів',
+  ],
+  [/^is the kit itself$/, 'це сам комплект'],
+  [
+    /^contains this kit \((.+)\); a kit cannot be part of itself$/,
+    'містить цей комплект ($1); комплект не може бути частиною самого себе',
+  ],
+  [
+    /^is already in this kit \((.+)\); change its quantity instead$/,
+    'вже входить до цього комплекту ($1); змініть його кількість',
+  ],
+  [
+    /^must stay kit while the kit has components; remove them first$/,
+    'має лишатися комплектом, поки має складові; спершу видаліть їх',
+  ],
+  [
+    /^cannot become a service: it is a component of kit (\S+)$/,
+    'не може стати послугою: входить до комплекту $1',
+  ],
+  [/^is in (\w{3}), not (\w{3})$/, 'у валюті $1, а не $2'],
+  [/^is not active$/, 'не активний'],
+  [/^is not valid on (\S+)$/, 'не діє на $1'],
+  [/^The product already has this unit$/, 'Товар уже має цю одиницю'],
+  [/^A price list prices the product in this unit$/, 'Прайс-лист задає ціну товару в цій одиниці'],
+  [/^The price list already has this price$/, 'Прайс-лист уже має цю ціну'],
+  [/^The kit already has this component$/, 'Комплект уже має цю складову'],
+  [/^The record cannot be restored as it was$/, 'Запис не можна відновити таким, яким він був'],
   [/^is required$/, 'обов’язкове поле'],
   [/^is required when a deal is lost$/, 'обов’язкове, коли угоду програно'],
   [/^is required while the deal is lost$/, 'обов’язкове, поки угода програна'],
