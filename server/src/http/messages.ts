@@ -157,6 +157,31 @@ const UK: [RegExp, string][] = [
     /^must be lowercase letters, digits, _ or -$/,
     'має містити лише малі латинські літери, цифри, _ або -',
   ],
+  // Sales documents, next to a field.
+  [/^must be more than zero$/, 'має бути більше нуля'],
+  [/^must be from 0 to 100$/, 'має бути від 0 до 100'],
+  [/^must not be negative$/, 'не може бути від’ємним'],
+  [/^must not be in the future$/, 'не може бути в майбутньому'],
+  [
+    /^must be ([A-Z]{3}), the currency of the (quote|sales order)$/,
+    'має бути $1 — валюта документа',
+  ],
+  [/^is not a draft (quote|sales order)$/, 'документ уже не чернетка'],
+  [
+    /^is fixed once the (quote|sales order) leaves draft$/,
+    'не змінюється, коли документ уже не чернетка',
+  ],
+  [/^the (quote|sales order) has no lines$/, 'у документі немає рядків'],
+  [/^a line stays on its (quote|sales order)$/, 'рядок лишається у своєму документі'],
+  [/^no (quote|sales order) with this id$/, 'такого документа немає'],
+  [/^is not a line of this order$/, 'не є рядком цього замовлення'],
+  [/^is listed twice$/, 'зазначено двічі'],
+  [/^must not be before the (quote|sales order) date$/, 'не може бути раніше дати документа'],
+  [
+    /^is more than the ([\d.]+) left to ship \(ordered ([\d.]+), shipped ([\d.]+)\)$/,
+    'більше за залишок до відвантаження $1 (замовлено $2, відвантажено $3)',
+  ],
+  [/^is required to reserve and ship stock$/, 'потрібен, щоб резервувати й відвантажувати товар'],
   [/^must be between (\d+) and (\d+)$/, 'має бути від $1 до $2'],
   [/^must be (a |an )?(.+)$/, 'має бути: $2'],
   [/^"(.*)" is not yes\/no$/, '«$1» — не «так» і не «ні»'],
@@ -182,6 +207,28 @@ const UK: [RegExp, string][] = [
   [/^You may not (read|create|update|delete) (.+)$/, 'Вам не дозволено: $1 — $2'],
   [/^The role does not allow this$/, 'Ваша роль цього не дозволяє'],
   [/^The record changed since that version$/, 'Запис змінився після цієї версії'],
+  [
+    /^The (quote|sales order) (\S+) is .+; only a draft’s lines can change$/,
+    'Документ $2 уже не чернетка; рядки змінюються лише в чернетці',
+  ],
+  [
+    /^The (quote|sales order) (\S+) is (.+); it must be .+$/,
+    'Документ $2 у стані «$3»; ця дія недоступна',
+  ],
+  [/^The quote (\S+) is already converted$/, 'Пропозицію $1 вже перетворено на замовлення'],
+  [
+    /^Nothing of the sales order (\S+) is reserved to ship.*$/,
+    'У замовленні $1 немає нічого зарезервованого до відвантаження',
+  ],
+  [/^You may not change the (quote|sales order) (\S+)$/, 'Вам не дозволено змінювати документ $2'],
+  [
+    /^Shipments are made by shipping a sales order.*$/,
+    'Відвантаження створюється лише відвантаженням замовлення клієнта',
+  ],
+  [
+    /^The shipment( line)? is posted to stock and stays.*$/,
+    'Відвантаження проведено на складі й не видаляється; виправлення — новий складський рух',
+  ],
   [/^This lead has already been converted$/, 'Цей лід уже конвертовано'],
   [/^Already converted$/, 'Уже конвертовано'],
   [
