@@ -804,6 +804,40 @@ describe.each(DIALECTS)('sales on %s', (dialect) => {
     expect(moves).toEqual([]);
   });
 
+  test('confirming reserves for whoever may change the order; shipping also needs the warehouse', async () => {
+    const h = helpers(s.call);
+    const { product, warehouse } = await world(s.call);
+    await h.receive(product.id, warehouse.id, '2');
+    const order = await h.document('sales_orders', { warehouse_id: warehouse.id });
+    await h.line('sales_order_lines', {
+      order_id: order.id,
+      product_id: product.id,
+      quantity: '2',
+    });
+    const role = `Order desk ${Math.random()}`;
+    await s.call('POST', '/api/v1/roles', {
+      name: role,
+      permissions: {
+        objects: {
+          sales_orders: { read: 'all', update: 'all' },
+          sales_order_lines: { read: 'all', update: 'all' },
+          warehouses: { read: 'all' },
+          products: { read: 'all' },
+        },
+      },
+    });
+    const desk = callAs(
+      s,
+      (await s.keyFor({ email: `d${Math.random()}@example.com`, name: 'D', role })).key,
+    );
+    const confirmed = await desk('POST', `/api/v1/sales_orders/${order.id}/confirm`, {});
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    const shipped = await desk('POST', `/api/v1/sales_orders/${order.id}/ship`, {});
+    expect(shipped.status).toBe(403);
+    expect((await h.get('sales_orders', order.id)).status).toBe('confirmed');
+    expect((await s.call('POST', `/api/v1/sales_orders/${order.id}/ship`, {})).status).toBe(201);
+  });
+
   test('availability shows stock only to whom may read the warehouses', async () => {
     const h = helpers(s.call);
     const quote = await h.document('quotes', {});

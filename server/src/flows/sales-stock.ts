@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { nextDocumentNumber } from '../core/documents/numbering';
 import { AppError, parseInput, validationError, type ErrorDetail } from '../core/errors';
-import type { RecordContext } from '../core/kontor';
+import type { Flow, RecordContext } from '../core/kontor';
 import { decimalToScaled } from '../core/metadata/money';
 import { normaliseDatetime } from '../core/metadata/field-types';
 import { assertCan } from '../core/permissions/scope';
@@ -11,6 +11,7 @@ import { loadRecord } from '../core/records/read';
 import { createRecord, updateRecord } from '../core/records/write';
 import { readContext } from '../http/context';
 import { idempotentWrite } from '../http/idempotency';
+import { activeWarehouse } from '../modules/inventory/stock-api';
 import {
   postStock,
   releaseReservations,
@@ -32,7 +33,6 @@ import {
   toLineUnit,
   type DocumentKind,
 } from '../modules/sales/documents';
-import type { Flow } from '../core/kontor';
 
 /** Where an order's lines stand in stock, per line id, in the product's base unit. */
 interface LineStock {
@@ -313,6 +313,8 @@ export async function shipOrder(ctx: RecordContext, id: string, body: unknown) {
   const order = await lockDocument(ctx, SALES_ORDER, id);
   refuseUnless(SALES_ORDER, order, ['confirmed', 'partly_shipped'], 'be shipped');
   const warehouseId = await requireWarehouse(ctx, order);
+  // Stock leaves the warehouse: the same right (and scope) a manual move needs.
+  await activeWarehouse(ctx, warehouseId, 'warehouse_id');
   const lines = await linesOf(ctx, SALES_ORDER, order.id);
   const stock = await orderStock(ctx, order, lines);
   const planned = plannedLines(stock, input.lines);

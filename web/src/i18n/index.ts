@@ -7,6 +7,7 @@ import * as documents from './documents';
 import * as record from './record';
 import * as settings from './settings';
 import * as shell from './shell';
+import * as stock from './stock';
 import * as table from './table';
 import * as tableEdit from './tableEdit';
 import * as transfer from './transfer';
@@ -23,6 +24,7 @@ export const resources = {
     record: record.en,
     settings: settings.en,
     shell: shell.en,
+    stock: stock.en,
     table: table.en,
     tableEdit: tableEdit.en,
     transfer: transfer.en,
@@ -34,6 +36,7 @@ export const resources = {
     record: record.uk,
     settings: settings.uk,
     shell: shell.uk,
+    stock: stock.uk,
     table: table.uk,
     tableEdit: tableEdit.uk,
     transfer: transfer.uk,
