@@ -624,5 +624,31 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
     expect((await viewer('POST', `/api/v1/production_orders/${draft.id}/confirm`)).status).toBe(
       403,
     );
+    // A planner who may change production orders but not the warehouse moves no stock there.
+    const plannerRole = `Planner ${Math.random()}`;
+    await s.call('POST', '/api/v1/roles', {
+      name: plannerRole,
+      permissions: {
+        objects: {
+          production_orders: { read: 'all', update: 'all' },
+          products: { read: 'all' },
+          warehouses: { read: 'all' },
+        },
+      },
+    });
+    const plannerKey = await s.keyFor({
+      email: `planner${Math.random()}@example.com`,
+      name: 'P',
+      role: plannerRole,
+    });
+    const planner = callAs(s, plannerKey.key);
+    const refused = await planner('POST', `/api/v1/production_orders/${draft.id}/confirm`);
+    expect(refused.status).toBe(403);
+    expect((await s.call('GET', `/api/v1/production_orders/${draft.id}`)).body.status).toBe(
+      'draft',
+    );
+    expect((await planner('POST', `/api/v1/production_orders/${draft.id}/cancel`)).status).toBe(
+      200,
+    );
   });
 });

@@ -17,6 +17,7 @@ import {
   stockLevels,
   type DocumentRef,
 } from '../modules/inventory/ledger';
+import { activeWarehouse } from '../modules/inventory/stock-api';
 import { explode, type ComponentNeed } from '../modules/production/explode';
 import type { Flow } from '../core/kontor';
 
@@ -150,18 +151,6 @@ async function transition(
   }
 }
 
-async function activeWarehouse(ctx: RecordContext, warehouseId: string) {
-  const w = await ctx.db
-    .selectFrom(ctx.k.meta.get('warehouses').table)
-    .select(['id', 'is_active'])
-    .where('id', '=', warehouseId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  if (!w) throw validationError([{ path: 'warehouse_id', message: 'no such warehouse' }]);
-  if (w.is_active === false || w.is_active === 0)
-    throw validationError([{ path: 'warehouse_id', message: 'is not active' }]);
-}
-
 /** Names each short component in a 409 from the ledger (its paths are components.<id>). */
 async function nameShortages(ctx: RecordContext, err: unknown): Promise<never> {
   if (
@@ -214,7 +203,8 @@ export async function confirmProductionOrder(ctx: RecordContext, id: string) {
       },
     ]);
   const warehouseId = String(before.warehouse_id);
-  await activeWarehouse(ctx, warehouseId);
+  // Stock moves in the warehouse: the right (and scope) a manual posting needs there.
+  await activeWarehouse(ctx, warehouseId, 'warehouse_id');
   await reserveStock(
     ctx,
     needs.map((n) => ({
@@ -265,7 +255,8 @@ export async function completeProductionOrder(ctx: RecordContext, id: string, bo
     finished_at: finishedAt,
   });
   const warehouseId = String(before.warehouse_id);
-  await activeWarehouse(ctx, warehouseId);
+  // Stock moves in the warehouse: the right (and scope) a manual posting needs there.
+  await activeWarehouse(ctx, warehouseId, 'warehouse_id');
   const held = [...(await reservationsOf(ctx, docOf(before.id)))]
     .filter(([, q]) => q > 0n)
     .sort(([a], [b]) => a.localeCompare(b));
