@@ -165,6 +165,17 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
       path: 'component_id',
       message: `would contain its own product: ${f.leg.name} → ${f.table.name} → ${f.leg.name}`,
     });
+    // A Ukrainian reader reads it in Ukrainian, the products still named.
+    await s.call('PATCH', `/api/v1/users/${s.adminId}`, { locale: 'uk' });
+    const uk = await s.call('POST', '/api/v1/bom_lines', {
+      bom_id: f.legBom.id,
+      component_id: f.table.id,
+      quantity: '1',
+    });
+    await s.call('PATCH', `/api/v1/users/${s.adminId}`, { locale: 'en' });
+    expect(uk.body.errors[0].message).toBe(
+      `містила б власний виріб: ${f.leg.name} → ${f.table.name} → ${f.leg.name}`,
+    );
     // Changing a line's component is checked the same way.
     const glueLine = ((await linesOf(f.legBom.id)) as { id: string; component_id: string }[]).find(
       (l) => l.component_id === f.glue.id,
