@@ -2,6 +2,12 @@ import type { Flow } from '../core/kontor';
 import { productionStockFlow } from './production-stock';
 import { purchasingStockFlow } from './purchasing-stock';
 import { reorderFlow } from './reorder';
+import { salesStockFlow } from './sales-stock';
 
 /** Every flow: rules and routes that join modules, registered after the modules' own. */
-export const FLOWS: Flow[] = [purchasingStockFlow, reorderFlow, productionStockFlow];
+export const FLOWS: Flow[] = [
+  purchasingStockFlow,
+  reorderFlow,
+  salesStockFlow,
+  productionStockFlow,
+];

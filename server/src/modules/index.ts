@@ -4,6 +4,7 @@ import { crmModule } from './crm';
 import { inventoryModule } from './inventory';
 import { productionModule } from './production';
 import { purchasingModule } from './purchasing';
+import { salesModule } from './sales';
 import { tasksModule } from './tasks';
 
 /** Every business module, in the order their objects are created. */
@@ -13,5 +14,6 @@ export const MODULES: Module[] = [
   catalogModule,
   inventoryModule,
   purchasingModule,
+  salesModule,
   productionModule,
 ];
