@@ -635,7 +635,7 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
     expect((await viewer('POST', `/api/v1/production_orders/${draft.id}/confirm`)).status).toBe(
       403,
     );
-    // A planner who may change production orders but not the warehouse moves no stock there.
+    // A planner who may change production orders but not the warehouse.
     const plannerRole = `Planner ${Math.random()}`;
     await s.call('POST', '/api/v1/roles', {
       name: plannerRole,
@@ -653,13 +653,82 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
       role: plannerRole,
     });
     const planner = callAs(s, plannerKey.key);
-    const refused = await planner('POST', `/api/v1/production_orders/${draft.id}/confirm`);
+    // Reserving moves no stock: the order's right is enough. Completing moves it: refused.
+    expect((await planner('POST', `/api/v1/production_orders/${draft.id}/confirm`)).status).toBe(
+      200,
+    );
+    const refused = await planner('POST', `/api/v1/production_orders/${draft.id}/complete`);
     expect(refused.status).toBe(403);
     expect((await s.call('GET', `/api/v1/production_orders/${draft.id}`)).body.status).toBe(
-      'draft',
+      'confirmed',
     );
+    expect((await balance(f.table.id, f.w.id))?.on_hand ?? '0.000').toBe('0.000');
     expect((await planner('POST', `/api/v1/production_orders/${draft.id}/cancel`)).status).toBe(
       200,
     );
+  });
+
+  test('a production order assembles a kit from its catalog components', async () => {
+    const w = await warehouse();
+    const box = await product('Gift box', { kind: 'kit' });
+    const chai = await product('Chai');
+    const mug = await product('Mug');
+    for (const [component, quantity] of [
+      [chai, '2'],
+      [mug, '1'],
+    ] as const) {
+      const r = await s.call('POST', '/api/v1/kit_components', {
+        kit_id: box.id,
+        component_id: component.id,
+        quantity,
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    await receive(chai.id, w.id, '10', '3.00');
+    await receive(mug.id, w.id, '5', '4.50');
+    // Given the kit instead of a bill: it has none, so its components are the bill.
+    const o = await order({ product_id: box.id, quantity: '3', warehouse_id: w.id });
+    expect(o).toMatchObject({ bom_id: null, product_id: box.id });
+    const shortages = (await s.call('GET', `/api/v1/production_orders/${o.id}/shortages`)).body;
+    expect(
+      shortages.data.map((d: { component_id: string; needed: string; short: string }) => [
+        d.component_id,
+        d.needed,
+        d.short,
+      ]),
+    ).toEqual([
+      [chai.id, '6.000', '0.000'],
+      [mug.id, '3.000', '0.000'],
+    ]);
+    expect((await act(o.id, 'confirm')).status).toBe(200);
+    expect(await balance(mug.id, w.id)).toMatchObject({ reserved: '3.000', available: '2.000' });
+    const before = await stockValue();
+    const done = await act(o.id, 'complete');
+    expect(done.status).toBe(200);
+    // 6 × 3.00 + 3 × 4.50.
+    expect(done.body.produced_value).toMatchObject({ amount: '31.50', currency: 'EUR' });
+    expect(await stockValue()).toEqual(before);
+    expect(await balance(box.id, w.id)).toMatchObject({ on_hand: '3.000', available: '3.000' });
+    expect(await balance(chai.id, w.id)).toMatchObject({ on_hand: '4.000', reserved: '0.000' });
+    expect(await balance(mug.id, w.id)).toMatchObject({ on_hand: '2.000', reserved: '0.000' });
+
+    // A kit with no components makes nothing; a product that is neither kit nor made is refused.
+    const bare = await product('Bare box', { kind: 'kit' });
+    const empty = await order({ product_id: bare.id, quantity: '1', warehouse_id: w.id });
+    const refused = await act(empty.id, 'confirm');
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      { path: 'product_id', message: 'is a kit with no components' },
+    ]);
+    const plain = await s.call('POST', '/api/v1/production_orders', {
+      product_id: chai.id,
+      quantity: '1',
+      warehouse_id: w.id,
+    });
+    expect(plain.status).toBe(400);
+    expect(plain.body.errors[0]).toEqual({
+      path: 'product_id',
+      message: 'has no active bill of materials and is not a kit; give bom_id',
+    });
   });
 });

@@ -18,7 +18,14 @@ import {
   type DocumentRef,
 } from '../modules/inventory/ledger';
 import { activeWarehouse } from '../modules/inventory/stock-api';
-import { explode, type ComponentNeed } from '../modules/production/explode';
+import { kitComponents } from '../modules/catalog/pricing';
+import {
+  BomStructureError,
+  describeStructureError,
+  explode,
+  explodeBill,
+  type ComponentNeed,
+} from '../modules/production/explode';
 import type { Flow } from '../core/kontor';
 
 /**
@@ -49,7 +56,27 @@ const lineDoc = (orderId: string, componentId: string): DocumentRef => ({
 /** What a production order takes from stock: its bill exploded, or its kit's components. */
 async function orderNeeds(ctx: RecordContext, order: ApiRecord): Promise<ComponentNeed[]> {
   const quantity = parseStoredQuantity(order.quantity);
-  return explode(ctx, String(order.bom_id), quantity);
+  if (order.bom_id) return explode(ctx, String(order.bom_id), quantity);
+  // A kit with no bill of materials: its catalog components, per one kit, are its bill.
+  const productId = String(order.product_id);
+  const components = await kitComponents(ctx, productId);
+  try {
+    return await explodeBill(
+      ctx,
+      {
+        productId,
+        outputQuantity: 1000n,
+        lines: components.map((c) => ({ componentId: c.componentId, quantity: c.quantity })),
+      },
+      quantity,
+    );
+  } catch (err) {
+    if (err instanceof BomStructureError)
+      throw validationError([
+        { path: 'product_id', message: await describeStructureError(ctx, err) },
+      ]);
+    throw err;
+  }
 }
 
 async function productNames(ctx: RecordContext, ids: string[]) {
@@ -203,8 +230,16 @@ export async function confirmProductionOrder(ctx: RecordContext, id: string) {
       },
     ]);
   const warehouseId = String(before.warehouse_id);
-  // Stock moves in the warehouse: the right (and scope) a manual posting needs there.
-  await activeWarehouse(ctx, warehouseId, 'warehouse_id');
+  // Reserving moves no stock: like a sales order, it needs the right to change the order only;
+  // completing, which moves stock, needs the warehouse's too.
+  const warehouse = await ctx.db
+    .selectFrom(ctx.k.meta.get('warehouses').table)
+    .select('is_active')
+    .where('id', '=', warehouseId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!warehouse || warehouse.is_active === false || warehouse.is_active === 0)
+    throw validationError([{ path: 'warehouse_id', message: 'is not active' }]);
   await reserveStock(
     ctx,
     needs.map((n) => ({

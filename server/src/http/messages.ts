@@ -202,8 +202,8 @@ const UK: [RegExp, string][] = [
     'береться зі специфікації ($1); не вказуйте його',
   ],
   [
-    /^has no active bill of materials; give bom_id$/,
-    'не має активної специфікації; вкажіть bom_id',
+    /^has no active bill of materials and is not a kit; give bom_id$/,
+    'не має активної специфікації й не є комплектом; вкажіть bom_id',
   ],
   [
     /^is required \(or product_id, for a kit or a product with an active bill\)$/,
