@@ -392,6 +392,20 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
       await s.call('GET', `/api/v1/production_orders?filter[warehouse_id][eq]=${main.id}`)
     ).body.data;
     expect(all).toHaveLength(2);
+    // Linked to a deal, it shows in the deal's related list.
+    const deal = (await s.call('POST', '/api/v1/deals', { name: `Tables ${Math.random()}` })).body;
+    const linked = await s.call('PATCH', `/api/v1/production_orders/${byBill.body.id}`, {
+      deal_id: deal.id,
+    });
+    expect(linked.status).toBe(200);
+    const related = await s.call('GET', `/api/v1/deals/${deal.id}/related/production_orders`);
+    expect(related.status).toBe(200);
+    expect(related.body.data.map((r: { id: string }) => r.id)).toEqual([byBill.body.id]);
+    const noSuchOrder = await s.call('PATCH', `/api/v1/production_orders/${byBill.body.id}`, {
+      sales_order_id: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(noSuchOrder.status).toBe(400);
+    expect(noSuchOrder.body.errors[0].path).toBe('sales_order_id');
     // A draft may change what it makes; the product follows the bill.
     const switched = await s.call('PATCH', `/api/v1/production_orders/${byProduct.body.id}`, {
       bom_id: f.tableBom.id,
