@@ -165,6 +165,17 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
       path: 'component_id',
       message: `would contain its own product: ${f.leg.name} → ${f.table.name} → ${f.leg.name}`,
     });
+    // A Ukrainian reader reads it in Ukrainian, the products still named.
+    await s.call('PATCH', `/api/v1/users/${s.adminId}`, { locale: 'uk' });
+    const uk = await s.call('POST', '/api/v1/bom_lines', {
+      bom_id: f.legBom.id,
+      component_id: f.table.id,
+      quantity: '1',
+    });
+    await s.call('PATCH', `/api/v1/users/${s.adminId}`, { locale: 'en' });
+    expect(uk.body.errors[0].message).toBe(
+      `містила б власний виріб: ${f.leg.name} → ${f.table.name} → ${f.leg.name}`,
+    );
     // Changing a line's component is checked the same way.
     const glueLine = ((await linesOf(f.legBom.id)) as { id: string; component_id: string }[]).find(
       (l) => l.component_id === f.glue.id,
@@ -381,6 +392,20 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
       await s.call('GET', `/api/v1/production_orders?filter[warehouse_id][eq]=${main.id}`)
     ).body.data;
     expect(all).toHaveLength(2);
+    // Linked to a deal, it shows in the deal's related list.
+    const deal = (await s.call('POST', '/api/v1/deals', { name: `Tables ${Math.random()}` })).body;
+    const linked = await s.call('PATCH', `/api/v1/production_orders/${byBill.body.id}`, {
+      deal_id: deal.id,
+    });
+    expect(linked.status).toBe(200);
+    const related = await s.call('GET', `/api/v1/deals/${deal.id}/related/production_orders`);
+    expect(related.status).toBe(200);
+    expect(related.body.data.map((r: { id: string }) => r.id)).toEqual([byBill.body.id]);
+    const noSuchOrder = await s.call('PATCH', `/api/v1/production_orders/${byBill.body.id}`, {
+      sales_order_id: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(noSuchOrder.status).toBe(400);
+    expect(noSuchOrder.body.errors[0].path).toBe('sales_order_id');
     // A draft may change what it makes; the product follows the bill.
     const switched = await s.call('PATCH', `/api/v1/production_orders/${byProduct.body.id}`, {
       bom_id: f.tableBom.id,
@@ -624,5 +649,100 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
     expect((await viewer('POST', `/api/v1/production_orders/${draft.id}/confirm`)).status).toBe(
       403,
     );
+    // A planner who may change production orders but not the warehouse.
+    const plannerRole = `Planner ${Math.random()}`;
+    await s.call('POST', '/api/v1/roles', {
+      name: plannerRole,
+      permissions: {
+        objects: {
+          production_orders: { read: 'all', update: 'all' },
+          products: { read: 'all' },
+          warehouses: { read: 'all' },
+        },
+      },
+    });
+    const plannerKey = await s.keyFor({
+      email: `planner${Math.random()}@example.com`,
+      name: 'P',
+      role: plannerRole,
+    });
+    const planner = callAs(s, plannerKey.key);
+    // Reserving moves no stock: the order's right is enough. Completing moves it: refused.
+    expect((await planner('POST', `/api/v1/production_orders/${draft.id}/confirm`)).status).toBe(
+      200,
+    );
+    const refused = await planner('POST', `/api/v1/production_orders/${draft.id}/complete`);
+    expect(refused.status).toBe(403);
+    expect((await s.call('GET', `/api/v1/production_orders/${draft.id}`)).body.status).toBe(
+      'confirmed',
+    );
+    expect((await balance(f.table.id, f.w.id))?.on_hand ?? '0.000').toBe('0.000');
+    expect((await planner('POST', `/api/v1/production_orders/${draft.id}/cancel`)).status).toBe(
+      200,
+    );
+  });
+
+  test('a production order assembles a kit from its catalog components', async () => {
+    const w = await warehouse();
+    const box = await product('Gift box', { kind: 'kit' });
+    const chai = await product('Chai');
+    const mug = await product('Mug');
+    for (const [component, quantity] of [
+      [chai, '2'],
+      [mug, '1'],
+    ] as const) {
+      const r = await s.call('POST', '/api/v1/kit_components', {
+        kit_id: box.id,
+        component_id: component.id,
+        quantity,
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    await receive(chai.id, w.id, '10', '3.00');
+    await receive(mug.id, w.id, '5', '4.50');
+    // Given the kit instead of a bill: it has none, so its components are the bill.
+    const o = await order({ product_id: box.id, quantity: '3', warehouse_id: w.id });
+    expect(o).toMatchObject({ bom_id: null, product_id: box.id });
+    const shortages = (await s.call('GET', `/api/v1/production_orders/${o.id}/shortages`)).body;
+    expect(
+      shortages.data.map((d: { component_id: string; needed: string; short: string }) => [
+        d.component_id,
+        d.needed,
+        d.short,
+      ]),
+    ).toEqual([
+      [chai.id, '6.000', '0.000'],
+      [mug.id, '3.000', '0.000'],
+    ]);
+    expect((await act(o.id, 'confirm')).status).toBe(200);
+    expect(await balance(mug.id, w.id)).toMatchObject({ reserved: '3.000', available: '2.000' });
+    const before = await stockValue();
+    const done = await act(o.id, 'complete');
+    expect(done.status).toBe(200);
+    // 6 × 3.00 + 3 × 4.50.
+    expect(done.body.produced_value).toMatchObject({ amount: '31.50', currency: 'EUR' });
+    expect(await stockValue()).toEqual(before);
+    expect(await balance(box.id, w.id)).toMatchObject({ on_hand: '3.000', available: '3.000' });
+    expect(await balance(chai.id, w.id)).toMatchObject({ on_hand: '4.000', reserved: '0.000' });
+    expect(await balance(mug.id, w.id)).toMatchObject({ on_hand: '2.000', reserved: '0.000' });
+
+    // A kit with no components makes nothing; a product that is neither kit nor made is refused.
+    const bare = await product('Bare box', { kind: 'kit' });
+    const empty = await order({ product_id: bare.id, quantity: '1', warehouse_id: w.id });
+    const refused = await act(empty.id, 'confirm');
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      { path: 'product_id', message: 'is a kit with no components' },
+    ]);
+    const plain = await s.call('POST', '/api/v1/production_orders', {
+      product_id: chai.id,
+      quantity: '1',
+      warehouse_id: w.id,
+    });
+    expect(plain.status).toBe(400);
+    expect(plain.body.errors[0]).toEqual({
+      path: 'product_id',
+      message: 'has no active bill of materials and is not a kit; give bom_id',
+    });
   });
 });

@@ -17,7 +17,15 @@ import {
   stockLevels,
   type DocumentRef,
 } from '../modules/inventory/ledger';
-import { explode, type ComponentNeed } from '../modules/production/explode';
+import { activeWarehouse } from '../modules/inventory/stock-api';
+import { kitComponents } from '../modules/catalog/pricing';
+import {
+  BomStructureError,
+  describeStructureError,
+  explode,
+  explodeBill,
+  type ComponentNeed,
+} from '../modules/production/explode';
 import type { Flow } from '../core/kontor';
 
 /**
@@ -48,7 +56,27 @@ const lineDoc = (orderId: string, componentId: string): DocumentRef => ({
 /** What a production order takes from stock: its bill exploded, or its kit's components. */
 async function orderNeeds(ctx: RecordContext, order: ApiRecord): Promise<ComponentNeed[]> {
   const quantity = parseStoredQuantity(order.quantity);
-  return explode(ctx, String(order.bom_id), quantity);
+  if (order.bom_id) return explode(ctx, String(order.bom_id), quantity);
+  // A kit with no bill of materials: its catalog components, per one kit, are its bill.
+  const productId = String(order.product_id);
+  const components = await kitComponents(ctx, productId);
+  try {
+    return await explodeBill(
+      ctx,
+      {
+        productId,
+        outputQuantity: 1000n,
+        lines: components.map((c) => ({ componentId: c.componentId, quantity: c.quantity })),
+      },
+      quantity,
+    );
+  } catch (err) {
+    if (err instanceof BomStructureError)
+      throw validationError([
+        { path: 'product_id', message: await describeStructureError(ctx, err) },
+      ]);
+    throw err;
+  }
 }
 
 async function productNames(ctx: RecordContext, ids: string[]) {
@@ -150,18 +178,6 @@ async function transition(
   }
 }
 
-async function activeWarehouse(ctx: RecordContext, warehouseId: string) {
-  const w = await ctx.db
-    .selectFrom(ctx.k.meta.get('warehouses').table)
-    .select(['id', 'is_active'])
-    .where('id', '=', warehouseId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  if (!w) throw validationError([{ path: 'warehouse_id', message: 'no such warehouse' }]);
-  if (w.is_active === false || w.is_active === 0)
-    throw validationError([{ path: 'warehouse_id', message: 'is not active' }]);
-}
-
 /** Names each short component in a 409 from the ledger (its paths are components.<id>). */
 async function nameShortages(ctx: RecordContext, err: unknown): Promise<never> {
   if (
@@ -214,7 +230,16 @@ export async function confirmProductionOrder(ctx: RecordContext, id: string) {
       },
     ]);
   const warehouseId = String(before.warehouse_id);
-  await activeWarehouse(ctx, warehouseId);
+  // Reserving moves no stock: like a sales order, it needs the right to change the order only;
+  // completing, which moves stock, needs the warehouse's too.
+  const warehouse = await ctx.db
+    .selectFrom(ctx.k.meta.get('warehouses').table)
+    .select('is_active')
+    .where('id', '=', warehouseId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!warehouse || warehouse.is_active === false || warehouse.is_active === 0)
+    throw validationError([{ path: 'warehouse_id', message: 'is not active' }]);
   await reserveStock(
     ctx,
     needs.map((n) => ({
@@ -265,7 +290,8 @@ export async function completeProductionOrder(ctx: RecordContext, id: string, bo
     finished_at: finishedAt,
   });
   const warehouseId = String(before.warehouse_id);
-  await activeWarehouse(ctx, warehouseId);
+  // Stock moves in the warehouse: the right (and scope) a manual posting needs there.
+  await activeWarehouse(ctx, warehouseId, 'warehouse_id');
   const held = [...(await reservationsOf(ctx, docOf(before.id)))]
     .filter(([, q]) => q > 0n)
     .sort(([a], [b]) => a.localeCompare(b));

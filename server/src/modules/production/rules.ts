@@ -226,9 +226,15 @@ async function resolveBill(
     v.bom_id = active;
     return;
   }
-  throw validationError([
-    { path: 'product_id', message: 'has no active bill of materials; give bom_id' },
-  ]);
+  // A kit with no bill is made from its catalog components (the production flow reads them).
+  if (product.kind !== 'kit')
+    throw validationError([
+      {
+        path: 'product_id',
+        message: 'has no active bill of materials and is not a kit; give bom_id',
+      },
+    ]);
+  v.bom_id = null;
 }
 
 /** A product that a bill makes or uses stays something stock can hold: it does not become a service. */
