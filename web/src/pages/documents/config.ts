@@ -33,6 +33,7 @@ export interface DocumentConfig {
   parent: string;
   editable: string[];
   actions: ActionDef[];
+  /** Whether the server renders the document as a PDF (`GET /api/v1/{object}/{id}/pdf`). */
   pdf: boolean;
   /** Lines are priced from the catalog's price lists as they are typed (sales); else the server
    *  prices a line left without one (a purchase line takes the supplier's price). */
@@ -61,7 +62,7 @@ export const DOCUMENTS: Record<string, DocumentConfig> = {
         only: (r) => !r.sales_order_id,
       },
     ],
-    pdf: true,
+    pdf: false,
     catalogPrices: true,
     availability: ['draft', 'sent', 'accepted'],
     fulfilment: [],
@@ -81,7 +82,7 @@ export const DOCUMENTS: Record<string, DocumentConfig> = {
       { name: 'ship', when: ['confirmed', 'partly_shipped'], primary: true },
       { name: 'cancel', when: ['draft', 'confirmed', 'partly_shipped'] },
     ],
-    pdf: true,
+    pdf: false,
     catalogPrices: true,
     availability: ['draft'],
     fulfilment: ['confirmed', 'partly_shipped', 'shipped', 'cancelled'],
