@@ -452,6 +452,17 @@ describe.skipIf(!chromiumAvailable)('document screens', () => {
     expect((await s.call('POST', `/api/v1/sales_orders/${order.id}/confirm`, {})).status).toBe(200);
     await page.goto(`${base}/o/sales_orders/${order.id}`);
     await expect.poll(() => cell(page, 'Lines', 1, 'Reserved')).toBe('4');
+    // On a phone the page does not scroll sideways: the lines scroll in their own box.
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.getByRole('button', { name: 'Cancel order…' }).waitFor();
+      await page.screenshot({ path: '/tmp/docs-phone.png', fullPage: true });
+      expect(
+        await page.evaluate<number>('document.documentElement.scrollWidth'),
+      ).toBeLessThanOrEqual(390);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
     await page.getByRole('button', { name: 'Cancel order…' }).click();
     const ask = page.getByRole('alertdialog');
     await ask.getByText('its reservations are released').waitFor();
