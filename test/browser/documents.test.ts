@@ -127,6 +127,7 @@ describe.skipIf(!chromiumAvailable)('document screens', () => {
     expect(await cell(page, 'Lines', 1, 'Discount')).toBe('10%');
     await expect.poll(() => cell(page, 'Lines', 1, 'On hand')).toBe('17');
     expect(await cell(page, 'Lines', 1, 'Available')).toBe('17');
+    expect(await cell(page, 'Lines', 1, 'Incoming')).toBe('0');
     expect(await cell(page, 'Lines', 1, 'Shortage')).toBe('3');
     const totals = page.getByRole('definition');
     await expect.poll(() => page.locator('[data-total=total]').textContent()).toBe('€324.00');

@@ -56,8 +56,9 @@ import {
 /** Per line stock figures of a sales document, from its availability endpoint. */
 export interface LineAvailability {
   line_id: string;
-  on_hand: string;
-  available: string;
+  on_hand: string | null;
+  available: string | null;
+  incoming: string | null;
   shortage: string;
 }
 
@@ -422,6 +423,9 @@ export function DocumentPage({
                         {t('available')}
                       </Table.Th>
                       <Table.Th scope="col" ta="right">
+                        {t('incoming')}
+                      </Table.Th>
+                      <Table.Th scope="col" ta="right">
                         {t('shortage')}
                       </Table.Th>
                     </>
@@ -523,6 +527,15 @@ export function DocumentPage({
                           <Table.Td ta="right">
                             {a ? (
                               <Quantity value={a.available} />
+                            ) : availability.isFetching ? (
+                              '…'
+                            ) : (
+                              '—'
+                            )}
+                          </Table.Td>
+                          <Table.Td ta="right">
+                            {a ? (
+                              <Quantity value={a.incoming} />
                             ) : availability.isFetching ? (
                               '…'
                             ) : (
