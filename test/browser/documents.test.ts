@@ -430,6 +430,14 @@ describe.skipIf(!chromiumAvailable)('document screens', () => {
       unit_price: { amount: '7.00', currency: 'EUR' },
     });
     await page.goto(`${base}/o/quotes/${quote.id}`);
+    // A line typed but not added is not lost silently.
+    const form = page.getByRole('form', { name: 'Add a line' });
+    await form.getByRole('textbox', { name: 'Quantity' }).fill('3');
+    await page.getByRole('main').getByRole('link', { name: 'Quotes', exact: true }).click();
+    const leave = page.getByRole('dialog', { name: 'Discard unsaved changes?' });
+    await leave.getByRole('button', { name: 'Keep editing' }).click();
+    expect(await form.getByRole('textbox', { name: 'Quantity' }).inputValue()).toBe('3');
+    await form.getByRole('textbox', { name: 'Quantity' }).fill('');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.locator('[data-status=sent]').waitFor();
     // A sent quote is no longer edited: no line form, no line buttons.

@@ -102,6 +102,7 @@ export function DocumentPage({
     if (dirty) dirtyFields.current.add(name);
     else dirtyFields.current.delete(name);
   }, []);
+  const onLineDirty = useCallback((dirty: boolean) => onDirty('line', dirty), [onDirty]);
   const guard = useLeaveGuard(() => dirtyFields.current.size > 0);
 
   const lines = useQuery({
@@ -216,7 +217,6 @@ export function DocumentPage({
   const productName = (l: ApiRecord) => (
     <RecordName target={productField?.target ?? 'products'} id={l.product_id} />
   );
-  const lineLabel = (l: ApiRecord, i: number) => t('lineN', { n: i + 1 });
 
   return (
     <Stack gap="md">
@@ -300,7 +300,7 @@ export function DocumentPage({
                   <li key={`${e.path}:${e.message}`}>
                     {line ? (
                       <>
-                        {lineLabel(line, i)} ({productName(line)}):{' '}
+                        {t('lineN', { n: i + 1 })} ({productName(line)}):{' '}
                       </>
                     ) : null}
                     {translateStockMessage(t, e.message, locale)}
@@ -621,6 +621,7 @@ export function DocumentPage({
               setAdded((x) => x + 1);
             }}
             onCancel={() => setEditing(null)}
+            onDirty={onLineDirty}
           />
         )}
         <Group justify="flex-end" mt="md">

@@ -42,6 +42,7 @@ export function LineEditor({
   autoFocus,
   onSaved,
   onCancel,
+  onDirty,
 }: {
   config: DocumentConfig;
   linesMeta: ObjectMeta;
@@ -52,6 +53,8 @@ export function LineEditor({
   autoFocus: boolean;
   onSaved: (line: ApiRecord) => void;
   onCancel: () => void;
+  /** Told whether the form holds something not saved (leaving the page asks first then). */
+  onDirty: (dirty: boolean) => void;
 }) {
   const { t } = useTranslation(['documents', 'record']);
   const { t: tr } = useTranslation('record');
@@ -87,6 +90,16 @@ export function LineEditor({
   // Where the price came from: typed (kept), the catalog (re-priced as the line changes), none.
   const [priceFrom, setPriceFrom] = useState<'typed' | 'catalog' | null>(line ? 'typed' : null);
   const [noPrice, setNoPrice] = useState(false);
+  // What the user typed, not what the catalog filled in, makes the form worth keeping.
+  const dirty =
+    values.product_id !== initial.product_id ||
+    values.quantity !== initial.quantity ||
+    values.unit_id !== initial.unit_id ||
+    values.discount !== initial.discount ||
+    values.description !== initial.description ||
+    (priceFrom === 'typed' && values.price !== initial.price);
+  useEffect(() => onDirty(dirty), [dirty, onDirty]);
+  useEffect(() => () => onDirty(false), [onDirty]);
   const [qtyDebounced] = useDebouncedValue(values.quantity, 300);
   useEffect(() => {
     if (!config.catalogPrices || !values.product_id || priceFrom === 'typed') return;
