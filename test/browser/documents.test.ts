@@ -326,6 +326,14 @@ describe.skipIf(!chromiumAvailable)('document screens', () => {
       await page.getByRole('form', { name: 'Додати рядок' }).waitFor();
       expect(await seriousViolations(page)).toBe('');
       await page.screenshot({ path: '/tmp/docs-uk.png', fullPage: true });
+      // The ledger's reason for refusing, in Ukrainian with Ukrainian numbers.
+      await page.getByRole('button', { name: 'Підтвердити', exact: true }).click();
+      const alert = page.getByRole('alert').filter({ hasText: 'Замало товару для підтвердження' });
+      await alert.waitFor();
+      expect(await alert.textContent()).toMatch(
+        /Рядок 1 \(Ikura\): доступно лише 0 \(0 на складі, 0 зарезервовано\); потрібно 1\s234,5/,
+      );
+      await alert.getByRole('button', { name: 'Підтвердити з недопоставкою' }).waitFor();
     } finally {
       await s.call('PATCH', `/api/v1/users/${me.id}`, { locale: 'en' });
     }
