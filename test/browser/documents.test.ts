@@ -170,14 +170,32 @@ describe.skipIf(!chromiumAvailable)('document screens', () => {
     await expect.poll(() => cell(page, 'Lines', 1, 'Shipped')).toBe('17');
     expect(await cell(page, 'Lines', 1, 'Reserved')).toBe('0');
 
-    // Three more arrive; reserving the backorder, then shipping it, ships the order.
-    await s.call('POST', '/api/v1/stock/moves', {
-      kind: 'receipt',
-      product_id: productId,
+    // Three more are bought: once the purchase order is confirmed the order shows them incoming;
+    // once received, reserving the backorder and shipping it ships the order.
+    expect(await cell(page, 'Lines', 1, 'Incoming')).toBe('0');
+    const supplier = (
+      await s.call('POST', '/api/v1/companies', { name: 'Specialty Biscuits', is_supplier: true })
+    ).body;
+    const po = await s.call('POST', '/api/v1/purchase_orders', {
+      supplier_id: supplier.id,
       warehouse_id: warehouseId,
-      quantity: '3',
-      unit_cost: { amount: '10.00', currency: 'EUR' },
+      currency: 'EUR',
     });
+    expect(po.status, JSON.stringify(po.body)).toBe(201);
+    const poLine = await s.call('POST', '/api/v1/purchase_order_lines', {
+      order_id: po.body.id,
+      product_id: productId,
+      quantity: '3',
+      unit_price: { amount: '10.00', currency: 'EUR' },
+    });
+    expect(poLine.status, JSON.stringify(poLine.body)).toBe(201);
+    expect((await s.call('POST', `/api/v1/purchase_orders/${po.body.id}/confirm`, {})).status).toBe(
+      200,
+    );
+    await page.reload();
+    await expect.poll(() => cell(page, 'Lines', 1, 'Incoming')).toBe('3');
+    const received = await s.call('POST', `/api/v1/purchase_orders/${po.body.id}/receive`, {});
+    expect(received.status, JSON.stringify(received.body)).toBe(201);
     await page.getByRole('button', { name: 'Reserve backorders' }).click();
     await expect.poll(() => cell(page, 'Lines', 1, 'Reserved')).toBe('3');
     expect(await cell(page, 'Lines', 1, 'Backorder')).toBe('0');

@@ -114,9 +114,15 @@ export function DocumentPage({
     },
   });
   const showAvailability = config.availability.includes(status) && !deleted;
+  const showFulfilment = config.fulfilment.includes(status);
+  // An order waiting for backordered stock shows what is on its way to the warehouse.
+  const showIncoming =
+    showFulfilment &&
+    ['confirmed', 'partly_shipped'].includes(status) &&
+    (lines.data ?? []).some((l) => (toThousandths(l.backorder_quantity) ?? 0n) > 0n);
   const availability = useQuery({
     queryKey: availabilityKey(object.name, record.id),
-    enabled: showAvailability && (lines.data?.length ?? 0) > 0,
+    enabled: (showAvailability || showIncoming) && (lines.data?.length ?? 0) > 0,
     queryFn: async () => {
       const res = await api<{ data?: LineAvailability[]; lines?: LineAvailability[] }>(
         'GET',
@@ -125,7 +131,6 @@ export function DocumentPage({
       return new Map((res.data ?? res.lines ?? []).map((a) => [a.line_id, a]));
     },
   });
-  const showFulfilment = config.fulfilment.includes(status);
   const showReceiving = config.receiving.includes(status);
 
   const f = (...names: string[]) => findField(linesMeta, ...names);
@@ -441,6 +446,11 @@ export function DocumentPage({
                       <Table.Th scope="col" ta="right">
                         {t('shipped')}
                       </Table.Th>
+                      {showIncoming && (
+                        <Table.Th scope="col" ta="right">
+                          {t('incoming')}
+                        </Table.Th>
+                      )}
                     </>
                   )}
                   {showReceiving && (
@@ -568,6 +578,11 @@ export function DocumentPage({
                           <Table.Td ta="right">
                             <Quantity value={shippedField ? l[shippedField.name] : null} />
                           </Table.Td>
+                          {showIncoming && (
+                            <Table.Td ta="right">
+                              {a ? <Quantity value={a.incoming} /> : '—'}
+                            </Table.Td>
+                          )}
                         </>
                       )}
                       {showReceiving && (
