@@ -124,11 +124,11 @@ export function DocumentPage({
     queryKey: availabilityKey(object.name, record.id),
     enabled: (showAvailability || showIncoming) && (lines.data?.length ?? 0) > 0,
     queryFn: async () => {
-      const res = await api<{ data?: LineAvailability[]; lines?: LineAvailability[] }>(
+      const res = await api<{ data: LineAvailability[] }>(
         'GET',
         `/api/v1/${object.name}/${record.id}/availability`,
       );
-      return new Map((res.data ?? res.lines ?? []).map((a) => [a.line_id, a]));
+      return new Map(res.data.map((a) => [a.line_id, a]));
     },
   });
   const showReceiving = config.receiving.includes(status);
@@ -180,7 +180,7 @@ export function DocumentPage({
         object.name === 'sales_orders' &&
         err instanceof ApiError &&
         err.status === 409 &&
-        (err.body.code_detail === 'insufficient_stock' || err.errors.length > 0)
+        err.body.code_detail === 'insufficient_stock'
       ) {
         setShortage(err);
       } else if (err instanceof ApiError && err.status === 412) {
@@ -725,25 +725,19 @@ function Backorder({ value }: { value: unknown }) {
   return <Quantity value={value} />;
 }
 
-/** The document itself when an action's answer is it (or wraps it). */
+/**
+ * The document as an action answers it: the record itself (purchase order send, confirm,
+ * cancel) or under its name (`{sales_order, lines}`, `{quote, lines}`, `{order, receipt}`).
+ */
 function pickRecord(res: Record<string, unknown>, id: string): ApiRecord | undefined {
-  if (res && res.id === id && typeof res.version === 'number') return res as ApiRecord;
-  for (const key of ['sales_order', 'quote', 'order', 'purchase_order', 'record', 'data']) {
-    const v = res?.[key] as ApiRecord | undefined;
+  for (const v of [res, res.sales_order, res.quote, res.order] as (ApiRecord | undefined)[])
     if (v && v.id === id && typeof v.version === 'number') return v;
-  }
   return undefined;
 }
 
-/** The id of the sales order a quote became. */
+/** The id of the sales order a quote became (`{quote, sales_order, lines}`). */
 function convertedOrderId(res: Record<string, unknown>): string | undefined {
-  const order = (res.sales_order ?? res.order) as { id?: string } | undefined;
-  if (order?.id) return order.id;
-  if (typeof res.sales_order_id === 'string') return res.sales_order_id;
-  if (typeof res.order_id === 'string') return res.order_id;
-  if (typeof res.id === 'string' && typeof res.number === 'string' && res.number.startsWith('SO'))
-    return res.id;
-  return undefined;
+  return (res.sales_order as { id?: string } | undefined)?.id;
 }
 
 /** What a receipt found: per line what came now, and any over- or under-delivery. */
