@@ -32,6 +32,7 @@ import './documents.css';
 import {
   DANGER,
   findField,
+  mayUpdate,
   OK,
   TOTAL_FIELDS,
   type ActionName,
@@ -86,7 +87,8 @@ export function DocumentPage({
   const refresh = useRefreshDocument(object.name, record.id);
   const status = String(record.status ?? '');
   const deleted = !!record.deleted_at;
-  const draft = config.editable.includes(status) && !deleted;
+  const canUpdate = mayUpdate(object);
+  const draft = config.editable.includes(status) && !deleted && canUpdate;
   const [editing, setEditing] = useState<ApiRecord | null>(null);
   const [dialog, setDialog] = useState<'ship' | 'receive' | 'cancel' | null>(null);
   const [busy, setBusy] = useState<ActionName | null>(null);
@@ -216,9 +218,9 @@ export function DocumentPage({
   const title = String(record[object.title_field] ?? '') || t('noNumber');
   const headerFields = object.fields.filter((x) => !x.is_system && !OWN_PLACE.has(x.name));
   const rows = lines.data ?? [];
-  const allowed = config.actions.filter(
-    (a) => a.when.includes(status) && (!a.only || a.only(record, rows)),
-  );
+  const allowed = canUpdate
+    ? config.actions.filter((a) => a.when.includes(status) && (!a.only || a.only(record, rows)))
+    : [];
   const productName = (l: ApiRecord) => (
     <RecordName target={productField?.target ?? 'products'} id={l.product_id} />
   );

@@ -25,7 +25,7 @@ import { RecordTimeline } from '../record/RecordTimeline';
 import { RelatedLists } from '../record/RelatedLists';
 import '../record/record.css';
 import './documents.css';
-import { WARN, OK, DANGER } from './config';
+import { DANGER, mayUpdate, OK, WARN } from './config';
 import { toThousandths } from './quantity';
 import {
   availabilityKey,
@@ -69,7 +69,8 @@ export function ProductionPage({ object, record }: { object: ObjectMeta; record:
   const refresh = useRefreshDocument(object.name, record.id);
   const status = String(record.status ?? '');
   const deleted = !!record.deleted_at;
-  const draft = status === 'draft' && !deleted;
+  const canUpdate = mayUpdate(object);
+  const draft = status === 'draft' && !deleted && canUpdate;
   const [busy, setBusy] = useState<ProductionAction | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
@@ -121,7 +122,7 @@ export function ProductionPage({ object, record }: { object: ObjectMeta; record:
   const headerFields = object.fields.filter(
     (x) => !x.is_system && x.name !== 'number' && x.name !== 'status',
   );
-  const allowed = deleted ? [] : ACTIONS.filter((a) => a.when.includes(status));
+  const allowed = deleted || !canUpdate ? [] : ACTIONS.filter((a) => a.when.includes(status));
   const rows = needs.data ?? [];
   const short = rows.filter((r) => (toThousandths(r.short) ?? 0n) > 0n);
 

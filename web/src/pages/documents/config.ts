@@ -159,3 +159,9 @@ export function statusColor(status: unknown): string {
 export const WARN = '#a84300';
 export const OK = '#237032';
 export const DANGER = 'red.9';
+
+/** Whether the signed-in user may change records of an object at all (metadata `access`). */
+export function mayUpdate(object: ObjectMeta | undefined): boolean {
+  const access = (object as (ObjectMeta & { access?: { update?: string } }) | undefined)?.access;
+  return access?.update !== 'none';
+}
