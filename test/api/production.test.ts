@@ -224,6 +224,18 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
     ]);
   });
 
+  test('two lines closing a circle at the same moment: one is refused', async () => {
+    const x = await product('X');
+    const y = await product('Y');
+    const [bx, by] = [await bom(x.id), await bom(y.id)];
+    const results = await Promise.all([
+      s.call('POST', '/api/v1/bom_lines', { bom_id: bx.id, component_id: y.id, quantity: '1' }),
+      s.call('POST', '/api/v1/bom_lines', { bom_id: by.id, component_id: x.id, quantity: '1' }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 400]);
+    expect([...(await linesOf(bx.id)), ...(await linesOf(by.id))]).toHaveLength(1);
+  });
+
   test('bills nest at most 20 levels deep', async () => {
     const chain = [];
     for (let i = 0; i < 22; i++) chain.push(await product(`Level ${i}`));
