@@ -841,6 +841,13 @@ describe.each(DIALECTS)('sales on %s', (dialect) => {
     expect((await s.call('POST', `/api/v1/sales_orders/${order.id}/ship`, {})).status).toBe(201);
   });
 
+  test('the OpenAPI document lists the documents’ actions', async () => {
+    const doc = (await s.call('GET', '/api/openapi.json')).body;
+    expect(doc.paths['/api/v1/sales_orders/{id}/ship'].post.operationId).toBe('shipSalesOrder');
+    expect(doc.paths['/api/v1/quotes/{id}/convert'].post.responses['201']).toBeDefined();
+    expect(doc.paths['/api/v1/quotes/{id}/availability'].get).toBeDefined();
+  });
+
   test('availability shows stock only to whom may read the warehouses', async () => {
     const h = helpers(s.call);
     const quote = await h.document('quotes', {});
