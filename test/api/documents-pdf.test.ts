@@ -21,6 +21,18 @@ function readSent(bytes: Buffer) {
   expect(bytes.subarray(-7).toString('latin1')).toMatch(/%%EOF\s*$/);
   const pdf = readPdf(bytes);
   expect(checkFonts(pdf.fonts)).toBeGreaterThan(20);
+  // Within the A4 page's 40 pt margins; the page footer alone at the bottom, below the rest.
+  for (const page of pdf.pages) {
+    const footer = page.runs.filter((r) => / · /.test(r.text));
+    expect(footer).toHaveLength(1);
+    for (const r of page.runs) {
+      expect(r.x).toBeGreaterThanOrEqual(40 - 0.01);
+      expect(r.x).toBeLessThan(595.28 - 40);
+      expect(r.y).toBeLessThanOrEqual(841.89 - 40);
+      expect(r.y).toBeGreaterThanOrEqual(40);
+      if (r !== footer[0]) expect(r.y).toBeGreaterThan(footer[0].y + 20);
+    }
+  }
   return pdf;
 }
 
