@@ -14,6 +14,8 @@ export interface TextRun {
   text: string;
   x: number;
   y: number;
+  /** The run's width in points up to its last visible glyph, from the font's glyph widths and TJ adjustments. */
+  width: number;
   font: string;
   size: number;
 }
@@ -29,6 +31,8 @@ interface PdfObject {
 interface PdfFont {
   baseFont: string;
   toUnicode: Map<number, string>;
+  /** Glyph widths in thousandths of the font size, by glyph id (the CID font's /W). */
+  widths: Map<number, number>;
   fontFile: Buffer | null;
 }
 
@@ -78,7 +82,10 @@ function parseCMap(cmap: string): Map<number, string> {
       const a = parseInt(lo, 16);
       const b = parseInt(hi, 16);
       if (dst.startsWith('[')) {
-        const items = [...dst.matchAll(/<([0-9a-fA-F]+)>/g)].map((x) => x[1]);
+        // A ligature maps to several characters: <0066 0069> is "fi".
+        const items = [...dst.matchAll(/<([0-9a-fA-F\s]+)>/g)].map((x) => x[1].replace(/\s/g, ''));
+        if (items.length !== b - a + 1)
+          throw new Error(`bfrange <${lo}> <${hi}> lists ${items.length}`);
         for (let c = a; c <= b; c++) map.set(c, hexText(items[c - a]));
       } else {
         const base = parseInt(dst.slice(1, -1), 16);
@@ -100,14 +107,23 @@ function loadFont(objects: Map<number, PdfObject>, id: number): PdfFont {
   const cmap = tu !== null ? objects.get(tu)?.stream : null;
   if (!cmap) throw new Error(`font ${baseFont} has no ToUnicode map`);
   let fontFile: Buffer | null = null;
+  const widths = new Map<number, number>();
   const descendant = /\/DescendantFonts \[(\d+) 0 R\]/.exec(font.dict);
   if (descendant) {
     const cid = objects.get(Number(descendant[1]));
+    const w = cid ? /\/W \[((?:\s*\d+ \[[^\]]*\])*)\s*\]/.exec(cid.dict) : null;
+    // Only the "first [w1 w2 …]" form, which is what pdfkit writes.
+    for (const [, first, list] of (w?.[1] ?? '').matchAll(/(\d+) \[([^\]]*)\]/g))
+      list
+        .trim()
+        .split(/\s+/)
+        .forEach((v, i) => widths.set(Number(first) + i, Number(v)));
+
     const descriptor = cid ? objects.get(ref(cid.dict, 'FontDescriptor') ?? -1) : undefined;
     const file = descriptor ? ref(descriptor.dict, 'FontFile2') : null;
     fontFile = file !== null ? (objects.get(file)?.stream ?? null) : null;
   }
-  return { baseFont, toUnicode: parseCMap(cmap.toString('latin1')), fontFile };
+  return { baseFont, toUnicode: parseCMap(cmap.toString('latin1')), widths, fontFile };
 }
 
 /** The pages of a PDF in order, with their text. */
@@ -159,18 +175,30 @@ export function readPdf(bytes: Buffer): { pages: PdfPage[]; fonts: PdfFont[] } {
       } else {
         if (m[6] !== undefined) throw new Error('a literal string: not the embedded fonts');
         if (!font) throw new Error('text before a font is set');
-        const hex = m[4] ? [...m[4].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]) : [m[5]];
         if (m[4] && /\(/.test(m[4])) throw new Error('a literal string in TJ');
+        const parts: [string | undefined, string | undefined][] = m[4]
+          ? [...m[4].matchAll(/<([0-9a-fA-F]*)>|(-?[\d.]+)/g)].map((p) => [p[1], p[2]])
+          : [[m[5], undefined]];
         let text = '';
-        for (const h of hex)
+        let advance = 0;
+        let inked = 0;
+        for (const [h, adjust] of parts) {
+          if (h === undefined) {
+            advance -= Number(adjust);
+            continue;
+          }
           for (let i = 0; i < h.length; i += 4) {
             const gid = parseInt(h.slice(i, i + 4), 16);
             const ch = font.toUnicode.get(gid);
-            if (ch === undefined)
-              throw new Error(`glyph ${gid} of ${font.baseFont} has no character`);
+            const w = font.widths.get(gid);
+            if (ch === undefined || w === undefined)
+              throw new Error(`glyph ${gid} of ${font.baseFont} has no character or width`);
             text += ch;
+            advance += w;
+            if (ch.trim()) inked = advance;
           }
-        runs.push({ text, x, y, font: font.baseFont, size });
+        }
+        runs.push({ text, x, y, width: (inked / 1000) * size, font: font.baseFont, size });
       }
     }
     return { runs, text: runs.map((r) => r.text).join('\n') };
@@ -185,6 +213,7 @@ interface FontkitGlyph {
 }
 interface FontkitFont {
   glyphForCodePoint(cp: number): FontkitGlyph;
+  layout(text: string): { glyphs: FontkitGlyph[] };
   getGlyph(id: number): FontkitGlyph;
 }
 const require = createRequire(import.meta.url);
@@ -209,12 +238,14 @@ export function checkFonts(fonts: PdfFont[]): number {
     const subset = fontkit.create(f.fontFile);
     for (const [gid, text] of f.toUnicode) {
       if (gid === 0) continue;
-      const cp = text.codePointAt(0)!;
-      const want = original.glyphForCodePoint(cp);
+      // One character, or a ligature the font sets for several ("fi").
+      const laid = [...text].length === 1 ? null : original.layout(text).glyphs;
+      if (laid && laid.length !== 1) throw new Error(`"${text}" is not one glyph of ${family}`);
+      const want = laid ? laid[0] : original.glyphForCodePoint(text.codePointAt(0)!);
       const got = subset.getGlyph(gid);
-      if (want.id === 0) throw new Error(`${family} has no glyph for U+${cp.toString(16)}`);
+      if (want.id === 0) throw new Error(`${family} has no glyph for "${text}"`);
       if (got.advanceWidth !== want.advanceWidth || got.path.toSVG() !== want.path.toSVG())
-        throw new Error(`${f.baseFont} glyph ${gid} does not draw U+${cp.toString(16)}`);
+        throw new Error(`${f.baseFont} glyph ${gid} does not draw "${text}"`);
       checked++;
     }
   }

@@ -31,7 +31,15 @@ function readSent(bytes: Buffer) {
       expect(r.y).toBeLessThanOrEqual(841.89 - 40);
       expect(r.y).toBeGreaterThanOrEqual(40);
       if (r !== footer[0]) expect(r.y).toBeGreaterThan(footer[0].y + 20);
+      expect(r.x + r.width).toBeLessThanOrEqual(595.28 - 40 + 0.01);
     }
+    // No two pieces of text on one line overlap (a cell running into the next one).
+    for (const a of page.runs)
+      for (const b of page.runs) {
+        if (a === b || Math.abs(a.y - b.y) >= Math.min(a.size, b.size) * 0.8) continue;
+        const apart = a.x + a.width <= b.x + 0.01 || b.x + b.width <= a.x + 0.01;
+        expect(apart, `"${a.text}" and "${b.text}" overlap`).toBe(true);
+      }
   }
   return pdf;
 }
@@ -79,7 +87,7 @@ describe.each(DIALECTS)('document PDFs on %s', (dialect) => {
       company_id: w.company.id,
       quote_date: '2026-03-02',
       valid_until: '2026-04-01',
-      notes: 'Delivery before noon.',
+      notes: 'Delivery to the office before noon (fi, ffl ligatures).',
     });
     // 3 × 1,234.56 less 12.5 % = 3,240.72 net; 20 % tax 648.14; total 3,888.86.
     await made(s.call, 'quote_lines', {
@@ -118,7 +126,7 @@ describe.each(DIALECTS)('document PDFs on %s', (dialect) => {
       'EUR 3,240.72',
       'EUR 648.14',
       'EUR 3,888.86',
-      'Delivery before noon.',
+      'Delivery to the office before noon (fi, ffl ligatures).',
       `${quote.number} · Page 1 of 1`,
     ])
       expect(text).toContain(expected);
