@@ -19,6 +19,7 @@ export interface OperationsReport {
   sales_orders: number;
   shipped_orders: number;
   purchase_orders: number;
+  supplier_prices: number;
   reorder_points: number;
   kits: number;
 }
@@ -48,8 +49,8 @@ function percent(fraction: string | null): string {
  * a sales order with its lines, linked to its won deal, shipped on its shipped date (or, with
  * none, confirmed and holding what stock is left, the rest backordered); `unitsOnOrder` as
  * confirmed purchase orders to each supplier; `reorderLevel` as reorder points; and one kit.
- * The files record no costs, so stock is valued at the list price (`unitPrice`), and purchase
- * orders are priced the same.
+ * The files record no costs, so stock is valued at the list price (`unitPrice`), and suppliers'
+ * prices and purchase orders take the same.
  */
 export async function importOperations(
   ctx: RecordContext,
@@ -62,6 +63,7 @@ export async function importOperations(
     sales_orders: 0,
     shipped_orders: 0,
     purchase_orders: 0,
+    supplier_prices: 0,
     reorder_points: 0,
     kits: 0,
   };
@@ -144,6 +146,18 @@ export async function importOperations(
       await shipOrder(ctx, order.id, { shipped_at: instant(o.shippedDate) });
       report.shipped_orders++;
     }
+  }
+
+  // What each supplier sells, at the list price (the files keep no purchase prices): what the
+  // reorder screen drafts purchase orders at.
+  for (const p of files.products) {
+    if (!p.supplierID || p.discontinued === '1') continue;
+    await createRecord(ctx, 'supplier_prices', {
+      supplier_id: ids.suppliers.get(p.supplierID),
+      product_id: ids.products.get(p.productID!),
+      price: { amount: p.unitPrice, currency: CURRENCY },
+    });
+    report.supplier_prices++;
   }
 
   // What is on order: one confirmed purchase order per supplier.
