@@ -20,6 +20,7 @@
  *            --iterations 200 --warmup 20 --budget 20 --min-samples 30 --value-iterations 30
  *            --verify-iterations 3 --reserve-seconds 10 --hot-attempts 2000
  *            --server child|none --server-log-level info --json FILE
+ *            --parts balance,value,verify,reserve,plans (what to measure)
  *
  * Without --data-dir / --schema the data goes to a new temporary folder or a new schema
  * bench_stock_<pid>, removed at the end (also on Ctrl-C) unless --keep. With them, a database
@@ -29,7 +30,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import type { Actor } from '../server/src/core/actor';
 import { createApiKey } from '../server/src/core/auth/tokens';
 import { actorForUser } from '../server/src/core/auth/users';
@@ -139,7 +140,7 @@ export interface StockBenchResult {
     direct: Measured;
     differences: number;
     checked: number;
-  };
+  } | null;
   reservations: ReserveCell[];
   afterReservations: { differences: number; overReserved: number; verdict: string };
   plans: { operation: string; statements: { sql: string; plan: string[] }[] }[];
@@ -497,6 +498,8 @@ export interface StockBenchOptions extends Budget {
   hotAttempts: number;
   server: 'child' | 'none';
   serverLogLevel: string;
+  /** What to measure: balance, value, verify, reserve, plans. */
+  parts: Set<string>;
   /** PostgreSQL: a second Kontor on the same schema, for the two-instance reservation runs. */
   second?: () => Promise<Kontor>;
   log?: (line: string) => void;
@@ -590,7 +593,7 @@ export async function runStockBench(
     data,
     agreement: [],
     reads: [],
-    verify: undefined as unknown as StockBenchResult['verify'],
+    verify: null,
     reservations: [],
     afterReservations: { differences: -1, overReserved: -1, verdict: '' },
     plans: [],
@@ -605,18 +608,29 @@ export async function runStockBench(
   const direct = {
     balance: (id: string) =>
       db.selectFrom('stock_balances').selectAll().where('product_id', '=', id).execute(),
-    value: (at: string) =>
+    valueQuery: (at: string) =>
       db
         .selectFrom('stock_moves')
         .select(['currency', sql<string>`sum(value_minor)`.as('value')])
         .where('occurred_at', '<=', at)
-        .groupBy('currency')
-        .execute(),
+        .groupBy('currency'),
+    value: (at: string) => direct.valueQuery(at).execute(),
+    // What verifyStock reads from the moves: on hand per product and warehouse, and each
+    // product's quantity and value.
+    verify: [
+      sql`select product_id, warehouse_id, sum(quantity) as quantity from stock_moves group by product_id, warehouse_id`.compile(
+        db,
+      ),
+      sql`select product_id, sum(quantity) as quantity, sum(coalesce(value_minor, 0)) as value from stock_moves group by product_id`.compile(
+        db,
+      ),
+    ],
   };
 
   let server: ServerProcess | undefined;
   let http: { balance: (id: string) => Promise<string>; value: (at: string) => Promise<string> };
-  if (opts.server === 'child') {
+  const part = (name: string) => opts.parts.has(name);
+  if (opts.server === 'child' && (part('balance') || part('value'))) {
     server = await startServer(target, { logLevel: opts.serverLogLevel });
     log(
       `  server at ${server.url} (PID ${server.pid}, ready in ${(server.startupMs / 1000).toFixed(1)} s)`,
@@ -637,7 +651,7 @@ export async function runStockBench(
 
   try {
     // The ways of asking must give the same answer, or the comparison means nothing.
-    {
+    if (part('balance')) {
       let same = 0;
       const tried = 20;
       for (let i = 0; i < tried; i++) {
@@ -657,6 +671,8 @@ export async function runStockBench(
         if (d === e && e === l && l === h) same++;
       }
       result.agreement.push(`balance of one product: ${same} of ${tried} agree`);
+    }
+    if (part('value')) {
       const at = randomInstant();
       const fromDirect = new Map(
         (await direct.value(at)).map((r) => [r.currency as string, big(r.value)]),
@@ -677,8 +693,8 @@ export async function runStockBench(
           .map(([c, v]) => `${c} ${v}`)
           .join(', ')})`,
       );
-      log(`  agreement: ${result.agreement.join('; ')}`);
     }
+    log(`  agreement: ${result.agreement.join('; ')}`);
 
     const cell = async (
       name: string,
@@ -702,45 +718,49 @@ export async function runStockBench(
       return out;
     };
 
-    const balanceCell = await cell(
-      'balance of one product',
-      opts,
-      [
-        ...(server
-          ? [['HTTP', () => http.balance(randomProduct())] as [string, () => Promise<unknown>]]
-          : []),
-        ['listBalances', () => engine.listBalances(randomProduct())],
-        ['stockLevels', () => engine.stockLevels(randomProduct())],
-        ['direct', () => direct.balance(randomProduct())],
-      ],
-      'direct',
-    );
-    const worst = Math.max(
-      ...Object.entries(balanceCell.modes)
-        .filter(([m]) => m !== 'direct')
-        .map(([, m]) => m.summary.p95),
-    );
-    balanceCell.note = `target p95 under 5 ms: ${worst < 5 ? 'met' : 'NOT met'} (slowest p95 ${ms(worst)} ms)`;
-    log(`  ${balanceCell.note}`);
+    if (part('balance')) {
+      const balanceCell = await cell(
+        'balance of one product',
+        opts,
+        [
+          ...(server
+            ? [['HTTP', () => http.balance(randomProduct())] as [string, () => Promise<unknown>]]
+            : []),
+          ['listBalances', () => engine.listBalances(randomProduct())],
+          ['stockLevels', () => engine.stockLevels(randomProduct())],
+          ['direct', () => direct.balance(randomProduct())],
+        ],
+        'direct',
+      );
+      const worst = Math.max(
+        ...Object.entries(balanceCell.modes)
+          .filter(([m]) => m !== 'direct')
+          .map(([, m]) => m.summary.p95),
+      );
+      balanceCell.note = `target p95 under 5 ms: ${worst < 5 ? 'met' : 'NOT met'} (slowest p95 ${ms(worst)} ms)`;
+      log(`  ${balanceCell.note}`);
+    }
 
-    const valueBudget: Budget = {
-      iterations: opts.valueIterations,
-      warmup: 2,
-      seconds: opts.seconds * 2,
-      minSamples: Math.min(5, opts.valueIterations),
-    };
-    await cell(
-      'stock value at a past instant',
-      valueBudget,
-      [
-        ...(server
-          ? [['HTTP', () => http.value(randomInstant())] as [string, () => Promise<unknown>]]
-          : []),
-        ['stockValue', () => engine.stockValue(randomInstant())],
-        ['direct', () => direct.value(randomInstant())],
-      ],
-      'direct',
-    );
+    if (part('value')) {
+      const valueBudget: Budget = {
+        iterations: opts.valueIterations,
+        warmup: 2,
+        seconds: opts.seconds * 2,
+        minSamples: Math.min(5, opts.valueIterations),
+      };
+      await cell(
+        'stock value at a past instant',
+        valueBudget,
+        [
+          ...(server
+            ? [['HTTP', () => http.value(randomInstant())] as [string, () => Promise<unknown>]]
+            : []),
+          ['stockValue', () => engine.stockValue(randomInstant())],
+          ['direct', () => direct.value(randomInstant())],
+        ],
+        'direct',
+      );
+    }
   } finally {
     if (server) await server.stop();
   }
@@ -748,7 +768,7 @@ export async function runStockBench(
   // What monthly snapshots would make of the value at an instant (a sketch, not Kontor's code):
   // each product's quantity and value at the end of every month, summed from the moves once;
   // the value at an instant is then the snapshot before it plus the moves since.
-  {
+  if (part('value')) {
     const month =
       dialect === 'postgres'
         ? sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM')`
@@ -862,7 +882,7 @@ export async function runStockBench(
   }
 
   // verifyStock over everything, and the two aggregates it is made of as plain SQL.
-  {
+  if (part('verify')) {
     const budget: Budget = {
       iterations: opts.verifyIterations,
       warmup: 1,
@@ -877,12 +897,7 @@ export async function runStockBench(
       checked = r.checked;
     });
     const d = await timed(budget, async () => {
-      await sql`select product_id, warehouse_id, sum(quantity) from stock_moves group by product_id, warehouse_id`.execute(
-        db,
-      );
-      await sql`select product_id, sum(quantity), sum(value_minor) from stock_moves group by product_id`.execute(
-        db,
-      );
+      for (const q of direct.verify) await db.executeQuery(q);
     });
     result.verify = { engine: e, direct: d, differences, checked };
     log(
@@ -891,7 +906,7 @@ export async function runStockBench(
   }
 
   // Reservations. Every reservation is one unit on one document line, as an order line would be.
-  {
+  if (part('reserve')) {
     const available = async (minimum: number) =>
       (
         await db
@@ -1037,7 +1052,7 @@ export async function runStockBench(
   }
 
   // The ledger's own SQL for each operation, and how the database runs it.
-  {
+  if (part('plans')) {
     const capture = new CaptureSql(db);
     const original = k.database.db;
     k.database.db = original.withPlugin(capture);
@@ -1061,13 +1076,19 @@ export async function runStockBench(
       .execute();
     const at = randomInstant();
     try {
-      const planned: { operation: string; run: () => Promise<unknown> }[] = [
+      const planned: {
+        operation: string;
+        run?: () => Promise<unknown>;
+        queries?: CompiledQuery[];
+      }[] = [
         {
           operation: 'listBalances (one product)',
           run: () => engine.listBalances(pair.product_id),
         },
         { operation: 'stockLevels (one product)', run: () => engine.stockLevels(pair.product_id) },
         { operation: `stockValue at ${at}`, run: () => engine.stockValue(at) },
+        { operation: `direct value at ${at}`, queries: [direct.valueQuery(at).compile()] },
+        { operation: 'verifyStock: the aggregates over stock_moves', queries: direct.verify },
         {
           operation: 'reserveStock (one line)',
           run: () =>
@@ -1085,7 +1106,7 @@ export async function runStockBench(
       ];
       for (const p of planned) {
         const statements = [];
-        for (const q of await captureOf(p.run)) {
+        for (const q of p.queries ?? (await captureOf(p.run!))) {
           if (/^(begin|commit|rollback)/i.test(q.sql.trim())) continue;
           let plan: string[];
           try {
@@ -1140,26 +1161,28 @@ export function printStockResult(
         String(m.errors),
       ]);
   const v = r.verify;
-  rows.push([
-    'verifyStock, everything',
-    'verifyStock',
-    ms(v.engine.summary.median),
-    ms(v.engine.summary.p95),
-    `${(v.engine.summary.median / v.direct.summary.median).toFixed(1)}x`,
-    `${(v.engine.summary.p95 / v.direct.summary.p95).toFixed(1)}x`,
-    String(v.engine.summary.n),
-    String(v.engine.errors),
-  ]);
-  rows.push([
-    '',
-    'direct (2 group-bys)',
-    ms(v.direct.summary.median),
-    ms(v.direct.summary.p95),
-    '1.0x',
-    '1.0x',
-    String(v.direct.summary.n),
-    String(v.direct.errors),
-  ]);
+  if (v)
+    rows.push([
+      'verifyStock, everything',
+      'verifyStock',
+      ms(v.engine.summary.median),
+      ms(v.engine.summary.p95),
+      `${(v.engine.summary.median / v.direct.summary.median).toFixed(1)}x`,
+      `${(v.engine.summary.p95 / v.direct.summary.p95).toFixed(1)}x`,
+      String(v.engine.summary.n),
+      String(v.engine.errors),
+    ]);
+  if (v)
+    rows.push([
+      '',
+      'direct (2 group-bys)',
+      ms(v.direct.summary.median),
+      ms(v.direct.summary.p95),
+      '1.0x',
+      '1.0x',
+      String(v.direct.summary.n),
+      String(v.direct.errors),
+    ]);
   log(
     table(
       ['operation', 'way', 'median', 'p95', '/direct', 'p95 /direct', 'samples', 'errors'],
@@ -1168,7 +1191,7 @@ export function printStockResult(
     ),
   );
   for (const c of r.reads) if (c.note) log(`${c.name}: ${c.note}`);
-  log(`verifyStock: ${v.checked} balances checked, ${v.differences} differences`);
+  if (v) log(`verifyStock: ${v.checked} balances checked, ${v.differences} differences`);
   log(`Same answers: ${r.agreement.join('; ')}`);
   log('');
   const direct = r.reservations.find((c) => c.mode === 'direct');
@@ -1231,7 +1254,11 @@ async function main() {
     hotAttempts: Math.max(4, intArg(args, 'hot-attempts', 2000)),
     server,
     serverLogLevel: args.get('server-log-level') ?? 'info',
+    parts: new Set((args.get('parts') ?? 'balance,value,verify,reserve,plans').split(',')),
   };
+  for (const p of options.parts)
+    if (!['balance', 'value', 'verify', 'reserve', 'plans'].includes(p))
+      throw new Error(`--parts takes balance,value,verify,reserve,plans, not ${p}`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 
   // What to remove at the end, also on Ctrl-C; the open database is closed first.
