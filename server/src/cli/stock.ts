@@ -8,7 +8,7 @@ export async function stockVerifyCommand(config: Config) {
   const { kontor } = await boot({ config, log: quietLog(config) });
   try {
     const started = performance.now();
-    const { checked, differences } = await verifyStock(kontor.database.db);
+    const { checked, differences } = await verifyStock(kontor.database.db, kontor.meta);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (!differences.length) {
       process.stdout.write(

@@ -1,4 +1,6 @@
 import type { Flow } from '../core/kontor';
+import { purchasingStockFlow } from './purchasing-stock';
+import { reorderFlow } from './reorder';
 
 /** Every flow: rules and routes that join modules, registered after the modules' own. */
-export const FLOWS: Flow[] = [];
+export const FLOWS: Flow[] = [purchasingStockFlow, reorderFlow];

@@ -2,7 +2,14 @@ import type { Module } from '../core/kontor';
 import { catalogModule } from './catalog';
 import { crmModule } from './crm';
 import { inventoryModule } from './inventory';
+import { purchasingModule } from './purchasing';
 import { tasksModule } from './tasks';
 
 /** Every business module, in the order their objects are created. */
-export const MODULES: Module[] = [crmModule, tasksModule, catalogModule, inventoryModule];
+export const MODULES: Module[] = [
+  crmModule,
+  tasksModule,
+  catalogModule,
+  inventoryModule,
+  purchasingModule,
+];

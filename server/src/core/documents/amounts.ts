@@ -1,4 +1,8 @@
+import { validationError } from '../errors';
 import { roundHalfEven } from '../metadata/money';
+
+/** The largest amount a line or document may come to, in minor units (what columns hold exactly). */
+export const MAX_AMOUNT_MINOR = 10n ** 15n;
 
 /** Quantities are thousandths; percentages are basis points (hundredths of a percent). */
 const QUANTITY_DENOMINATOR = 1000n;
@@ -33,12 +37,15 @@ export interface LineAmounts {
  */
 export function lineAmounts(l: LineInput): LineAmounts {
   if (l.discountBasisPoints < 0n || l.discountBasisPoints > BASIS)
-    throw new RangeError('discount must be from 0 to 100%');
-  if (l.taxRateBasisPoints < 0n) throw new RangeError('tax rate must not be negative');
+    throw validationError([{ path: 'discount', message: 'must be from 0 to 100' }]);
+  if (l.taxRateBasisPoints < 0n)
+    throw validationError([{ path: 'tax_rate', message: 'must not be negative' }]);
   const amount = roundHalfEven(
     l.quantity * l.unitPriceMinor * (BASIS - l.discountBasisPoints),
     QUANTITY_DENOMINATOR * BASIS,
   );
+  if (amount > MAX_AMOUNT_MINOR || -amount > MAX_AMOUNT_MINOR)
+    throw validationError([{ path: 'quantity', message: 'makes the line amount too large' }]);
   if (l.taxIncluded) {
     const taxMinor = roundHalfEven(amount * l.taxRateBasisPoints, BASIS + l.taxRateBasisPoints);
     return { netMinor: amount - taxMinor, taxMinor, totalMinor: amount };
@@ -55,5 +62,7 @@ export function sumAmounts(lines: LineAmounts[]): LineAmounts {
     sum.taxMinor += l.taxMinor;
     sum.totalMinor += l.totalMinor;
   }
+  if (sum.totalMinor > MAX_AMOUNT_MINOR || -sum.totalMinor > MAX_AMOUNT_MINOR)
+    throw validationError([{ path: 'lines', message: 'make the document total too large' }]);
   return sum;
 }

@@ -110,6 +110,10 @@ export async function mergeRecords(ctx: RecordContext, objectName: string, input
   for (const rec of merged) {
     await writeVersioned(ctx, object, rec, { deleted_at: now, merged_into_id: survivorId });
     markRollups(ctx, object, rec, null);
+    // A merged record is deleted: the rules that guard a delete (stock on hand) hold here too.
+    const gone = await loadRecord(ctx, object, rec.id, { includeDeleted: true });
+    for (const h of ctx.k.hooksFor(object.name))
+      await h.afterWrite?.(ctx, { action: 'delete', object, before: rec, after: gone });
     await writeAudit(ctx, {
       object: object.name,
       recordId: rec.id,

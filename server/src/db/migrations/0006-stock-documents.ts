@@ -6,7 +6,8 @@ import type { DialectName } from '../database';
  * What documents need from the ledger: each move carries the value it moved and the document
  * (and line) it came from, and the instant it took effect; balances also count what is
  * reserved for document lines and what is on order; `stock_valuation` keeps each product's
- * quantity and value company-wide for the moving average; `stock_reservations` holds each
+ * quantity and value company-wide (moving average), `stock_layers` what is left of each receipt
+ * of a FIFO product; `stock_reservations` holds each
  * document line's open reservation; `document_counters` gives documents their numbers.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -72,6 +73,22 @@ export async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
     .createIndex('stock_reservations_balance')
     .on('stock_reservations')
     .columns(['product_id', 'warehouse_id'])
+    .execute();
+
+  // FIFO products keep their stock as layers, oldest first: what came in and what is left of it.
+  await db.schema
+    .createTable('stock_layers')
+    .addColumn('id', t.id, (c) => c.primaryKey())
+    .addColumn('product_id', t.id, (c) => c.notNull())
+    .addColumn('move_id', t.id, (c) => c.notNull())
+    .addColumn('quantity', t.bigint, (c) => c.notNull())
+    .addColumn('value_minor', t.bigint, (c) => c.notNull())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex('stock_layers_product')
+    .on('stock_layers')
+    .columns(['product_id', 'id'])
     .execute();
 
   await db.schema

@@ -1,14 +1,23 @@
 import type { Module } from '../../core/kontor';
 import { inventoryLabelsUk } from './labels';
-import { warehouses } from './objects';
+import { reorderPoints, stockCountLines, stockCounts, warehouses } from './objects';
 import { inventoryRoutes } from './routes';
+import {
+  reorderPointRules,
+  stockCountLineRules,
+  stockCountRoutes,
+  stockCountRules,
+} from './stock-counts';
 import { stockedProductRules, stockedWarehouseRules } from './stock-rules';
 
 export const inventoryModule: Module = {
   name: 'inventory',
-  objects: [warehouses],
+  objects: [warehouses, reorderPoints, stockCounts, stockCountLines],
   labels: { uk: inventoryLabelsUk },
-  routes: inventoryRoutes,
+  routes: async (app) => {
+    await inventoryRoutes(app);
+    await stockCountRoutes(app);
+  },
   hooks: {
     warehouses: [
       {
@@ -20,5 +29,8 @@ export const inventoryModule: Module = {
       stockedWarehouseRules,
     ],
     products: stockedProductRules,
+    reorder_points: reorderPointRules,
+    stock_counts: stockCountRules,
+    stock_count_lines: stockCountLineRules,
   },
 };

@@ -144,24 +144,27 @@ async function readBalance(ctx: RecordContext, productId: string, warehouseId: s
 
 /**
  * Document rows are locked before their reservations are touched, so two actions on one
- * document (two shipments of one order) take turns instead of racing. SQLite has one writer.
+ * document (two shipments of one order) take turns instead of racing; then reservation rows,
+ * then balance rows, always in that order. SQLite has one writer.
  */
 async function lockDocuments(ctx: RecordContext, docs: (DocumentRef | undefined)[]) {
-  if (ctx.k.database.dialect !== 'postgres') return;
   const seen = new Map<string, { table: string; id: string }>();
   for (const d of docs) {
     if (!d) continue;
     const meta = ctx.k.meta.find(d.object);
-    if (meta) seen.set(`${d.object}|${d.id}`, { table: meta.table, id: d.id });
+    // A reservation without its document could never be released: a bug in the caller.
+    if (!meta) throw new Error(`Stock for a document of an unknown object: ${d.object}`);
+    seen.set(`${d.object}|${d.id}`, { table: meta.table, id: d.id });
   }
   for (const key of [...seen.keys()].sort()) {
     const { table, id } = seen.get(key)!;
-    await sql`select id from ${sql.table(table)} where id = ${id} for update`.execute(ctx.db);
+    const found =
+      ctx.k.database.dialect === 'postgres'
+        ? await sql`select id from ${sql.table(table)} where id = ${id} for update`.execute(ctx.db)
+        : await sql`select id from ${sql.table(table)} where id = ${id}`.execute(ctx.db);
+    if (!found.rows.length) throw new Error(`Stock for a document that does not exist: ${key}`);
   }
 }
-
-/** Kinds whose outgoing legs may not take stock that other documents have reserved. */
-const RESPECTS_RESERVATIONS = new Set<StockMoveKind>(['shipment', 'transfer', 'production_out']);
 
 /**
  * Writes a posting's moves and moves the balances and the valuation with them, in the caller's
@@ -198,15 +201,16 @@ export async function postStock(
     );
     for (const [i, l] of legs.entries()) {
       if (l.quantity >= 0n || !l.document?.lineId) continue;
-      const r = await ctx.db
+      let find = ctx.db
         .selectFrom('stock_reservations')
         .select(['id', 'quantity'])
         .where('document_object', '=', l.document.object)
         .where('document_id', '=', l.document.id)
         .where('document_line_id', '=', l.document.lineId)
         .where('product_id', '=', l.productId)
-        .where('warehouse_id', '=', l.warehouseId)
-        .executeTakeFirst();
+        .where('warehouse_id', '=', l.warehouseId);
+      if (ctx.k.database.dialect === 'postgres') find = find.forUpdate();
+      const r = await find.executeTakeFirst();
       if (!r) continue;
       const open = big(r.quantity);
       const take = open < -l.quantity ? open : -l.quantity;
@@ -248,7 +252,9 @@ export async function postStock(
     const q = g.quantity.toString();
     const c = g.consumed.toString();
     const mayGoNegative = allowNegative.has(g.productId);
-    const guardAvailable = RESPECTS_RESERVATIONS.has(kind) && g.quantity < 0n && !mayGoNegative;
+    // Stock going out, by any kind of move, may not take what documents have reserved: they
+    // release it first (a count that finds less than is reserved is refused, naming it).
+    const guardAvailable = g.quantity < 0n && !mayGoNegative;
     const result = await ctx.db
       .updateTable('stock_balances')
       .set({
@@ -259,7 +265,8 @@ export async function postStock(
       .where('product_id', '=', g.productId)
       .where('warehouse_id', '=', g.warehouseId)
       .where(
-        mayGoNegative
+        // Stock coming in is only bounded above: it may fill a hole left below zero.
+        mayGoNegative || g.quantity > 0n
           ? sql<boolean>`on_hand + ${sql.raw(q)} between -${sql.raw(max)} and ${sql.raw(max)}`
           : sql<boolean>`on_hand + ${sql.raw(q)} between 0 and ${sql.raw(max)}`,
       )
@@ -273,26 +280,26 @@ export async function postStock(
     const had = await readBalance(ctx, g.productId, g.warehouseId);
     const path = opts.paths?.[g.legs[0]] ?? 'quantity';
     const after = had.onHand + g.quantity;
-    shortages.push(
-      after > MAX_QUANTITY || after < -MAX_QUANTITY
-        ? { path, message: 'would take the balance past a trillion units' }
-        : {
-            path,
-            message: guardAvailable
-              ? `only ${qty(had.onHand - had.reserved + g.consumed)} available (${qty(had.onHand)} on hand, ${qty(had.reserved - g.consumed)} reserved for other documents); ${qty(-g.quantity)} needed`
-              : `only ${qty(had.onHand)} on hand; ${qty(-g.quantity)} needed`,
-          },
-    );
+    if (after > MAX_QUANTITY || after < -MAX_QUANTITY)
+      throw validationError([{ path, message: 'would take the balance past a trillion units' }]);
+    shortages.push({
+      path,
+      message:
+        guardAvailable && had.reserved - g.consumed > 0n
+          ? `only ${qty(had.onHand - had.reserved + g.consumed)} available (${qty(had.onHand)} on hand, ${qty(had.reserved - g.consumed)} reserved for other documents); ${qty(-g.quantity)} needed`
+          : `only ${qty(had.onHand)} on hand; ${qty(-g.quantity)} needed`,
+    });
   }
   if (shortages.length)
     throw new AppError('conflict', 'Not enough stock', shortages, {
       code_detail: 'insufficient_stock',
     });
 
-  const values = await valueLegs(ctx, kind, legs, now);
+  const moveIds = legs.map(() => newId());
+  const values = await valueLegs(ctx, kind, legs, moveIds, now);
   const occurredAt = opts.occurredAt ?? now;
   const rows = legs.map((l, i) => ({
-    id: newId(),
+    id: moveIds[i],
     posting_id: postingId,
     kind,
     product_id: l.productId,
@@ -340,16 +347,72 @@ export async function postStock(
   };
 }
 
+/** Products among ids whose stock is valued first in, first out. */
+async function fifoProducts(ctx: RecordContext, productIds: string[]) {
+  const products = ctx.k.meta.get('products');
+  const field = products.field('valuation_method');
+  if (!field || !productIds.length) return new Set<string>();
+  const rows = await ctx.db
+    .selectFrom(products.table)
+    .select(['id', field.column])
+    .where('id', 'in', productIds)
+    .execute();
+  return new Set(rows.filter((r) => r[field.column] === 'fifo').map((r) => r.id));
+}
+
 /**
- * The value each leg moves, by moving average cost per product (company-wide), and the
- * product's quantity and value brought up to date. Incoming stock is valued at its unit cost
- * (or at the average when it has none); outgoing stock at the average, rounded half-even; a
- * transfer moves value between warehouses and changes no total. Whatever move brings a
- * product to zero quantity takes all its remaining value, so no cent is left at zero.
+ * Takes a quantity out of a FIFO product's layers, oldest first, and returns the value it
+ * takes: whole layers at their value, a part of a layer at its share, rounded half-even.
  */
-async function valueLegs(ctx: RecordContext, kind: StockMoveKind, legs: StockLeg[], now: string) {
+async function takeFromLayers(ctx: RecordContext, productId: string, quantity: bigint) {
+  let left = quantity;
+  let value = 0n;
+  const layers = await ctx.db
+    .selectFrom('stock_layers')
+    .select(['id', 'quantity', 'value_minor'])
+    .where('product_id', '=', productId)
+    .orderBy('id')
+    .execute();
+  for (const layer of layers) {
+    if (left === 0n) break;
+    const q = big(layer.quantity);
+    const v = big(layer.value_minor);
+    if (left >= q) {
+      value += v;
+      left -= q;
+      await ctx.db.deleteFrom('stock_layers').where('id', '=', layer.id).execute();
+    } else {
+      const part = roundHalfEven(v * left, q);
+      value += part;
+      await ctx.db
+        .updateTable('stock_layers')
+        .set({ quantity: (q - left).toString(), value_minor: (v - part).toString() })
+        .where('id', '=', layer.id)
+        .execute();
+      left = 0n;
+    }
+  }
+  return value;
+}
+
+/**
+ * The value each leg moves, and each product's quantity and value brought up to date, company
+ * wide. Incoming stock is valued at its unit cost (or at the average when it has none).
+ * Outgoing stock of an average-cost product takes the moving average, rounded half-even; of a
+ * FIFO product, the oldest layers first. A transfer moves value between warehouses at the
+ * average and changes no total. Whatever move brings a product to zero (or below) takes all
+ * its remaining value, so no cent is left when nothing is.
+ */
+async function valueLegs(
+  ctx: RecordContext,
+  kind: StockMoveKind,
+  legs: StockLeg[],
+  moveIds: string[],
+  now: string,
+) {
   const out = legs.map(() => ({ value: 0n, currency: null as string | null }));
   const productIds = [...new Set(legs.map((l) => l.productId))].sort();
+  const fifo = await fifoProducts(ctx, productIds);
   for (const productId of productIds) {
     await ctx.db
       .insertInto('stock_valuation')
@@ -381,20 +444,27 @@ async function valueLegs(ctx: RecordContext, kind: StockMoveKind, legs: StockLeg
     let q = big(row.quantity);
     let v = big(row.value_minor);
     let currency: string | null = row.currency ?? null;
+    const isFifo = fifo.has(productId);
     const mine = legs.map((l, i) => ({ l, i })).filter((x) => x.l.productId === productId);
 
-    if (kind === 'transfer') {
-      // Value follows the stock from one warehouse to the other; the product's total stays.
-      const moved = mine.find((x) => x.l.quantity < 0n)?.l.quantity ?? 0n;
-      const value = q + moved <= 0n ? v : q > 0n ? roundHalfEven(v * -moved, q) : 0n;
-      for (const { l, i } of mine) out[i] = { value: l.quantity < 0n ? -value : value, currency };
+    if (mine.length > 1 && mine.reduce((sum, x) => sum + x.l.quantity, 0n) === 0n) {
+      // A transfer (or its reversal): value follows the stock from one warehouse to the other
+      // at the average, and the product's quantity, value and layers stay as they are.
+      for (const { l, i } of mine) {
+        const part = l.quantity < 0n ? -l.quantity : l.quantity;
+        const value = q <= part ? v : q > 0n ? roundHalfEven(v * part, q) : 0n;
+        out[i] = { value: l.quantity < 0n ? -value : value, currency };
+      }
       continue;
     }
     for (const { l, i } of mine) {
       let value: bigint;
       if (l.quantity > 0n) {
-        if (l.valueMinor !== undefined && l.valueMinor !== null) value = l.valueMinor;
-        else if (l.unitCostMinor !== undefined && l.unitCostMinor !== null) {
+        const valued =
+          (l.valueMinor !== undefined && l.valueMinor !== null) ||
+          (l.unitCostMinor !== undefined && l.unitCostMinor !== null);
+        if (valued) {
+          // A product's stock is valued in one currency: the first value sets it.
           const c = l.currency ?? currency ?? ctx.k.settings.currency;
           if (currency !== null && c !== currency)
             throw validationError([
@@ -404,22 +474,52 @@ async function valueLegs(ctx: RecordContext, kind: StockMoveKind, legs: StockLeg
               },
             ]);
           currency = c;
+        }
+        if (l.valueMinor !== undefined && l.valueMinor !== null) value = l.valueMinor;
+        else if (l.unitCostMinor !== undefined && l.unitCostMinor !== null)
           value = roundHalfEven(l.quantity * l.unitCostMinor, PER_UNIT);
-        } else value = q > 0n && v > 0n ? roundHalfEven(v * l.quantity, q) : 0n;
+        else value = q > 0n && v > 0n ? roundHalfEven(v * l.quantity, q) : 0n;
       } else if (q + l.quantity <= 0n) value = -v;
+      else if (isFifo) value = -(await takeFromLayers(ctx, productId, -l.quantity));
       else if (l.valueMinor !== undefined && l.valueMinor !== null)
         // A given value (a reversal's) takes out no more than there is.
         value = v >= 0n && l.valueMinor < -v ? -v : l.valueMinor;
       else value = roundHalfEven(v * l.quantity, q);
+      if (l.quantity > 0n && q < 0n) {
+        // Stock below zero holds no value, so only what rises above zero brings any.
+        const above = q + l.quantity > 0n ? q + l.quantity : 0n;
+        value = roundHalfEven(value * above, l.quantity);
+      }
       q += l.quantity;
       v += value;
-      if (q === 0n && v !== 0n) {
+      if (q > MAX_QUANTITY || q < -MAX_QUANTITY)
+        throw validationError([
+          { path: 'quantity', message: "would take the product's stock past a trillion units" },
+        ]);
+      if (q <= 0n && v !== 0n) {
         // The move that empties the stock takes what value is left.
         value -= v;
         v = 0n;
       }
       if (v > MAX_QUANTITY || v < -MAX_QUANTITY)
         throw validationError([{ path: 'unit_cost.amount', message: 'is too large' }]);
+      if (isFifo) {
+        if (q <= 0n)
+          await ctx.db.deleteFrom('stock_layers').where('product_id', '=', productId).execute();
+        else if (l.quantity > 0n)
+          await ctx.db
+            .insertInto('stock_layers')
+            .values({
+              id: newId(),
+              product_id: productId,
+              move_id: moveIds[i],
+              // Stock that fills a hole below zero is no layer; what rises above zero is.
+              quantity: (l.quantity < q ? l.quantity : q).toString(),
+              value_minor: value.toString(),
+              created_at: now,
+            })
+            .execute();
+      }
       out[i] = { value, currency };
     }
     await ctx.db
@@ -590,15 +690,16 @@ export async function releaseReservations(ctx: RecordContext, document: Document
     ),
   );
   const now = isoNow(ctx.k.clock);
-  for (const r of rows) {
+  // Reservation rows first, then balances: the order every path takes them in.
+  for (const r of rows)
+    await ctx.db.deleteFrom('stock_reservations').where('id', '=', r.id).execute();
+  for (const r of rows)
     await ctx.db
       .updateTable('stock_balances')
       .set({ reserved: sql`reserved - ${sql.raw(big(r.quantity).toString())}`, updated_at: now })
       .where('product_id', '=', r.product_id)
       .where('warehouse_id', '=', r.warehouse_id)
       .execute();
-    await ctx.db.deleteFrom('stock_reservations').where('id', '=', r.id).execute();
-  }
 }
 
 /** The open reserved quantity of each line of a document. */

@@ -10,6 +10,7 @@ import {
   roundHalfEven,
   scaledToDecimal,
 } from '../../core/metadata/money';
+import { isDate, normaliseDatetime } from '../../core/metadata/field-types';
 import { assertCan, scopeCondition } from '../../core/permissions/scope';
 import { loadRecord } from '../../core/records/read';
 import { MAX_QUANTITY, QUANTITY_SCALE, parseQuantity, postStock, type StockLeg } from './ledger';
@@ -25,7 +26,15 @@ const postingSchema = z.strictObject({
   to_warehouse_id: z.string().optional(),
   quantity: z.union([z.string(), z.number()]),
   unit_cost: z.strictObject({ amount: z.string(), currency: z.string() }).optional(),
-  note: z.string().max(1000, 'must be at most 1000 characters').optional(),
+  note: z
+    .string()
+    .max(1000, 'must be at most 1000 characters')
+    // eslint-disable-next-line no-control-regex
+    .refine(
+      (v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v),
+      'contains control characters',
+    )
+    .optional(),
 });
 
 const big = (v: unknown) => BigInt(String(v ?? 0));
@@ -331,13 +340,15 @@ export async function stockValue(ctx: RecordContext, q: { product_id?: string; a
   assertCan(ctx.actor, ctx.k.meta.get('products'), 'read');
   let at: string | null = null;
   if (q.at !== undefined) {
-    const d = new Date(q.at);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(q.at) || Number.isNaN(d.getTime()))
-      throw validationError([{ path: 'at', message: 'must be an ISO 8601 date or instant' }]);
-    // A date alone means the end of that day (UTC).
-    at = /^\d{4}-\d{2}-\d{2}$/.test(q.at)
-      ? new Date(d.getTime() + 86_400_000 - 1).toISOString()
-      : d.toISOString();
+    // A date alone means the end of that day (UTC); an instant needs its zone.
+    at = isDate(q.at) ? `${q.at}T23:59:59.999Z` : normaliseDatetime(q.at);
+    if (at === null)
+      throw validationError([
+        {
+          path: 'at',
+          message: 'must be a date like 2026-03-31 or an instant like 2026-03-31T12:00:00Z',
+        },
+      ]);
   }
   let query = ctx.db
     .selectFrom('stock_moves')

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { RecordContext } from '../../core/kontor';
+import type { MetadataRegistry } from '../../core/metadata/registry';
 import { scaledToDecimal } from '../../core/metadata/money';
 
 const big = (v: unknown) => BigInt(String(v ?? 0));
@@ -7,7 +8,17 @@ const qty = (v: bigint) => scaledToDecimal(v, 3);
 
 export interface StockDifference {
   /** What differs: on hand or reserved (per warehouse), quantity or value (per product). */
-  what: 'on_hand' | 'reserved' | 'valuation_quantity' | 'value' | 'value_at_zero';
+  what:
+    | 'on_hand'
+    | 'reserved'
+    | 'valuation_quantity'
+    | 'value'
+    | 'value_at_zero'
+    | 'layer_quantity'
+    | 'layer_value'
+    | 'negative'
+    | 'over_reserved'
+    | 'fifo_without_layers';
   product_id: string;
   warehouse_id: string | null;
   ledger: string;
@@ -17,9 +28,12 @@ export interface StockDifference {
 /**
  * Every kept figure recomputed from its source and compared: on hand per product and warehouse
  * from the moves, reserved from the open reservations, each product's quantity and value from
- * the moves; and no product at zero quantity may hold value. An empty list means all agree.
+ * the moves, and a FIFO product's layers from its quantity and value; and no product at zero
+ * quantity may hold value. With the metadata it also checks the products' rules: no stock
+ * below zero or reserved beyond what is on hand unless the product allows negative stock, and
+ * layers for every FIFO product that has stock. An empty list means all agree.
  */
-export async function verifyStock(db: RecordContext['db']) {
+export async function verifyStock(db: RecordContext['db'], meta?: MetadataRegistry) {
   const differences: StockDifference[] = [];
   const key = (p: string, w: string) => `${p}|${w}`;
 
@@ -102,6 +116,84 @@ export async function verifyStock(db: RecordContext['db']) {
         ledger: value.toString(),
         balance: '0',
       });
+  }
+  const layers = await db
+    .selectFrom('stock_layers')
+    .select([
+      'product_id',
+      sql<string>`sum(quantity)`.as('quantity'),
+      sql<string>`sum(value_minor)`.as('value'),
+    ])
+    .groupBy('product_id')
+    .execute();
+  for (const l of layers) {
+    const v = valuation.get(l.product_id);
+    if (big(l.quantity) !== big(v?.quantity))
+      differences.push({
+        what: 'layer_quantity',
+        product_id: l.product_id,
+        warehouse_id: null,
+        ledger: qty(big(v?.quantity)),
+        balance: qty(big(l.quantity)),
+      });
+    if (big(l.value) !== big(v?.value_minor))
+      differences.push({
+        what: 'layer_value',
+        product_id: l.product_id,
+        warehouse_id: null,
+        ledger: big(v?.value_minor).toString(),
+        balance: big(l.value).toString(),
+      });
+  }
+  const products = meta?.find('products');
+  if (products) {
+    const negative = products.field('allow_negative_stock')?.column;
+    const method = products.field('valuation_method')?.column;
+    const rules = new Map(
+      (
+        await db
+          .selectFrom(products.table)
+          .select(['id', ...(negative ? [negative] : []), ...(method ? [method] : [])])
+          .execute()
+      ).map((r) => [
+        r.id as string,
+        {
+          mayGoNegative: negative ? r[negative] === true || r[negative] === 1 : false,
+          fifo: method ? r[method] === 'fifo' : false,
+        },
+      ]),
+    );
+    for (const b of balances) {
+      if (rules.get(b.product_id)?.mayGoNegative) continue;
+      const onHandNow = big(b.on_hand);
+      const reservedNow = big(b.reserved);
+      if (onHandNow < 0n)
+        differences.push({
+          what: 'negative',
+          product_id: b.product_id,
+          warehouse_id: b.warehouse_id,
+          ledger: '0.000',
+          balance: qty(onHandNow),
+        });
+      if (reservedNow > onHandNow)
+        differences.push({
+          what: 'over_reserved',
+          product_id: b.product_id,
+          warehouse_id: b.warehouse_id,
+          ledger: qty(onHandNow),
+          balance: qty(reservedNow),
+        });
+    }
+    const layered = new Set(layers.map((l) => l.product_id));
+    for (const [product_id, v] of valuation)
+      if (rules.get(product_id)?.fifo && big(v.quantity) > 0n && !layered.has(product_id))
+        differences.push({
+          what: 'fifo_without_layers',
+          product_id,
+          warehouse_id: null,
+          ledger: qty(big(v.quantity)),
+          balance: '0.000',
+        });
   }
   return { checked: kept.size, differences };
 }

@@ -1,0 +1,10 @@
+import type { FastifyInstance } from 'fastify';
+import { idempotentWrite } from '../../http/idempotency';
+import { sendOrder } from './order-actions';
+
+/** Purchasing's own actions; those that move stock are in flows/purchasing-stock.ts. */
+export async function purchasingRoutes(app: FastifyInstance) {
+  app.post<{ Params: { id: string } }>('/api/v1/purchase_orders/:id/send', async (request, reply) =>
+    idempotentWrite(request, reply, 200, (ctx) => sendOrder(ctx, request.params.id)),
+  );
+}
