@@ -153,6 +153,57 @@ const NOUNS = ['bolt', 'bracket', 'cable', 'valve', 'hinge', 'filter', 'panel', 
 const KINDS = ['steel', 'brass', 'oak', 'nylon', 'copper', 'ceramic', 'rubber', 'glass'];
 const CITIES = ['Kyiv', 'Lviv', 'Berlin', 'Gdańsk', 'Vienna', 'Odesa', 'Praha', 'Wrocław'];
 
+/**
+ * The documents reservations belong to: sales orders, or deals where there are no sales orders
+ * yet. The ledger locks a reservation's document row (and refuses one that does not exist), so
+ * they are real rows, written here without their business fields: only their ids matter.
+ */
+export function documentObject(k: Kontor): string {
+  return k.meta.find('sales_orders') ? 'sales_orders' : 'deals';
+}
+
+/** At least `count` document rows; their ids. */
+export async function documentPool(k: Kontor, count: number, seed: number): Promise<string[]> {
+  const meta = k.meta.get(documentObject(k));
+  const have = (
+    await k.database.db
+      .selectFrom(meta.table)
+      .select('id')
+      .where('deleted_at', 'is', null)
+      .orderBy('id')
+      .limit(count)
+      .execute()
+  ).map((r) => r.id as string);
+  if (have.length >= count) return have;
+  const admin = (await adminActor(k)).userId!;
+  const newId = idMaker(seed);
+  const at = Date.now() - DAY;
+  await loadObject(
+    k,
+    meta,
+    count - have.length,
+    () => {
+      const id = newId(at);
+      have.push(id);
+      return {
+        row: {
+          id,
+          created_at: iso(at),
+          updated_at: iso(at),
+          created_by: admin,
+          updated_by: admin,
+          owner_id: admin,
+          deleted_at: null,
+          version: 1,
+        },
+        body: searchBody(meta, {}),
+      };
+    },
+    { txRows: 10_000, log: () => {} },
+  );
+  return have;
+}
+
 /** Writes the rows of stock_moves: multi-row inserts on SQLite, unnest() arrays on PostgreSQL. */
 async function insertMoves(
   k: Kontor,
@@ -380,6 +431,8 @@ export async function generateStock(
   // Balances, open reservations, what is on order, and each product's valuation.
   let balances = 0;
   let reservations = 0;
+  const documents = await documentPool(k, 5000, o.seed ^ 0xd0c);
+  const documentName = documentObject(k);
   {
     const t0 = now();
     const W = o.warehouses;
@@ -401,8 +454,8 @@ export async function generateStock(
               id: newId(endMs),
               product_id: productIds[p],
               warehouse_id: warehouseIds[w],
-              document_object: 'sales_orders',
-              document_id: newId(endMs),
+              document_object: documentName,
+              document_id: documents[rng.int(documents.length)],
               document_line_id: newId(endMs),
               quantity: q,
               created_at: at,
@@ -892,7 +945,7 @@ export async function runStockBench(
     let differences = -1;
     let checked = 0;
     const e = await timed(budget, async () => {
-      const r = await verifyStock(db);
+      const r = await verifyStock(db, k.meta);
       differences = r.differences.length;
       checked = r.checked;
     });
@@ -917,6 +970,13 @@ export async function runStockBench(
       ).map((r) => ({ p: r.product_id as string, w: r.warehouse_id as string, free: big(r.free) }));
     const pool = await available(1000);
     const randomPair = () => pool[rng.int(pool.length)];
+    const documents = await documentPool(k, 5000, 0xd0d);
+    const documentName = documentObject(k);
+    const document = () => ({
+      object: documentName,
+      id: documents[rng.int(documents.length)],
+      lineId: freshId(),
+    });
     const engineReserve = (kk: Kontor, p: string, w: string, quantity: bigint) =>
       inTransaction(kk, actor, (ctx) =>
         reserveStock(ctx, [
@@ -924,7 +984,7 @@ export async function runStockBench(
             productId: p,
             warehouseId: w,
             quantity,
-            document: { object: 'sales_orders', id: freshId(), lineId: freshId() },
+            document: document(),
           },
         ]),
       ).then(
@@ -953,8 +1013,8 @@ export async function runStockBench(
             id: freshId(),
             product_id: p,
             warehouse_id: w,
-            document_object: 'sales_orders',
-            document_id: freshId(),
+            document_object: documentName,
+            document_id: documents[rng.int(documents.length)],
             document_line_id: freshId(),
             quantity: q,
             created_at: t,
@@ -1033,7 +1093,7 @@ export async function runStockBench(
     } finally {
       if (second) await second.database.close();
     }
-    const check = await verifyStock(db);
+    const check = await verifyStock(db, k.meta);
     const over = await db
       .selectFrom('stock_balances')
       .select(sql<number>`count(*)`.as('n'))
@@ -1075,6 +1135,7 @@ export async function runStockBench(
       .limit(1)
       .execute();
     const at = randomInstant();
+    const [planDocument] = await documentPool(k, 1, 0xd0e);
     try {
       const planned: {
         operation: string;
@@ -1098,7 +1159,7 @@ export async function runStockBench(
                   productId: pair.product_id,
                   warehouseId: pair.warehouse_id,
                   quantity: 1000n,
-                  document: { object: 'sales_orders', id: freshId(), lineId: freshId() },
+                  document: { object: documentObject(k), id: planDocument, lineId: freshId() },
                 },
               ]),
             ),
