@@ -661,6 +661,13 @@ export async function runStockBench(
   const direct = {
     balance: (id: string) =>
       db.selectFrom('stock_balances').selectAll().where('product_id', '=', id).execute(),
+    // listBalances' query with its scope written as correlated EXISTS instead of IN (select …):
+    // a sketch of a change to readableStock in stock-api.ts, not Kontor's code.
+    balanceExists: (id: string) =>
+      sql`select * from stock_balances b where b.product_id = ${id}
+        and exists (select 1 from products p where p.id = b.product_id and p.deleted_at is null)
+        and exists (select 1 from warehouses w where w.id = b.warehouse_id and w.deleted_at is null)
+        order by b.product_id, b.warehouse_id limit 5000`.execute(db),
     valueQuery: (at: string) =>
       db
         .selectFrom('stock_moves')
@@ -760,7 +767,7 @@ export async function runStockBench(
         const m = await timed(budget, fn);
         out.modes[mode] = m;
         log(
-          `  ${name.padEnd(30)} ${mode.padEnd(14)} median ${ms(m.summary.median).padStart(7)} ms  p95 ${ms(m.summary.p95).padStart(7)} ms  n=${m.summary.n}${m.errors ? `  ${m.errors} errors: ${m.firstError}` : ''}`,
+          `  ${name.padEnd(30)} ${mode.padEnd(24)} median ${ms(m.summary.median).padStart(7)} ms  p95 ${ms(m.summary.p95).padStart(7)} ms  n=${m.summary.n}${m.errors ? `  ${m.errors} errors: ${m.firstError}` : ''}`,
         );
       }
       const d = out.modes[directMode].summary;
@@ -781,16 +788,17 @@ export async function runStockBench(
             : []),
           ['listBalances', () => engine.listBalances(randomProduct())],
           ['stockLevels', () => engine.stockLevels(randomProduct())],
+          ['scope as EXISTS (sketch)', () => direct.balanceExists(randomProduct())],
           ['direct', () => direct.balance(randomProduct())],
         ],
         'direct',
       );
-      const worst = Math.max(
-        ...Object.entries(balanceCell.modes)
-          .filter(([m]) => m !== 'direct')
-          .map(([, m]) => m.summary.p95),
+      const kontorWays = Object.entries(balanceCell.modes).filter(
+        ([m]) => m !== 'direct' && !m.includes('sketch'),
       );
-      balanceCell.note = `target p95 under 5 ms: ${worst < 5 ? 'met' : 'NOT met'} (slowest p95 ${ms(worst)} ms)`;
+      balanceCell.note = `target p95 under 5 ms: ${kontorWays
+        .map(([m, x]) => `${m} ${x.summary.p95 < 5 ? 'met' : 'NOT met'} (${ms(x.summary.p95)} ms)`)
+        .join(', ')}`;
       log(`  ${balanceCell.note}`);
     }
 
@@ -928,7 +936,7 @@ export async function runStockBench(
     };
     valueCell.note = `sketch: ${int(rows.length)} snapshot rows (${months.length} months x products) built in ${buildSeconds.toFixed(1)} s; same totals as the full sum ${agree} of 5 times`;
     log(
-      `  ${'stock value at a past instant'.padEnd(30)} ${'snapshots'.padEnd(14)} median ${ms(m.summary.median).padStart(7)} ms  p95 ${ms(m.summary.p95).padStart(7)} ms  n=${m.summary.n}`,
+      `  ${'stock value at a past instant'.padEnd(30)} ${'snapshots (sketch)'.padEnd(24)} median ${ms(m.summary.median).padStart(7)} ms  p95 ${ms(m.summary.p95).padStart(7)} ms  n=${m.summary.n}`,
     );
     log(`  ${valueCell.note}`);
     await sql`drop table bench_value_snapshots`.execute(db);
