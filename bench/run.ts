@@ -203,6 +203,7 @@ out(
     : `Code: ${[...versions][0] ?? code}`,
 );
 const rows: string[][] = [];
+const notes: string[] = [];
 for (const [dialect, r] of Object.entries(results)) {
   if (r.skipped) {
     rows.push([dialect, `skipped: ${r.skipped}`, '', '', '', '', '', '']);
@@ -284,12 +285,16 @@ for (const [dialect, r] of Object.entries(results)) {
         `${s.verify.engine.summary.n}/${s.verify.direct.summary.n}`,
       ]);
     for (const c of s.reservations)
-      line(`reserve, ${c.name}: ${int(c.perSecond)}/s (p95 ${ms(c.latency.p95)} ms)`);
-    line(`after reserving: ${s.afterReservations.verdict}`);
+      notes.push(
+        `${dialect} reservations, ${c.name}: ${int(c.perSecond)}/s, median ${ms(c.latency.median)} ms, p95 ${ms(c.latency.p95)} ms`,
+      );
+    if (s.reservations.length)
+      notes.push(`${dialect} after reserving: ${s.afterReservations.verdict}`);
   }
 }
 out(table(['db', 'what', 'med', 'p95', 'direct med', 'direct p95', '/direct', 'samples'], rows, 2));
 out(
   '(times in ms; med and p95 are HTTP for the api rows and the way in brackets for the stock rows; samples: those/direct)',
 );
+if (notes.length) out(`\n${notes.join('\n')}`);
 out(`\nThe full figures (engine column, query plans, memory) are above and in ${outDir}.`);
