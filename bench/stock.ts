@@ -1073,8 +1073,14 @@ export async function runStockBench(
         ...(second ? [{ callers: 16, instances: 2 }] : []),
       ];
       for (const c of hotCells) {
-        const [hot] = (await available(1000)).sort((a, b) => (a.free > b.free ? -1 : 1));
-        const quantity = hot.free / BigInt(Math.ceil(opts.hotAttempts * 0.75)) || 1n;
+        const share = BigInt(Math.ceil(opts.hotAttempts * 0.75));
+        const [hot] = (await available(Number(share))).sort((a, b) => (a.free > b.free ? -1 : 1));
+        if (!hot) {
+          // A small data set can have everything reserved by the runs before.
+          log(`  one hot product: skipped, no balance has ${share} thousandths free any more`);
+          continue;
+        }
+        const quantity = hot.free / share;
         const r = await hammer(
           c.callers,
           (attempted) => attempted >= opts.hotAttempts,
