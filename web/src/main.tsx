@@ -22,6 +22,7 @@ import { Profile } from './pages/Profile';
 import { ObjectTable, tableSearch } from './pages/ObjectTable';
 import { RecordPage } from './pages/RecordPage';
 import { settingsRoutes } from './pages/settings/routes';
+import { StockPage } from './pages/stock/StockPage';
 import { TrashPage } from './pages/record/TrashPage';
 
 const rootRoute = createRootRoute({ component: Root });
@@ -44,6 +45,7 @@ const routeTree = rootRoute.addChildren([
   settingsRoutes(rootRoute),
   createRoute({ getParentRoute: () => rootRoute, path: '/import/$object', component: ImportPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/profile', component: Profile }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/stock', component: StockPage }),
 ]);
 function NotFound() {
   const { t } = useTranslation();

@@ -1,6 +1,8 @@
 import type { Flow } from '../core/kontor';
 import { purchasingStockFlow } from './purchasing-stock';
 import { reorderFlow } from './reorder';
+import { salesCatalogFlow } from './sales-catalog';
+import { salesStockFlow } from './sales-stock';
 
 /** Every flow: rules and routes that join modules, registered after the modules' own. */
-export const FLOWS: Flow[] = [purchasingStockFlow, reorderFlow];
+export const FLOWS: Flow[] = [purchasingStockFlow, reorderFlow, salesCatalogFlow, salesStockFlow];

@@ -8,6 +8,91 @@ import type { FastifyRequest } from 'fastify';
  */
 const UK: [RegExp, string][] = [
   // Next to a field.
+  // The catalog (units, prices, taxes, kits); before the general patterns below.
+  [/^must be more than zero$/, 'має бути більше нуля'],
+  [/^must not be negative$/, 'не може бути від’ємним'],
+  [/^must be from 0 to 100 \(percent\)$/, 'має бути від 0 до 100 (відсотків)'],
+  [/^must be (\w{3}), the currency of the price list$/, 'має бути $1 — валюта прайс-листа'],
+  [/^must not be before valid_from$/, 'не може бути раніше за дату «Діє з»'],
+  [
+    /^must be a date like (\S+) or an ISO 8601 instant$/,
+    'має бути датою, наприклад $1, або моментом часу ISO 8601',
+  ],
+  [/^no such product$/, 'такого товару немає'],
+  [/^no such unit$/, 'такої одиниці немає'],
+  [/^no such price list$/, 'такого прайс-листа немає'],
+  [/^no such company$/, 'такої компанії немає'],
+  [
+    /^has no base unit; set the product’s base unit before adding others$/,
+    'не має базової одиниці; спершу вкажіть базову одиницю товару',
+  ],
+  [
+    /^is the product’s base unit, which needs no conversion \(its factor is 1\)$/,
+    'це базова одиниця товару, її не треба перераховувати (коефіцієнт 1)',
+  ],
+  [/^is already a unit of this product \((.+)\)$/, 'вже є одиницею цього товару ($1)'],
+  [
+    /^is not a unit of this product; add it to the product’s units \(with its factor\) first$/,
+    'не є одиницею цього товару; спершу додайте її до одиниць товару (з коефіцієнтом)',
+  ],
+  [
+    /^is not a unit of this product, which has no base unit$/,
+    'не є одиницею цього товару, який не має базової одиниці',
+  ],
+  [
+    /^does not convert exactly: it is (\S+) base units, and stock counts thousandths$/,
+    'не перераховується точно: це $1 базових одиниць, а залишки рахують тисячні',
+  ],
+  [
+    /^price list item (\S+) is priced per this unit; remove it first$/,
+    'ціну прайс-листа $1 задано за цю одиницю; спершу видаліть її',
+  ],
+  [
+    /^price list item (\S+) already prices this product and unit from (\S+)$/,
+    'ціна прайс-листа $1 вже задана для цього товару й одиниці від $2',
+  ],
+  [
+    /^cannot change while the list has prices in (\w+); remove them first$/,
+    'не можна змінити, поки прайс-лист має ціни в $1; спершу видаліть їх',
+  ],
+  [
+    /^cannot change while the product has other units, which convert to it; remove them first$/,
+    'не можна змінити, поки товар має інші одиниці, що перераховуються в неї; спершу видаліть їх',
+  ],
+  [
+    /^cannot change while price list item (\S+) prices the product in it$/,
+    'не можна змінити, поки ціну прайс-листа $1 задано в ній',
+  ],
+  [/^is (\w+), not a kit; set its kind to kit first$/, 'це не комплект ($1); спершу змініть вид'],
+  [
+    /^is a service; a kit is made of goods and other kits$/,
+    'це послуга; комплект складається з товарів та інших комплектів',
+  ],
+  [/^is the kit itself$/, 'це сам комплект'],
+  [
+    /^contains this kit \((.+)\); a kit cannot be part of itself$/,
+    'містить цей комплект ($1); комплект не може бути частиною самого себе',
+  ],
+  [
+    /^is already in this kit \((.+)\); change its quantity instead$/,
+    'вже входить до цього комплекту ($1); змініть його кількість',
+  ],
+  [
+    /^must stay kit while the kit has components; remove them first$/,
+    'має лишатися комплектом, поки має складові; спершу видаліть їх',
+  ],
+  [
+    /^cannot become a service: it is a component of kit (\S+)$/,
+    'не може стати послугою: входить до комплекту $1',
+  ],
+  [/^is in (\w{3}), not (\w{3})$/, 'у валюті $1, а не $2'],
+  [/^is not active$/, 'не активний'],
+  [/^is not valid on (\S+)$/, 'не діє на $1'],
+  [/^The product already has this unit$/, 'Товар уже має цю одиницю'],
+  [/^A price list prices the product in this unit$/, 'Прайс-лист задає ціну товару в цій одиниці'],
+  [/^The price list already has this price$/, 'Прайс-лист уже має цю ціну'],
+  [/^The kit already has this component$/, 'Комплект уже має цю складову'],
+  [/^The record cannot be restored as it was$/, 'Запис не можна відновити таким, яким він був'],
   [/^is required$/, 'обов’язкове поле'],
   [/^is required when a deal is lost$/, 'обов’язкове, коли угоду програно'],
   [/^is required while the deal is lost$/, 'обов’язкове, поки угода програна'],
@@ -72,6 +157,31 @@ const UK: [RegExp, string][] = [
     /^must be lowercase letters, digits, _ or -$/,
     'має містити лише малі латинські літери, цифри, _ або -',
   ],
+  // Sales documents, next to a field.
+  [/^must be more than zero$/, 'має бути більше нуля'],
+  [/^must be from 0 to 100$/, 'має бути від 0 до 100'],
+  [/^must not be negative$/, 'не може бути від’ємним'],
+  [/^must not be in the future$/, 'не може бути в майбутньому'],
+  [
+    /^must be ([A-Z]{3}), the currency of the (quote|sales order)$/,
+    'має бути $1 — валюта документа',
+  ],
+  [/^is not a draft (quote|sales order)$/, 'документ уже не чернетка'],
+  [
+    /^is fixed once the (quote|sales order) leaves draft$/,
+    'не змінюється, коли документ уже не чернетка',
+  ],
+  [/^the (quote|sales order) has no lines$/, 'у документі немає рядків'],
+  [/^a line stays on its (quote|sales order)$/, 'рядок лишається у своєму документі'],
+  [/^no (quote|sales order) with this id$/, 'такого документа немає'],
+  [/^is not a line of this order$/, 'не є рядком цього замовлення'],
+  [/^is listed twice$/, 'зазначено двічі'],
+  [/^must not be before the (quote|sales order) date$/, 'не може бути раніше дати документа'],
+  [
+    /^is more than the ([\d.]+) left to ship \(ordered ([\d.]+), shipped ([\d.]+)\)$/,
+    'більше за залишок до відвантаження $1 (замовлено $2, відвантажено $3)',
+  ],
+  [/^is required to reserve and ship stock$/, 'потрібен, щоб резервувати й відвантажувати товар'],
   [/^must be between (\d+) and (\d+)$/, 'має бути від $1 до $2'],
   [/^must be (a |an )?(.+)$/, 'має бути: $2'],
   [/^"(.*)" is not yes\/no$/, '«$1» — не «так» і не «ні»'],
@@ -97,6 +207,28 @@ const UK: [RegExp, string][] = [
   [/^You may not (read|create|update|delete) (.+)$/, 'Вам не дозволено: $1 — $2'],
   [/^The role does not allow this$/, 'Ваша роль цього не дозволяє'],
   [/^The record changed since that version$/, 'Запис змінився після цієї версії'],
+  [
+    /^The (quote|sales order) (\S+) is .+; only a draft’s lines can change$/,
+    'Документ $2 уже не чернетка; рядки змінюються лише в чернетці',
+  ],
+  [
+    /^The (quote|sales order) (\S+) is (.+); it must be .+$/,
+    'Документ $2 у стані «$3»; ця дія недоступна',
+  ],
+  [/^The quote (\S+) is already converted$/, 'Пропозицію $1 вже перетворено на замовлення'],
+  [
+    /^Nothing of the sales order (\S+) is reserved to ship.*$/,
+    'У замовленні $1 немає нічого зарезервованого до відвантаження',
+  ],
+  [/^You may not change the (quote|sales order) (\S+)$/, 'Вам не дозволено змінювати документ $2'],
+  [
+    /^Shipments are made by shipping a sales order.*$/,
+    'Відвантаження створюється лише відвантаженням замовлення клієнта',
+  ],
+  [
+    /^The shipment( line)? is posted to stock and stays.*$/,
+    'Відвантаження проведено на складі й не видаляється; виправлення — новий складський рух',
+  ],
   [/^This lead has already been converted$/, 'Цей лід уже конвертовано'],
   [/^Already converted$/, 'Уже конвертовано'],
   [

@@ -3,6 +3,7 @@ import { catalogModule } from './catalog';
 import { crmModule } from './crm';
 import { inventoryModule } from './inventory';
 import { purchasingModule } from './purchasing';
+import { salesModule } from './sales';
 import { tasksModule } from './tasks';
 
 /** Every business module, in the order their objects are created. */
@@ -12,4 +13,5 @@ export const MODULES: Module[] = [
   catalogModule,
   inventoryModule,
   purchasingModule,
+  salesModule,
 ];

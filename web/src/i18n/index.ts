@@ -6,6 +6,7 @@ import * as common from './common';
 import * as record from './record';
 import * as settings from './settings';
 import * as shell from './shell';
+import * as stock from './stock';
 import * as table from './table';
 import * as tableEdit from './tableEdit';
 import * as transfer from './transfer';
@@ -21,6 +22,7 @@ export const resources = {
     record: record.en,
     settings: settings.en,
     shell: shell.en,
+    stock: stock.en,
     table: table.en,
     tableEdit: tableEdit.en,
     transfer: transfer.en,
@@ -31,6 +33,7 @@ export const resources = {
     record: record.uk,
     settings: settings.uk,
     shell: shell.uk,
+    stock: stock.uk,
     table: table.uk,
     tableEdit: tableEdit.uk,
     transfer: transfer.uk,

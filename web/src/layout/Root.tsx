@@ -34,7 +34,7 @@ export function Root() {
   const objects = useObjects(!!me.data && !me.data.must_change_password);
   const [opened, { toggle, close }] = useDisclosure();
   const path = useRouterState({ select: (s) => s.location.pathname });
-  const { t } = useTranslation(['shell', 'common']);
+  const { t } = useTranslation(['shell', 'common', 'stock']);
   const queryClient = useQueryClient();
   const locale = me.data?.locale;
   useEffect(() => {
@@ -129,6 +129,17 @@ export function Root() {
             />
           ))}
           {objects.error && <ErrorNote error={objects.error} />}
+          {/* Stock needs the right to read both products and warehouses. */}
+          {objects.data?.some((o) => o.name === 'products') &&
+            objects.data.some((o) => o.name === 'warehouses') && (
+              <NavLink
+                mt="md"
+                renderRoot={(props) => <Link to="/stock" {...props} />}
+                label={t('stock:nav')}
+                active={path === '/stock'}
+                onClick={close}
+              />
+            )}
           {me.data.is_admin && (
             <NavLink
               mt="md"

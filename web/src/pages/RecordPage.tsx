@@ -28,6 +28,7 @@ import { InlineField, RelationValue } from './record/InlineField';
 import { useLeaveGuard } from './record/LeaveGuard';
 import { QuickCreate } from './record/QuickCreate';
 import { RecordTimeline, timelineKey, type TimelineItem } from './record/RecordTimeline';
+import { RecordSections } from './record/sections';
 import { relatedKey, RelatedLists, type RelatedListMeta } from './record/RelatedLists';
 import { formatDateTime, nowInput, fromZonedInput } from './record/time';
 import './record/record.css';
@@ -382,6 +383,7 @@ function RecordView({ object, record }: { object: ObjectMeta; record: ApiRecord 
               ))}
             </Stack>
           )}
+          <RecordSections object={object} record={record} readOnly={deleted} />
           <RelatedLists object={object} record={record} lists={lists} readOnly={deleted} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>

@@ -1,19 +1,31 @@
 import type { Module } from '../../core/kontor';
-import { productCategories, products } from './objects';
+import { catalogObjects } from './objects';
 import { catalogLabelsUk } from './labels';
+import { catalogRoutes } from './routes';
+import { seedCatalog } from './seed';
+import {
+  kitComponentRules,
+  priceItemRules,
+  priceListRules,
+  productRules,
+  productUnitRules,
+  taxRules,
+  unitRules,
+} from './rules';
 
 export const catalogModule: Module = {
   name: 'catalog',
-  objects: [productCategories, products],
+  objects: catalogObjects,
   labels: { uk: catalogLabelsUk },
+  routes: catalogRoutes,
+  seed: seedCatalog,
   hooks: {
-    products: {
-      async beforeWrite(_ctx, e) {
-        if (e.action === 'create') {
-          if (e.values.kind === undefined) e.values.kind = 'goods';
-          if (e.values.is_active === undefined) e.values.is_active = true;
-        }
-      },
-    },
+    units: unitRules,
+    products: productRules,
+    product_units: productUnitRules,
+    taxes: taxRules,
+    price_lists: priceListRules,
+    price_list_items: priceItemRules,
+    kit_components: kitComponentRules,
   },
 };

@@ -33,6 +33,16 @@ export const companies: ObjectDef = {
     { name: 'is_supplier', label: 'Supplier', type: 'boolean', indexed: true },
     { name: 'is_customer', label: 'Customer', type: 'boolean', indexed: true },
     {
+      // The catalog's object, named by string: sync makes a plain id column whatever the order.
+      name: 'customer_group_id',
+      label: 'Customer group',
+      type: 'relation',
+      target: 'customer_groups',
+      reverseName: 'companies',
+      reverseLabel: 'Companies',
+      description: 'Chooses the price lists its orders are priced from.',
+    },
+    {
       name: 'external_ref',
       label: 'External reference',
       type: 'text',

@@ -21,18 +21,20 @@ async function stockHeld(ctx: RecordContext, column: 'product_id' | 'warehouse_i
 export const stockedProductRules: RecordHooks = {
   async beforeWrite(ctx, e) {
     if (e.action !== 'update' || !e.before) return;
-    // Average and FIFO keep different books (FIFO keeps layers): switch only with no stock.
-    if (
-      e.values.valuation_method !== undefined &&
-      e.values.valuation_method !== e.before.valuation_method &&
-      (await stockHeld(ctx, 'product_id', e.before.id))
-    )
-      throw validationError([
-        {
-          path: 'valuation_method',
-          message: 'cannot change while the product has stock; adjust it to zero first',
-        },
-      ]);
+    // Average and FIFO keep different books (FIFO keeps layers), and every quantity held is
+    // counted in the base unit: either changes only with no stock.
+    for (const field of ['valuation_method', 'unit_id'])
+      if (
+        e.values[field] !== undefined &&
+        e.values[field] !== e.before[field] &&
+        (await stockHeld(ctx, 'product_id', e.before.id))
+      )
+        throw validationError([
+          {
+            path: field,
+            message: 'cannot change while the product has stock; adjust it to zero first',
+          },
+        ]);
     if (e.values.kind !== 'service' || e.before.kind === 'service') return;
     if (await stockHeld(ctx, 'product_id', e.before.id))
       throw validationError([
