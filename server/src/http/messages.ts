@@ -182,6 +182,50 @@ const UK: [RegExp, string][] = [
     'більше за залишок до відвантаження $1 (замовлено $2, відвантажено $3)',
   ],
   [/^is required to reserve and ship stock$/, 'потрібен, щоб резервувати й відвантажувати товар'],
+  // Production: bills of materials and production orders.
+  [/^would contain its own product: (.+)$/, 'містила б власний виріб: $1'],
+  [
+    /^nests bills of materials more than (\d+) levels deep$/,
+    'вкладає специфікації глибше ніж на $1 рівнів',
+  ],
+  [/^is a service, which is not a component$/, 'це послуга, а не компонент'],
+  [
+    /^is a service, which is not made from components$/,
+    'це послуга, її не виготовляють із компонентів',
+  ],
+  [
+    /^the product already has an active bill of materials \("(.+)", (\S+)\); deactivate it first$/,
+    'виріб уже має активну специфікацію («$1», $2); спершу деактивуйте її',
+  ],
+  [
+    /^is taken from the bill of materials \((\S+)\); leave it out$/,
+    'береться зі специфікації ($1); не вказуйте його',
+  ],
+  [
+    /^has no active bill of materials and is not a kit; give bom_id$/,
+    'не має активної специфікації й не є комплектом; вкажіть bom_id',
+  ],
+  [
+    /^is required \(or product_id, for a kit or a product with an active bill\)$/,
+    'обов’язкове (або product_id — для комплекту чи виробу з активною специфікацією)',
+  ],
+  [/^no bill of materials with id (\S+)$/, 'немає специфікації з ідентифікатором $1'],
+  [/^no product with id (\S+)$/, 'немає товару з ідентифікатором $1'],
+  [/^has no lines$/, 'не має рядків'],
+  [/^is a kit with no components$/, 'це комплект без складових'],
+  [
+    /^can change only while the order is a draft; it is (\w+)$/,
+    'можна змінити лише в чернетці; стан замовлення — $1',
+  ],
+  [/^unknown field; give only finished_at$/, 'невідоме поле; вкажіть лише finished_at'],
+  [
+    /^cannot become a service: the bill of materials "(.+)" makes it$/,
+    'не може стати послугою: його виготовляють за специфікацією «$1»',
+  ],
+  [
+    /^cannot become a service: it is a component of the bill of materials "(.+)"$/,
+    'не може стати послугою: це компонент специфікації «$1»',
+  ],
   [/^must be between (\d+) and (\d+)$/, 'має бути від $1 до $2'],
   [/^must be (a |an )?(.+)$/, 'має бути: $2'],
   [/^"(.*)" is not yes\/no$/, '«$1» — не «так» і не «ні»'],
@@ -257,6 +301,31 @@ const UK: [RegExp, string][] = [
     'Експорт містить не більше ніж $1 рядків; додайте фільтр',
   ],
   [/^Invalid (filter|sort|cursor|limit|fields|search|mapping|id)$/, 'Неправильний параметр: $1'],
+  [
+    /^The production order is (\w+); it cannot be (.+)$/,
+    'Виробниче замовлення в стані $1; дія недоступна ($2)',
+  ],
+  [
+    /^The production order was changed meanwhile; reload it$/,
+    'Виробниче замовлення тим часом змінилося; оновіть його',
+  ],
+  [
+    /^The production order holds reserved stock; cancel it first$/,
+    'Виробниче замовлення тримає резерв; спершу скасуйте його',
+  ],
+  [
+    /^A done production order stays: its stock moves point to it$/,
+    'Виконане виробниче замовлення не видаляється: на нього посилаються рухи запасів',
+  ],
+  [/^Not enough stock for the components$/, 'Бракує запасів компонентів'],
+  [
+    /^The production order holds no reserved components$/,
+    'Виробниче замовлення не має зарезервованих компонентів',
+  ],
+  [
+    /^The components and the product are valued in different currencies \((.+)\); .*$/,
+    'Компоненти й виріб оцінено в різних валютах ($1); їхні вартості не можна додати',
+  ],
 ];
 
 /** The reader's language: the signed-in user's, else the browser's first choice. */

@@ -2,6 +2,7 @@ import type { Module } from '../core/kontor';
 import { catalogModule } from './catalog';
 import { crmModule } from './crm';
 import { inventoryModule } from './inventory';
+import { productionModule } from './production';
 import { purchasingModule } from './purchasing';
 import { salesModule } from './sales';
 import { tasksModule } from './tasks';
@@ -14,4 +15,5 @@ export const MODULES: Module[] = [
   inventoryModule,
   purchasingModule,
   salesModule,
+  productionModule,
 ];
