@@ -10,6 +10,7 @@ import {
   repairUnquotedCommas,
   type DemoReport,
 } from '../../server/src/flows/northwind-demo';
+import { verifyStock } from '../../server/src/modules/inventory/verify';
 import { DIALECTS, startServer, type TestServer } from '../helpers';
 
 const dir = DEFAULT_NORTHWIND_DIR;
@@ -183,6 +184,181 @@ describe.each(DIALECTS)('the Northwind demo on %s', (dialect) => {
       (u: { id: string }) => u.id === deal.owner_id,
     );
     expect(owner.name).toBe('Steven Buchanan');
+  });
+
+  test('puts the stock, the orders and what is on order in a main warehouse, exactly', async () => {
+    expect(report.operations).toMatchObject({
+      warehouses: 1,
+      sales_orders: 830,
+      shipped_orders: 809,
+      purchase_orders: 14,
+      reorder_points: 53,
+    });
+    const db = s!.kontor.database.db;
+    const totals = await db
+      .selectFrom('stock_balances')
+      .select((eb) => [eb.fn.sum('on_hand').as('on_hand'), eb.fn.sum('incoming').as('incoming')])
+      .executeTakeFirstOrThrow();
+    // Each product ends at its unitsInStock: 3,119 units in all; unitsOnOrder is incoming.
+    expect(Number(totals.on_hand)).toBe(3_119_000);
+    const products = csv('products.csv');
+    expect(Number(totals.incoming)).toBe(
+      products.reduce((sum, p) => sum + Number(p.unitsOnOrder), 0) * 1000,
+    );
+    const warehouse = (await s!.call('GET', '/api/v1/warehouses?filter[code]=MAIN')).body.data[0];
+    for (const ref of ['1', '2', '38', '43']) {
+      const product = (
+        await s!.call('GET', `/api/v1/products?filter[external_ref]=northwind:product:${ref}`)
+      ).body.data[0];
+      const balance = (
+        await s!.call(
+          'GET',
+          `/api/v1/stock/balances?product_id=${product.id}&warehouse_id=${warehouse.id}`,
+        )
+      ).body.data[0];
+      const row = products.find((p) => p.productID === ref)!;
+      expect(balance.on_hand).toBe(`${row.unitsInStock}.000`);
+      expect(balance.incoming).toBe(`${row.unitsOnOrder}.000`);
+    }
+    const statuses = await s!.call(
+      'GET',
+      '/api/v1/sales_orders?filter[status]=confirmed&count=true&limit=1',
+    );
+    expect(statuses.body.total).toBe(21);
+    const discontinued = await s!.call(
+      'GET',
+      '/api/v1/products?filter[is_discontinued]=true&count=true&limit=1',
+    );
+    expect(discontinued.body.total).toBe(products.filter((p) => p.discontinued === '1').length);
+    // Order 10248 is a shipped sales order linked to its won deal, with its three lines.
+    const deal = (await s!.call('GET', '/api/v1/deals?filter[external_ref]=northwind:order:10248'))
+      .body.data[0];
+    const order = (await s!.call('GET', `/api/v1/sales_orders?filter[deal_id]=${deal.id}`)).body
+      .data[0];
+    expect(order).toMatchObject({ status: 'shipped', shipped_at: '1996-07-16T00:00:00.000Z' });
+    expect(order.total.amount_minor).toBe(44000);
+    expect(order.freight).toMatchObject({ amount: '32.38', currency: 'USD' });
+    expect(await verifyStock(db, s!.kontor.meta)).toMatchObject({ differences: [] });
+  });
+
+  test('a user quotes 20 of a product with 17 in stock, backorders 3, buys them in and ships the rest', async () => {
+    const find = async (object: string, filter: string) =>
+      (await s!.call('GET', `/api/v1/${object}?${filter}`)).body.data[0];
+    const product = await find('products', 'filter[external_ref]=northwind:product:38');
+    const warehouse = await find('warehouses', 'filter[code]=MAIN');
+    const customer = await find('companies', 'filter[external_ref]=northwind:customer:ALFKI');
+    const ok = (r: { status: number; body: unknown }, status = 200) => {
+      expect(r.status, JSON.stringify(r.body)).toBe(status);
+      return r.body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    };
+    const quote = ok(
+      await s!.call('POST', '/api/v1/quotes', {
+        company_id: customer.id,
+        warehouse_id: warehouse.id,
+        currency: 'USD',
+      }),
+      201,
+    );
+    const line = ok(
+      await s!.call('POST', '/api/v1/quote_lines', {
+        quote_id: quote.id,
+        product_id: product.id,
+        quantity: '20',
+      }),
+      201,
+    );
+    // The price comes from the catalog: Côte de Blaye at 263.50.
+    expect(line.unit_price).toMatchObject({ amount: '263.50', currency: 'USD' });
+    const availability = ok(await s!.call('GET', `/api/v1/quotes/${quote.id}/availability`));
+    expect(availability.data[0]).toMatchObject({
+      ordered: '20.000',
+      available: '17.000',
+      shortage: '3.000',
+    });
+    const converted = ok(await s!.call('POST', `/api/v1/quotes/${quote.id}/convert`), 201);
+    const orderId = converted.sales_order.id;
+    const strict = await s!.call('POST', `/api/v1/sales_orders/${orderId}/confirm`, {});
+    expect(strict.status).toBe(409);
+    expect(strict.body.errors[0].path).toBe('lines[0].quantity');
+    ok(await s!.call('POST', `/api/v1/sales_orders/${orderId}/confirm`, { backorder: true }));
+    const shipped17 = ok(await s!.call('POST', `/api/v1/sales_orders/${orderId}/ship`, {}), 201);
+    expect(shipped17.sales_order.status).toBe('partly_shipped');
+
+    // What to reorder: the product, from its supplier; one click drafts the purchase order.
+    const reorder = ok(await s!.call('GET', '/api/v1/stock/reorder'));
+    const item = reorder.data.find((r: { product_id: string }) => r.product_id === product.id);
+    expect(item).toBeTruthy();
+    const drafted = ok(
+      await s!.call('POST', '/api/v1/stock/reorder/purchase-orders', {
+        items: [
+          { product_id: product.id, warehouse_id: warehouse.id, quantity: item.suggested_quantity },
+        ],
+      }),
+      201,
+    );
+    const po = drafted.data[0];
+    ok(await s!.call('POST', `/api/v1/purchase_orders/${po.id}/confirm`));
+    const received = ok(await s!.call('POST', `/api/v1/purchase_orders/${po.id}/receive`, {}), 201);
+    expect(received.order.status).toBe('received');
+    ok(await s!.call('POST', `/api/v1/sales_orders/${orderId}/reserve`));
+    const rest = ok(await s!.call('POST', `/api/v1/sales_orders/${orderId}/ship`, {}), 201);
+    expect(rest.sales_order.status).toBe('shipped');
+
+    const balance = (
+      await s!.call(
+        'GET',
+        `/api/v1/stock/balances?product_id=${product.id}&warehouse_id=${warehouse.id}`,
+      )
+    ).body.data[0];
+    const bought = Number(item.suggested_quantity);
+    expect(balance).toMatchObject({
+      on_hand: `${17 + bought - 20}.000`,
+      reserved: '0.000',
+      incoming: '0.000',
+    });
+    // Valued at list price throughout (the demo's assumption): what is left is worth 263.50 each.
+    const value = ok(await s!.call('GET', `/api/v1/stock/value?product_id=${product.id}`));
+    expect(value.products[0]).toMatchObject({
+      quantity: `${17 + bought - 20}.000`,
+      value: { amount: (263.5 * (17 + bought - 20)).toFixed(2), currency: 'USD' },
+    });
+
+    // A production order assembles the demo kit from its components, at exactly their value.
+    const kit = await find('products', 'filter[sku]=NW-KIT-0001');
+    const mo = ok(
+      await s!.call('POST', '/api/v1/production_orders', {
+        product_id: kit.id,
+        quantity: '2',
+        warehouse_id: warehouse.id,
+      }),
+      201,
+    );
+    const shortages = ok(await s!.call('GET', `/api/v1/production_orders/${mo.id}/shortages`));
+    expect(shortages.short).toBe(false);
+    const before = ok(await s!.call('GET', '/api/v1/stock/value')).totals[0].amount;
+    ok(await s!.call('POST', `/api/v1/production_orders/${mo.id}/confirm`));
+    const done = ok(await s!.call('POST', `/api/v1/production_orders/${mo.id}/complete`, {}));
+    expect((done.production_order ?? done).status).toBe('done');
+    const kitStock = (
+      await s!.call(
+        'GET',
+        `/api/v1/stock/balances?product_id=${kit.id}&warehouse_id=${warehouse.id}`,
+      )
+    ).body.data[0];
+    expect(kitStock.on_hand).toBe('2.000');
+    const biscuits = await find('products', 'filter[external_ref]=northwind:product:19');
+    const biscuitStock = (
+      await s!.call(
+        'GET',
+        `/api/v1/stock/balances?product_id=${biscuits.id}&warehouse_id=${warehouse.id}`,
+      )
+    ).body.data[0];
+    expect(biscuitStock.on_hand).toBe('21.000'); // 25 in stock, 4 into two baskets
+    // Assembly moves value from components to the kit: the total stays to the cent.
+    expect(ok(await s!.call('GET', '/api/v1/stock/value')).totals[0].amount).toBe(before);
+    expect(await verifyStock(s!.kontor.database.db, s!.kontor.meta)).toMatchObject({
+      differences: [],
+    });
   });
 
   test('refuses to import the company twice', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { changeIncoming, verifyStock } from '../../server/src/modules/inventory/ledger';
 import { explode } from '../../server/src/modules/production/explode';
-import { DIALECTS, callAs, serverFor } from '../helpers';
+import { DIALECTS, PG_URL, callAs, serverFor, startServer } from '../helpers';
 
 describe.each(DIALECTS)('production on %s', (dialect) => {
   const s = serverFor(dialect);
@@ -222,6 +222,18 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
       [f.glue.id, 1n],
       [f.top.id, 2000n],
     ]);
+  });
+
+  test('two lines closing a circle at the same moment: one is refused', async () => {
+    const x = await product('X');
+    const y = await product('Y');
+    const [bx, by] = [await bom(x.id), await bom(y.id)];
+    const results = await Promise.all([
+      s.call('POST', '/api/v1/bom_lines', { bom_id: bx.id, component_id: y.id, quantity: '1' }),
+      s.call('POST', '/api/v1/bom_lines', { bom_id: by.id, component_id: x.id, quantity: '1' }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 400]);
+    expect([...(await linesOf(bx.id)), ...(await linesOf(by.id))]).toHaveLength(1);
   });
 
   test('bills nest at most 20 levels deep', async () => {
@@ -744,5 +756,85 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
       path: 'product_id',
       message: 'has no active bill of materials and is not a kit; give bom_id',
     });
+  });
+});
+
+describe('production orders across two server processes on PostgreSQL', () => {
+  test('the last component goes to one order; an order completes once', async (ctx) => {
+    const a = await startServer('postgres');
+    if (!a) return ctx.skip();
+    const pino = (await import('pino')).default;
+    const { boot } = await import('../../server/src/boot');
+    const { loadConfig } = await import('../../server/src/config');
+    const { buildApp } = await import('../../server/src/http/app');
+    const config = loadConfig({ dataDir: '/tmp', databaseUrl: PG_URL, logLevel: 'silent' }, {});
+    const other = await boot({
+      config,
+      schema: a.kontor.database.schema!,
+      log: pino({ level: 'silent' }),
+    });
+    const otherApp = await buildApp(other.kontor);
+    const viaOther = async (url: string) => {
+      const r = await otherApp.inject({
+        method: 'POST',
+        url,
+        headers: { authorization: `Bearer ${a.adminKey}` },
+      });
+      return { status: r.statusCode, body: JSON.parse(r.body) };
+    };
+    try {
+      const part = (await a.call('POST', '/api/v1/products', { name: 'Part' })).body;
+      const made = (await a.call('POST', '/api/v1/products', { name: 'Made' })).body;
+      const w = (await a.call('POST', '/api/v1/warehouses', { name: 'Main' })).body;
+      const bill = (
+        await a.call('POST', '/api/v1/bills_of_materials', { name: 'Made', product_id: made.id })
+      ).body;
+      await a.call('POST', '/api/v1/bom_lines', {
+        bom_id: bill.id,
+        component_id: part.id,
+        quantity: '1',
+      });
+      await a.call('POST', '/api/v1/stock/moves', {
+        kind: 'receipt',
+        product_id: part.id,
+        warehouse_id: w.id,
+        quantity: '1',
+        unit_cost: { amount: '5.00', currency: 'EUR' },
+      });
+      const orders = [];
+      for (let i = 0; i < 2; i++)
+        orders.push(
+          (
+            await a.call('POST', '/api/v1/production_orders', {
+              bom_id: bill.id,
+              quantity: '1',
+              warehouse_id: w.id,
+            })
+          ).body,
+        );
+      const confirms = await Promise.all([
+        a.call('POST', `/api/v1/production_orders/${orders[0].id}/confirm`),
+        viaOther(`/api/v1/production_orders/${orders[1].id}/confirm`),
+      ]);
+      expect(confirms.map((r) => r.status).sort()).toEqual([200, 409]);
+      const winner = orders[confirms[0].status === 200 ? 0 : 1];
+      const completes = await Promise.all([
+        a.call('POST', `/api/v1/production_orders/${winner.id}/complete`),
+        viaOther(`/api/v1/production_orders/${winner.id}/complete`),
+      ]);
+      expect(completes.map((r) => r.status).sort()).toEqual([200, 409]);
+      const balance = async (p: string) =>
+        (await a.call('GET', `/api/v1/stock/balances?product_id=${p}&warehouse_id=${w.id}`)).body
+          .data[0];
+      expect(await balance(part.id)).toMatchObject({ on_hand: '0.000', reserved: '0.000' });
+      expect(await balance(made.id)).toMatchObject({ on_hand: '1.000' });
+      expect(await verifyStock(a.kontor.database.db, a.kontor.meta)).toMatchObject({
+        differences: [],
+      });
+    } finally {
+      await otherApp.close();
+      await other.kontor.database.close();
+      await a.close();
+    }
   });
 });

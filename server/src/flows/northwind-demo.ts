@@ -8,11 +8,13 @@ import { AppError } from '../core/errors';
 import { inTransaction, type Kontor } from '../core/kontor';
 import { decimalToScaled, roundHalfEven } from '../core/metadata/money';
 import { createRecord } from '../core/records/write';
+import { importOperations, type OperationsReport } from './northwind-operations';
 
 /**
  * The Northwind demo company, imported through the same record rules as any API call:
  * customers and suppliers become companies with their contacts, employees become users of the
- * sales team, categories and products become the catalog, and every order a won deal.
+ * sales team, categories and products become the catalog, every order a won deal and a sales
+ * order, and the stock, what is on order and the reorder levels go to a main warehouse.
  */
 
 type Row = Record<string, string | null>;
@@ -24,6 +26,8 @@ export interface DemoReport {
   products: number;
   categories: number;
   deals: number;
+  /** The warehouse, stock, sales and purchase orders, reorder points and the demo kit. */
+  operations?: OperationsReport;
   /** What has no place in the CRM yet, by file, line and column. */
   not_imported: { file: string; line: number | null; column: string; reason: string }[];
   /** Values read despite a flaw in the file, by file, line and column. */
@@ -186,11 +190,6 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
   skip('employees.csv', 'photo', 'bitmap images are not imported');
   skip('employees.csv', 'photoPath', 'the addresses point to a server that does not exist');
   skip(
-    'products.csv',
-    'unitsInStock, unitsOnOrder, reorderLevel',
-    'stock quantities belong to the warehouse, which this version does not have',
-  );
-  skip(
     'regions.csv, territories.csv, employee-territories.csv',
     '*',
     'sales territories are not modelled yet',
@@ -334,8 +333,9 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
       categoryId.set(c.categoryID!, rec.id);
       report.categories++;
     }
+    const productId = new Map<string, string>();
     for (const p of products) {
-      await createRecord(ctx, 'products', {
+      const product = await createRecord(ctx, 'products', {
         name: p.productName,
         sku: `NW-${p.productID!.padStart(4, '0')}`,
         kind: 'goods',
@@ -344,8 +344,10 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
         category_id: categoryId.get(p.categoryID ?? '') ?? null,
         supplier_id: supplierCompany.get(p.supplierID ?? '') ?? null,
         is_active: p.discontinued !== '1',
+        is_discontinued: p.discontinued === '1',
         external_ref: `northwind:product:${p.productID}`,
       });
+      productId.set(p.productID!, product.id);
       report.products++;
     }
 
@@ -366,6 +368,7 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
     for (const d of details)
       linesByOrder.set(d.orderID!, [...(linesByOrder.get(d.orderID!) ?? []), d]);
     const shipperName = new Map(shippers.map((s) => [s.shipperID, s.companyName]));
+    const dealId = new Map<string, string>();
     for (const [i, o] of orders.entries()) {
       const customer = companyByCustomer.get(o.customerID ?? '');
       const lines = linesByOrder.get(o.orderID!) ?? [];
@@ -394,7 +397,7 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
         `Required by ${date(o.requiredDate)}; ${o.shippedDate ? `shipped ${date(o.shippedDate)}` : 'not shipped yet'} via ${shipperName.get(o.shipVia) ?? 'unknown shipper'}, freight ${o.freight} ${CURRENCY}.`,
         `Ship to: ${shipTo}.`,
       ].join('\n');
-      await createRecord(ctx, 'deals', {
+      const deal = await createRecord(ctx, 'deals', {
         name: `Order ${o.orderID} · ${customer.name}`,
         amount: { amount_minor: amount, currency: CURRENCY },
         pipeline_id: won.pipeline_id,
@@ -406,8 +409,20 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
         external_ref: `northwind:order:${o.orderID}`,
         description,
       });
+      dealId.set(o.orderID!, deal.id);
       report.deals++;
     }
+    report.operations = await importOperations(
+      ctx,
+      { products, orders, details },
+      {
+        products: productId,
+        suppliers: supplierCompany,
+        customers: companyByCustomer,
+        deals: dealId,
+        users: userByEmployee,
+      },
+    );
   });
   return report;
 }

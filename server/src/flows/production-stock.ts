@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError, parseInput, validationError, type ErrorDetail } from '../core/errors';
-import type { RecordContext } from '../core/kontor';
+import type { Flow, RecordContext } from '../core/kontor';
 import { normaliseDatetime } from '../core/metadata/field-types';
 import { decimalToScaled, scaledToDecimal } from '../core/metadata/money';
 import type { ApiRecord } from '../core/records/hooks';
@@ -26,7 +26,6 @@ import {
   explodeBill,
   type ComponentNeed,
 } from '../modules/production/explode';
-import type { Flow } from '../core/kontor';
 
 /**
  * Production orders and stock: shortages before starting, confirming reserves the components,
@@ -38,7 +37,6 @@ import type { Flow } from '../core/kontor';
 const OBJECT = 'production_orders';
 const QUANTITY_SCALE = 3;
 const qty = (q: bigint) => scaledToDecimal(q, QUANTITY_SCALE);
-const big = (v: unknown) => BigInt(String(v));
 
 function parseStoredQuantity(text: unknown): bigint {
   const q = decimalToScaled(String(text), QUANTITY_SCALE);

@@ -37,6 +37,17 @@ function positive(values: Record<string, unknown>, field: string) {
     throw validationError([{ path: field, message: 'must be more than zero' }]);
 }
 
+/**
+ * Changes to the structure of bills wait for each other until commit, so that the checks below,
+ * which read other bills and lines, see every change committed before them: two lines making
+ * two products components of each other at the same instant would otherwise both pass.
+ * SQLite has one writer at a time already; PostgreSQL takes a transaction-scoped advisory lock.
+ */
+async function oneStructureChangeAtATime(ctx: RecordContext) {
+  if (ctx.k.database.dialect !== 'postgres') return;
+  await sql`select pg_advisory_xact_lock(hashtext('kontor.production.bills'))`.execute(ctx.db);
+}
+
 /** The bill walked from its own product: a cycle or too deep a nesting is a 400 on `path`. */
 async function assertSound(ctx: RecordContext, bomId: string, path: string) {
   const bill = await loadBill(ctx, bomId);
@@ -67,6 +78,7 @@ export const billRules: RecordHooks = {
     if (e.action === 'delete') return;
     const after = e.after;
     const productId = String(after.product_id);
+    await oneStructureChangeAtATime(ctx);
     const fresh = !e.before || e.action === 'restore';
     const changed = (f: string) => fresh || e.before?.[f] !== after[f];
     if (changed('product_id')) {
@@ -122,6 +134,7 @@ export const bomLineRules: RecordHooks = {
       e.before?.bom_id === after.bom_id
     )
       return;
+    await oneStructureChangeAtATime(ctx);
     const component = await productRow(ctx, String(after.component_id));
     if (component?.kind === 'service')
       throw validationError([

@@ -44,7 +44,7 @@ function notDraft(kind: DocumentKind, doc: { number: string; status: string }) {
 }
 
 /** A value of the line as it will be: the new one if given, else the stored one. */
-function merged(e: WriteEvent, name: string) {
+export function merged(e: WriteEvent, name: string) {
   return e.values[name] !== undefined ? e.values[name] : e.before?.[name];
 }
 
@@ -56,7 +56,7 @@ function minorOf(v: unknown): bigint | null {
 }
 
 /** A decimal value in either form (scaled number from input, decimal text from a record). */
-function decimalOf(e: WriteEvent, name: string, scale: number): bigint {
+export function decimalOf(e: WriteEvent, name: string, scale: number): bigint {
   const v = e.values[name];
   if (v !== undefined) return v === null ? 0n : BigInt(v as number);
   return scaled(e.before?.[name], scale);
