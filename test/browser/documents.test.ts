@@ -134,6 +134,13 @@ describe.skipIf(!chromiumAvailable)('document screens', () => {
     expect(await totals.count()).toBe(3);
     expect(await seriousViolations(page)).toBe('');
     await page.screenshot({ path: '/tmp/docs-quote.png', fullPage: true });
+    // The PDF button opens the server's PDF of this quote, in a new tab, as the user.
+    const pdf = page.getByRole('link', { name: 'PDF' });
+    expect(await pdf.getAttribute('href')).toBe(`/api/v1/quotes/${quoteId}/pdf`);
+    expect(await pdf.getAttribute('target')).toBe('_blank');
+    const file = await page.request.get(`${base}/api/v1/quotes/${quoteId}/pdf`);
+    expect(file.headers()['content-type']).toBe('application/pdf');
+    expect((await file.body()).subarray(0, 5).toString()).toBe('%PDF-');
 
     // Converting opens the new order.
     await page.getByRole('button', { name: 'Convert to order' }).click();
