@@ -275,6 +275,12 @@ describe.skipIf(!chromiumAvailable)('document screens', () => {
     await page.getByRole('button', { name: 'Draft purchase orders' }).click();
     const drafted = page.getByRole('status').filter({ hasText: '1 purchase order drafted' });
     await drafted.waitFor();
+    expect(await page.getByRole('checkbox', { name: 'Choose Chang (NW-2)' }).isChecked()).toBe(
+      false,
+    );
+    expect(await page.getByRole('button', { name: 'Draft purchase orders' }).isDisabled()).toBe(
+      true,
+    );
     await drafted.getByRole('link', { name: /^PO-\d{6}$/ }).click();
 
     // The drafted order: one line at the supplier's price.

@@ -86,7 +86,8 @@ export function ReorderPage() {
         { 'idempotency-key': crypto.randomUUID() },
       );
       setDrafted(res.data);
-      setChosen({});
+      // Drafts do not count as incoming until confirmed: unticked, the rows are not drafted twice.
+      setChosen(Object.fromEntries(picked.map((r) => [key(r), false])));
       setQuantities({});
       void queryClient.invalidateQueries({ queryKey: ['list', 'purchase_orders'] });
     } catch (err) {
