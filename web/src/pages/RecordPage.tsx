@@ -53,7 +53,7 @@ export function RecordPage() {
   if (!object.data && !object.isPending) return <ErrorNote error={t('unknownObject', { name })} />;
   if (!object.data || !record.data) return <Loader aria-label={t('loading')} />;
   // A new record id (a link from one record to another) starts a fresh page state.
-  const document = DOCUMENTS[name];
+  const document = Object.hasOwn(DOCUMENTS, name) ? DOCUMENTS[name] : undefined;
   if (document)
     return (
       <DocumentPage
