@@ -164,6 +164,13 @@ describe.skipIf(!chromiumAvailable)('document screens', () => {
     expect(await cell(page, 'Lines', 1, 'Backorder')).toBe('3');
     expect(await cell(page, 'Lines', 1, 'Shipped')).toBe('0');
     await page.screenshot({ path: '/tmp/docs-confirmed.png', fullPage: true });
+    // Confirmed: the warehouse and company are fixed, the notes may still change.
+    expect(await page.getByRole('button', { name: 'Change Warehouse' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Change Company' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Change Notes' }).click();
+    await page.getByRole('textbox', { name: 'Notes' }).fill('Deliver to the back door');
+    await page.keyboard.press('Control+Enter');
+    await page.getByText('Deliver to the back door').waitFor();
 
     // Ship: the dialog offers what is reserved.
     await page.getByRole('button', { name: 'Ship…' }).click();

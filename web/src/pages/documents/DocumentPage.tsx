@@ -367,7 +367,12 @@ export function DocumentPage({
               object={object}
               record={record}
               field={field}
-              editable={draft && !field.read_only}
+              editable={
+                !field.read_only &&
+                !deleted &&
+                canUpdate &&
+                (draft || !config.fixedAfterDraft.includes(field.name))
+              }
               onSaved={(saved) => refresh(saved)}
               onStale={() => setStale(true)}
               onDirty={onDirty}

@@ -46,6 +46,9 @@ const ACTIONS: { name: ProductionAction; when: string[]; primary?: boolean }[] =
   { name: 'cancel', when: ['draft', 'confirmed', 'in_progress'] },
 ];
 
+/** What an order makes, how much and where are fixed once it is confirmed. */
+const FIXED_AFTER_DRAFT = ['bom_id', 'product_id', 'quantity', 'warehouse_id'];
+
 /** One component's need against the stock of the order's warehouse. */
 interface Need {
   component_id: string;
@@ -221,7 +224,13 @@ export function ProductionPage({ object, record }: { object: ObjectMeta; record:
               object={object}
               record={record}
               field={field}
-              editable={draft && !field.read_only}
+              editable={
+                !field.read_only &&
+                !deleted &&
+                canUpdate &&
+                status !== 'done' &&
+                (draft || !FIXED_AFTER_DRAFT.includes(field.name))
+              }
               onSaved={(saved) => refresh(saved)}
               onStale={() => setStale(true)}
               onDirty={onDirty}

@@ -31,7 +31,10 @@ export interface ActionDef {
 export interface DocumentConfig {
   lines: string;
   parent: string;
+  /** Statuses in which the lines may change (and every header field). */
   editable: string[];
+  /** Header fields the server fixes once the document leaves draft; the others stay editable. */
+  fixedAfterDraft: string[];
   actions: ActionDef[];
   /** Whether the server renders the document as a PDF (`GET /api/v1/{object}/{id}/pdf`). */
   pdf: boolean;
@@ -51,6 +54,7 @@ export const DOCUMENTS: Record<string, DocumentConfig> = {
     lines: 'quote_lines',
     parent: 'quote_id',
     editable: ['draft'],
+    fixedAfterDraft: ['company_id', 'currency', 'price_list_id', 'warehouse_id', 'freight'],
     actions: [
       { name: 'send', when: ['draft'], primary: true },
       { name: 'accept', when: ['sent'], primary: true },
@@ -72,6 +76,7 @@ export const DOCUMENTS: Record<string, DocumentConfig> = {
     lines: 'sales_order_lines',
     parent: 'order_id',
     editable: ['draft'],
+    fixedAfterDraft: ['company_id', 'currency', 'price_list_id', 'warehouse_id', 'freight'],
     actions: [
       { name: 'confirm', when: ['draft'], primary: true },
       {
@@ -92,6 +97,7 @@ export const DOCUMENTS: Record<string, DocumentConfig> = {
     lines: 'purchase_order_lines',
     parent: 'order_id',
     editable: ['draft'],
+    fixedAfterDraft: ['supplier_id', 'warehouse_id', 'currency', 'order_date'],
     actions: [
       { name: 'send', when: ['draft'], primary: true },
       { name: 'confirm', when: ['draft', 'sent'], primary: true },
