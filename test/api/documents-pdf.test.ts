@@ -285,6 +285,47 @@ describe.each(DIALECTS)('document PDFs on %s', (dialect) => {
     expect(anon.statusCode).toBe(401);
   });
 
+  test('fields the reader may not read print blank', async () => {
+    const w = await world(s.call);
+    const order = await made(s.call, 'sales_orders', {
+      currency: 'EUR',
+      company_id: w.company.id,
+      notes: 'Secret margin note',
+    });
+    await made(s.call, 'sales_order_lines', {
+      order_id: order.id,
+      product_id: w.product.id,
+      quantity: '7',
+      unit_price: eur('1234.56'),
+    });
+    const role = `No prices ${Math.random()}`;
+    const created = await s.call('POST', '/api/v1/roles', {
+      name: role,
+      permissions: {
+        objects: {
+          sales_orders: { read: 'all', fields: { notes: 'none' } },
+          sales_order_lines: { read: 'all', fields: { unit_price: 'none' } },
+        },
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const user = await s.keyFor({ email: `np${Math.random()}@example.com`, name: 'N', role });
+    const hidden = plain(
+      readSent((await fetchPdf(s, `/api/v1/sales_orders/${order.id}/pdf`, user.key)).bytes)
+        .pages[0],
+    );
+    const full = plain(
+      readSent((await fetchPdf(s, `/api/v1/sales_orders/${order.id}/pdf`, s.adminKey)).bytes)
+        .pages[0],
+    );
+    for (const text of ['1,234.56', 'Secret margin note']) {
+      expect(full).toContain(text);
+      expect(hidden).not.toContain(text);
+    }
+    expect(hidden).toContain('8,641.92');
+    expect(hidden).toContain(w.product.name);
+  });
+
   test('a 100-line order runs onto more pages, each with the table header; long text wraps', async () => {
     const w = await world(s.call);
     const order = await made(s.call, 'sales_orders', {

@@ -1,4 +1,10 @@
-import { basisPointsOf, companyParty, minorOf, recordsById } from '../../core/documents/pdf-data';
+import {
+  basisPointsOf,
+  companyParty,
+  minorOf,
+  recordsById,
+  visibleToReader,
+} from '../../core/documents/pdf-data';
 import {
   optionLabel,
   ownCompany,
@@ -29,7 +35,7 @@ export async function purchaseOrderPdf(
       .orderBy('position')
       .orderBy('id')
       .execute()) as Record<string, unknown>[]
-  ).map((r) => rowToRecord(lineMeta, r));
+  ).map((r) => visibleToReader(ctx, 'purchase_order_lines', rowToRecord(lineMeta, r)));
   const products = await recordsById(
     ctx,
     'products',
