@@ -326,6 +326,30 @@ describe.each(DIALECTS)('document PDFs on %s', (dialect) => {
     expect(hidden).toContain(w.product.name);
   });
 
+  test('large amounts stay on one line and clear of each other', async () => {
+    const w = await world(s.call);
+    const order = await made(s.call, 'sales_orders', {
+      currency: 'EUR',
+      company_id: w.company.id,
+      freight: eur('99999999.99'),
+    });
+    await made(s.call, 'sales_order_lines', {
+      order_id: order.id,
+      product_id: w.product.id,
+      quantity: '1000',
+      unit_price: eur('9999999.99'),
+      tax_id: w.tax.id,
+    });
+    // readSent fails if any two pieces of text on a line overlap.
+    const text = plain(
+      readSent((await fetchPdf(s, `/api/v1/sales_orders/${order.id}/pdf`, s.adminKey)).bytes)
+        .pages[0],
+    );
+    expect(text).toContain('EUR 9,999,999,990.00\n');
+    expect(text).toContain('EUR 11,999,999,988.00\n');
+    expect(text).toContain('EUR 12,099,999,987.99\n');
+  });
+
   test('a 100-line order runs onto more pages, each with the table header; long text wraps', async () => {
     const w = await world(s.call);
     const order = await made(s.call, 'sales_orders', {

@@ -7,7 +7,7 @@ import {
 } from '../../core/documents/pdf-data';
 import {
   optionLabel,
-  ownCompany,
+  OWN_COMPANY,
   renderDocumentPdf,
   type PdfLocale,
 } from '../../core/documents/pdf';
@@ -64,7 +64,7 @@ export async function purchaseOrderPdf(
         { label: 'date', value: (order.order_date as string | null) ?? null },
         { label: 'expected_date', value: (order.expected_date as string | null) ?? null },
       ],
-      own: ownCompany(ctx.k),
+      own: OWN_COMPANY,
       counterparty: await companyParty(ctx, order.supplier_id as string | null),
       currency: String(order.currency ?? ctx.k.settings.currency),
       lines: lines.map((l) => {

@@ -7,7 +7,7 @@ import {
 } from '../../core/documents/pdf-data';
 import {
   optionLabel,
-  ownCompany,
+  OWN_COMPANY,
   renderDocumentPdf,
   type PdfLocale,
 } from '../../core/documents/pdf';
@@ -54,7 +54,7 @@ export async function salesDocumentPdf(
               { label: 'valid_until', value: (doc.valid_until as string | null) ?? null },
             ]
           : [{ label: 'date', value: (doc.order_date as string | null) ?? null }],
-      own: ownCompany(ctx.k),
+      own: OWN_COMPANY,
       counterparty: await companyParty(ctx, doc.company_id as string | null),
       currency,
       lines: lines.map((l) => {
