@@ -5,6 +5,7 @@ import { grantFor } from '../core/permissions/grants';
 import { canReadField } from '../core/permissions/scope';
 import { FILTER_OPS, fieldHandler } from '../core/metadata/field-types';
 import type { FieldMeta, ObjectMeta } from '../core/metadata/types';
+import { productionPaths } from './openapi-production';
 import { salesPaths } from './openapi-sales';
 import { viewPaths, viewSchemas } from './openapi-views';
 
@@ -466,6 +467,7 @@ export function openapiDocument(k: Kontor, actor: Actor | null): Schema {
   Object.assign(schemas, viewSchemas());
   Object.assign(paths, viewPaths());
   Object.assign(paths, salesPaths(new Set(visibleObjects(k, actor).map((o) => o.name))));
+  Object.assign(paths, productionPaths(new Set(visibleObjects(k, actor).map((o) => o.name))));
   paths['/api/v1/leads/{id}/convert'] = {
     post: {
       tags: ['Leads'],
