@@ -119,3 +119,46 @@ export function salesPaths(visible: Set<string>): Record<string, Schema> {
   }
   return paths;
 }
+
+function pdf(tag: string, operationId: string, summary: string): Schema {
+  return {
+    get: {
+      tags: [tag],
+      operationId,
+      summary,
+      parameters: [idParam],
+      responses: {
+        '200': {
+          description:
+            'The document as a PDF, named after its number (Content-Disposition), with labels in ' +
+            'the reader’s language (English or Ukrainian) and amounts in their number format',
+          content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+        },
+        '400': ERRORS['400'],
+        '401': ERRORS['401'],
+        '403': ERRORS['403'],
+        '404': problem('No such document, or not one the reader may read'),
+      },
+    },
+  };
+}
+
+/** The PDFs of quotes, sales orders and purchase orders, for the objects the caller may read. */
+export function documentPdfPaths(visible: Set<string>): Record<string, Schema> {
+  const paths: Record<string, Schema> = {};
+  if (visible.has('quotes'))
+    paths['/api/v1/quotes/{id}/pdf'] = pdf('Quotes', 'quotePdf', 'The quote as a PDF');
+  if (visible.has('sales_orders'))
+    paths['/api/v1/sales_orders/{id}/pdf'] = pdf(
+      'Sales orders',
+      'salesOrderPdf',
+      'The sales order as a PDF',
+    );
+  if (visible.has('purchase_orders'))
+    paths['/api/v1/purchase_orders/{id}/pdf'] = pdf(
+      'Purchase orders',
+      'purchaseOrderPdf',
+      'The purchase order as a PDF',
+    );
+  return paths;
+}

@@ -6,7 +6,7 @@ import { canReadField } from '../core/permissions/scope';
 import { FILTER_OPS, fieldHandler } from '../core/metadata/field-types';
 import type { FieldMeta, ObjectMeta } from '../core/metadata/types';
 import { productionPaths } from './openapi-production';
-import { salesPaths } from './openapi-sales';
+import { documentPdfPaths, salesPaths } from './openapi-sales';
 import { viewPaths, viewSchemas } from './openapi-views';
 
 type Schema = Record<string, unknown>;
@@ -466,8 +466,10 @@ export function openapiDocument(k: Kontor, actor: Actor | null): Schema {
   }
   Object.assign(schemas, viewSchemas());
   Object.assign(paths, viewPaths());
-  Object.assign(paths, salesPaths(new Set(visibleObjects(k, actor).map((o) => o.name))));
-  Object.assign(paths, productionPaths(new Set(visibleObjects(k, actor).map((o) => o.name))));
+  const visible = new Set(visibleObjects(k, actor).map((o) => o.name));
+  Object.assign(paths, salesPaths(visible));
+  Object.assign(paths, documentPdfPaths(visible));
+  Object.assign(paths, productionPaths(visible));
   paths['/api/v1/leads/{id}/convert'] = {
     post: {
       tags: ['Leads'],
