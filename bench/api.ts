@@ -69,7 +69,7 @@ export interface ApiBenchOptions extends Budget {
 type Mode = 'http' | 'engine' | 'direct';
 const MODES: Mode[] = ['http', 'engine', 'direct'];
 
-interface Measured {
+export interface Measured {
   summary: Summary;
   errors: number;
   firstError?: string;
@@ -105,7 +105,7 @@ export interface ApiBenchResult {
 }
 
 /** Records the SQL the engine sends, compiled, while `on` is set. */
-class CaptureSql implements KyselyPlugin {
+export class CaptureSql implements KyselyPlugin {
   on = false;
   readonly queries: CompiledQuery[] = [];
   constructor(private readonly base: Db) {}
@@ -130,7 +130,7 @@ export interface Budget {
  * Runs fn `warmup` times (at most ~2 s), then measures up to `iterations` calls, stopping early
  * when the cell's time budget is spent and at least minSamples were taken.
  */
-async function timed(b: Budget, fn: (i: number) => Promise<unknown>): Promise<Measured> {
+export async function timed(b: Budget, fn: (i: number) => Promise<unknown>): Promise<Measured> {
   const samples: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -161,7 +161,7 @@ async function timed(b: Budget, fn: (i: number) => Promise<unknown>): Promise<Me
 }
 
 /** Compact query plans of the engine's statements: EXPLAIN QUERY PLAN, or EXPLAIN ANALYZE. */
-async function explain(db: Db, dialect: string, q: CompiledQuery): Promise<string[]> {
+export async function explain(db: Db, dialect: string, q: CompiledQuery): Promise<string[]> {
   const text = q.sql.trim();
   const isSelect = /^select/i.test(text);
   if (dialect === 'sqlite') {

@@ -76,7 +76,7 @@ export interface GenerateResult {
   bytes: number | null;
 }
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
 const DAY = 86_400_000;
 const REPS = [
@@ -115,13 +115,13 @@ async function owners(k: Kontor): Promise<string[]> {
   return ids;
 }
 
-interface IndexDef {
+export interface IndexDef {
   name: string;
   definition: string;
 }
 
 /** Secondary indexes of a table (not the primary key nor constraint indexes), with their DDL. */
-async function secondaryIndexes(k: Kontor, table: string): Promise<IndexDef[]> {
+export async function secondaryIndexes(k: Kontor, table: string): Promise<IndexDef[]> {
   const db = k.database.db;
   if (k.database.dialect === 'sqlite') {
     const r = await sql<{ name: string; sql: string }>`
@@ -141,9 +141,9 @@ async function secondaryIndexes(k: Kontor, table: string): Promise<IndexDef[]> {
   return r.rows;
 }
 
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-async function rebuildIndexes(k: Kontor, list: IndexDef[]) {
+export async function rebuildIndexes(k: Kontor, list: IndexDef[]) {
   if (k.database.dialect === 'sqlite') {
     for (const ix of list) await sql.raw(ix.definition).execute(k.database.db);
     return;
@@ -156,7 +156,7 @@ async function rebuildIndexes(k: Kontor, list: IndexDef[]) {
 }
 
 /** Multi-row inserts of `rows` into `table`, at most `perStatement` rows a statement. */
-async function insertMany(
+export async function insertMany(
   db: Kontor['database']['db'],
   table: string,
   rows: Row[],
@@ -171,12 +171,12 @@ async function insertMany(
 }
 
 /** Bind-parameter budgets: SQLite allows 32,766 per statement, PostgreSQL 65,535. */
-function rowsPerStatement(k: Kontor, columns: number): number {
+export function rowsPerStatement(k: Kontor, columns: number): number {
   const budget = k.database.dialect === 'sqlite' ? 32_000 : 60_000;
   return Math.max(1, Math.min(1000, Math.floor(budget / (columns + 1))));
 }
 
-interface Produced {
+export interface Produced {
   row: Row;
   /** Search index text; null when the object has no searchable field. */
   body: string;
@@ -188,7 +188,7 @@ interface Produced {
  * Inserts `count` rows made by `make` into an object's table, with its search index, in
  * transactions of `txRows` rows, printing progress.
  */
-async function loadObject(
+export async function loadObject(
   k: Kontor,
   object: ObjectMeta,
   count: number,
@@ -259,7 +259,7 @@ async function loadObject(
 }
 
 /** A UUIDv7 for an instant, its random part drawn from the seeded generator (reproducible). */
-function idMaker(seed: number) {
+export function idMaker(seed: number) {
   const rng = new Rng(seed);
   const bytes = new Uint8Array(16);
   return (msecs: number): string => {
@@ -274,11 +274,17 @@ function idMaker(seed: number) {
   };
 }
 
-function iso(msecs: number): string {
+export function iso(msecs: number): string {
   return new Date(msecs).toISOString();
 }
 
-function system(id: string, createdMs: number, endMs: number, owner: string, salt: number): Row {
+export function system(
+  id: string,
+  createdMs: number,
+  endMs: number,
+  owner: string,
+  salt: number,
+): Row {
   const updatedMs = Math.min(endMs, createdMs + (mix(salt, 0x0bad) % (90 * 24)) * 3_600_000);
   return {
     id,
@@ -575,7 +581,7 @@ export async function generate(k: Kontor, options: GenerateOptions): Promise<Gen
   };
 }
 
-async function databaseBytes(k: Kontor): Promise<number | null> {
+export async function databaseBytes(k: Kontor): Promise<number | null> {
   if (k.database.dialect === 'sqlite') {
     const r = await sql<{
       n: number;

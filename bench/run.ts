@@ -1,12 +1,13 @@
 /**
  * The whole benchmark, for SQLite and PostgreSQL: generate a database, measure the API on it,
- * time an import into a fresh one, then remove what was created. Each step runs as its own
+ * time an import into a fresh one, measure the stock ledger on its own generated stock history,
+ * then remove what was created. Each step runs as its own
  * process (so one step's memory does not weigh on the next), started and stopped by PID.
  *
  *   npm run bench
  *   npm run bench -- --dialects sqlite --scale 0.1
  *   options: --dialects sqlite,postgres  --scale 1 (1 = 1M contacts, 100k companies, 200k deals)
- *            --steps generate,api,import  --iterations 200  --budget 20  --import-rows 100000
+ *            --steps generate,api,import,stock  --iterations 200  --budget 20  --import-rows 100000
  *            --database-url URL  --keep (leave the generated databases in place)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,13 +17,14 @@ import { join } from 'node:path';
 import type { ApiBenchResult } from './api';
 import type { GenerateResult } from './generate';
 import type { ImportBenchResult } from './import';
+import type { StockBenchResult } from './stock';
 import { boolArg, intArg, numArg, parseArgs } from './lib/args';
 import { codeVersion, DEFAULT_PG_URL, dropSchema, postgresReachable, REPO_ROOT } from './lib/db';
 import { int, mib, ms, table } from './lib/stats';
 
 const args = parseArgs();
 const dialects = (args.get('dialects') ?? 'sqlite,postgres').split(',');
-const steps = new Set((args.get('steps') ?? 'generate,api,import').split(','));
+const steps = new Set((args.get('steps') ?? 'generate,api,import,stock').split(','));
 const scale = numArg(args, 'scale', 1);
 const pgUrl = args.get('database-url') ?? DEFAULT_PG_URL;
 const keep = boolArg(args, 'keep');
@@ -90,6 +92,7 @@ const results: Record<
     generate?: GenerateResult | null;
     api?: ApiBenchResult | null;
     import?: ImportBenchResult | null;
+    stock?: StockBenchResult | null;
     skipped?: string;
   }
 > = {};
@@ -161,6 +164,26 @@ try {
       await step('import.ts', importArgs);
       results[dialect].import = readJson<ImportBenchResult>(json('import'));
     }
+    if (steps.has('stock')) {
+      // Its own database (a temporary folder or schema bench_stock_<pid>), removed by the step.
+      process.stdout.write(`\n--- stock ---\n`);
+      const stockArgs = [
+        '--dialects',
+        dialect,
+        '--scale',
+        String(scale),
+        '--iterations',
+        String(intArg(args, 'iterations', 200)),
+        '--budget',
+        String(intArg(args, 'budget', 20)),
+        '--json',
+        json('stock'),
+      ];
+      if (dialect === 'postgres') stockArgs.push('--database-url', pgUrl);
+      if (keep) stockArgs.push('--keep');
+      await step('stock.ts', stockArgs);
+      results[dialect].stock = readJson<StockBenchResult>(json('stock'));
+    }
   }
 } finally {
   await cleanup();
@@ -170,7 +193,7 @@ try {
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const versions = new Set(
   Object.values(results).flatMap((r) =>
-    [r.generate?.code, r.api?.code, r.import?.code].filter((v): v is string => !!v),
+    [r.generate?.code, r.api?.code, r.import?.code, r.stock?.code].filter((v): v is string => !!v),
   ),
 );
 out(`\n=== summary (${((performance.now() - started) / 60000).toFixed(1)} min) ===`);
@@ -180,6 +203,7 @@ out(
     : `Code: ${[...versions][0] ?? code}`,
 );
 const rows: string[][] = [];
+const notes: string[] = [];
 for (const [dialect, r] of Object.entries(results)) {
   if (r.skipped) {
     rows.push([dialect, `skipped: ${r.skipped}`, '', '', '', '', '', '']);
@@ -227,13 +251,50 @@ for (const [dialect, r] of Object.entries(results)) {
       '',
     ]);
   }
+  if (r.stock) {
+    const s = r.stock;
+    const line = (what: string) => rows.push([dialect, what, '', '', '', '', '', '']);
+    line(
+      `stock: ${int(s.data.products)} products, ${int(s.data.moves)} moves${s.generated ? `, generated in ${s.generated.seconds.toFixed(0)} s` : ''}`,
+    );
+    for (const c of s.reads) {
+      const d = c.modes[c.direct];
+      for (const [mode, m] of Object.entries(c.modes)) {
+        if (mode === c.direct) continue;
+        rows.push([
+          dialect,
+          `${c.name} (${mode})`,
+          ms(m.summary.median),
+          ms(m.summary.p95),
+          ms(d.summary.median),
+          ms(d.summary.p95),
+          `${c.ratios[mode].median.toFixed(1)}x`,
+          `${m.summary.n}/${d.summary.n}`,
+        ]);
+      }
+    }
+    if (s.verify)
+      rows.push([
+        dialect,
+        'verifyStock (everything)',
+        ms(s.verify.engine.summary.median),
+        ms(s.verify.engine.summary.p95),
+        ms(s.verify.direct.summary.median),
+        ms(s.verify.direct.summary.p95),
+        `${(s.verify.engine.summary.median / s.verify.direct.summary.median).toFixed(1)}x`,
+        `${s.verify.engine.summary.n}/${s.verify.direct.summary.n}`,
+      ]);
+    for (const c of s.reservations)
+      notes.push(
+        `${dialect} reservations, ${c.name}: ${int(c.perSecond)}/s, median ${ms(c.latency.median)} ms, p95 ${ms(c.latency.p95)} ms`,
+      );
+    if (s.reservations.length)
+      notes.push(`${dialect} after reserving: ${s.afterReservations.verdict}`);
+  }
 }
+out(table(['db', 'what', 'med', 'p95', 'direct med', 'direct p95', '/direct', 'samples'], rows, 2));
 out(
-  table(
-    ['db', 'what', 'HTTP med', 'HTTP p95', 'direct med', 'direct p95', 'HTTP/direct', 'samples'],
-    rows,
-    2,
-  ),
+  '(times in ms; med and p95 are HTTP for the api rows and the way in brackets for the stock rows; samples: those/direct)',
 );
-out('(times in ms; samples: HTTP/direct)');
+if (notes.length) out(`\n${notes.join('\n')}`);
 out(`\nThe full figures (engine column, query plans, memory) are above and in ${outDir}.`);

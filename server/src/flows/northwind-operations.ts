@@ -203,11 +203,12 @@ export async function importOperations(
     sku: 'NW-KIT-0001',
     kind: 'kit',
     price: { amount: '49.00', currency: CURRENCY },
-    description: 'A demo kit (not in the Northwind files): two Chai, one Chang, one Chocolade.',
+    description:
+      'A demo kit (not in the Northwind files): two Teatime Chocolate Biscuits, one Grandma’s Boysenberry Spread, one Chocolade.',
   });
   for (const [productID, quantity] of [
-    ['1', '2'],
-    ['2', '1'],
+    ['19', '2'],
+    ['6', '1'],
     ['48', '1'],
   ] as const)
     await createRecord(ctx, 'kit_components', {
