@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,7 +78,12 @@ export async function startServer(
 ): Promise<TestServer | null> {
   if (dialect === 'postgres' && !(await postgresReachable())) return null;
   const dir = mkdtempSync(join(tmpdir(), 'kontor-test-'));
-  const schema = dialect === 'postgres' ? `t_${process.pid}_${Date.now()}_${counter++}` : undefined;
+  // Test files run in worker threads of one process: the pid and a per-module counter alone can
+  // repeat in the same millisecond, so a random part keeps two files off one schema.
+  const schema =
+    dialect === 'postgres'
+      ? `t_${process.pid}_${Date.now()}_${counter++}_${randomBytes(4).toString('hex')}`
+      : undefined;
   const config = loadConfig(
     {
       dataDir: dir,

@@ -642,6 +642,16 @@ describe.each(DIALECTS)('production on %s', (dialect) => {
     expect((await s.call('GET', `/api/v1/production_orders/${empty.id}`)).body.status).toBe(
       'draft',
     );
+    // The actions are in the OpenAPI document.
+    const openapi = (await s.call('GET', '/api/openapi.json')).body;
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/production_orders/{id}/shortages',
+        '/api/v1/production_orders/{id}/confirm',
+        '/api/v1/production_orders/{id}/complete',
+        '/api/v1/production_orders/{id}/cancel',
+      ]),
+    );
     // Someone who may only read production orders sees shortages but confirms nothing.
     const role = `Production viewer ${Math.random()}`;
     await s.call('POST', '/api/v1/roles', {

@@ -1087,6 +1087,60 @@ describe.each(DIALECTS)('sales lines priced by the catalog on %s', (dialect) => 
     expect(part.status).toBe(400);
   });
 
+  test('review: what an open document names is not deleted or merged away, and a line in boxes never ships more than ordered', async () => {
+    const h = helpers(s.call);
+    const { box, product, warehouse } = await catalog();
+    await h.receive(product.id, warehouse.id, '0.011');
+    const customer = (await s.call('POST', '/api/v1/companies', { name: `C ${Math.random()}` }))
+      .body;
+    const order = await h.document('sales_orders', {
+      warehouse_id: warehouse.id,
+      company_id: customer.id,
+    });
+    const line = (
+      await s.call('POST', '/api/v1/sales_order_lines', {
+        order_id: order.id,
+        product_id: product.id,
+        unit_id: box.id,
+        quantity: '1',
+      })
+    ).body;
+    expect(
+      (await s.call('POST', `/api/v1/sales_orders/${order.id}/confirm`, { backorder: true }))
+        .status,
+    ).toBe(200);
+    // The unit, the warehouse and the customer stay while the order names them.
+    expect((await s.call('DELETE', `/api/v1/units/${box.id}`)).status).toBe(409);
+    expect((await s.call('DELETE', `/api/v1/warehouses/${warehouse.id}`)).status).toBe(409);
+    expect((await s.call('DELETE', `/api/v1/companies/${customer.id}`)).status).toBe(409);
+    // Merging the product away would move a confirmed line: refused, nothing changed.
+    const other = (await s.call('POST', '/api/v1/products', { name: `Other ${Math.random()}` }))
+      .body;
+    const merged = await s.call('POST', '/api/v1/products/merge', {
+      survivor_id: other.id,
+      merged_ids: [product.id],
+    });
+    // (The line refuses: its order is confirmed, and its unit is not one of the survivor's.)
+    expect([400, 409]).toContain(merged.status);
+    expect((await s.call('GET', `/api/v1/sales_order_lines/${line.id}`)).body.product_id).toBe(
+      product.id,
+    );
+    // 0.011 of a 12-piece box ships as 0.000 box; then "1 box" would be 12.011 pieces: refused.
+    expect((await s.call('POST', `/api/v1/sales_orders/${order.id}/ship`, {})).status).toBe(201);
+    await h.receive(product.id, warehouse.id, '100');
+    const over = await s.call('POST', `/api/v1/sales_orders/${order.id}/ship`, {
+      lines: [{ line_id: line.id, quantity: '1' }],
+    });
+    expect(over.status).toBe(400);
+    expect(over.body.errors[0].path).toBe('lines[0].quantity');
+    // A money amount past what is counted exactly is a 400, not a 500.
+    const huge = await s.call('PATCH', `/api/v1/products/${product.id}`, {
+      price: { amount: '99999999999999999', currency: 'EUR' },
+    });
+    expect(huge.status).toBe(400);
+    expect(huge.body.errors[0].path).toMatch(/^price/);
+  });
+
   test('a kit line reserves and ships the kit itself, from its assembled stock', async () => {
     const h = helpers(s.call);
     const { post, product, warehouse } = await catalog();

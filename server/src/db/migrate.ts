@@ -6,7 +6,7 @@ import * as m0003 from './migrations/0003-job-keys';
 import * as m0004 from './migrations/0004-saved-views';
 import * as m0005 from './migrations/0005-stock-ledger';
 import * as m0006 from './migrations/0006-stock-documents';
-import * as m0011 from './migrations/0011-stock-indexes';
+import * as m0007 from './migrations/0007-stock-indexes';
 
 type Step = { up: (db: Database['db'], dialect: Database['dialect']) => Promise<void> };
 
@@ -18,7 +18,7 @@ const STEPS: Record<string, Step> = {
   '0004-saved-views': m0004,
   '0005-stock-ledger': m0005,
   '0006-stock-documents': m0006,
-  '0011-stock-indexes': m0011,
+  '0007-stock-indexes': m0007,
 };
 
 class CodeMigrations implements MigrationProvider {

@@ -5,6 +5,7 @@ import { isId } from '../core/ids';
 import type { Flow, RecordContext } from '../core/kontor';
 import { minorDigits, scaledToDecimal } from '../core/metadata/money';
 import { assertCan, scopeCondition } from '../core/permissions/scope';
+import { grantFor } from '../core/permissions/grants';
 import { loadRecord } from '../core/records/read';
 import { flushRollups } from '../core/records/rollups';
 import { createRecord } from '../core/records/write';
@@ -99,6 +100,10 @@ const offer = (p: SupplierPrice | null) =>
 export async function reorderList(ctx: RecordContext, query: unknown) {
   const points = ctx.k.meta.get('reorder_points');
   assertCan(ctx.actor, points, 'read');
+  // The list shows stock and suppliers' prices: it takes the rights to read them too.
+  assertCan(ctx.actor, ctx.k.meta.get('warehouses'), 'read');
+  assertCan(ctx.actor, ctx.k.meta.get('products'), 'read');
+  const seesPrices = grantFor(ctx.actor.role, 'supplier_prices').read !== 'none';
   const warehouseId = queryText(query, 'warehouse_id');
   if (warehouseId !== undefined && !isId(warehouseId))
     throw validationError([{ path: 'warehouse_id', message: 'must be a record id (UUID)' }]);
@@ -111,13 +116,17 @@ export async function reorderList(ctx: RecordContext, query: unknown) {
     .orderBy('warehouse_id')
     .orderBy('product_id');
   if (warehouseId) q = q.where('warehouse_id', '=', warehouseId.toLowerCase());
-  const rows = (await q.execute()) as {
+  let rows = (await q.execute()) as {
     id: string;
     product_id: string;
     warehouse_id: string;
     min_quantity: unknown;
     reorder_quantity: unknown;
   }[];
+  const visible = new Map<string, boolean>();
+  for (const id of new Set(rows.map((r) => r.warehouse_id)))
+    visible.set(id, await warehouseVisible(ctx, id));
+  rows = rows.filter((r) => visible.get(r.warehouse_id));
   const products = await productsById(ctx, [...new Set(rows.map((r) => r.product_id))]);
   const byWarehouse = new Map<string, string[]>();
   for (const r of rows)
@@ -152,8 +161,8 @@ export async function reorderList(ctx: RecordContext, query: unknown) {
       incoming: qty(incoming),
       suggested_quantity: qty(suggested),
       supplier_id: source.supplierId,
-      supplier_price: offer(source.price),
-      best_price: offer(source.best),
+      supplier_price: seesPrices ? offer(source.price) : null,
+      best_price: seesPrices ? offer(source.best) : null,
     });
   }
   return { data };

@@ -282,6 +282,15 @@ function plannedLines(
       });
       return;
     }
+    // What is left is counted in the base unit too: a part shipped in a box's thousandths is
+    // rounded in the line's unit, and must not let more than ordered go out.
+    if (base > s.base - s.shipped) {
+      errors.push({
+        path: `lines[${i}].quantity`,
+        message: `is more than is left to ship (${quantityText(s.base - s.shipped)} in the product’s base unit)`,
+      });
+      return;
+    }
     planned.push({ stock: s, quantity: q, base, path: `lines[${i}].quantity` });
   });
   if (errors.length) throw validationError(errors);

@@ -5,6 +5,7 @@ import { grantFor } from '../core/permissions/grants';
 import { canReadField } from '../core/permissions/scope';
 import { FILTER_OPS, fieldHandler } from '../core/metadata/field-types';
 import type { FieldMeta, ObjectMeta } from '../core/metadata/types';
+import { productionPaths } from './openapi-production';
 import { documentPdfPaths, salesPaths } from './openapi-sales';
 import { viewPaths, viewSchemas } from './openapi-views';
 
@@ -468,6 +469,7 @@ export function openapiDocument(k: Kontor, actor: Actor | null): Schema {
   const visible = new Set(visibleObjects(k, actor).map((o) => o.name));
   Object.assign(paths, salesPaths(visible));
   Object.assign(paths, documentPdfPaths(visible));
+  Object.assign(paths, productionPaths(visible));
   paths['/api/v1/leads/{id}/convert'] = {
     post: {
       tags: ['Leads'],

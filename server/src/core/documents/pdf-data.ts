@@ -1,6 +1,7 @@
 import { sql, type SqlBool } from 'kysely';
 import type { RecordContext } from '../kontor';
 import { decimalToScaled } from '../metadata/money';
+import { canReadField } from '../permissions/scope';
 import { recordColumns, rowToRecord } from '../records/read';
 import type { PdfParty } from './pdf';
 
@@ -59,4 +60,19 @@ export function basisPointsOf(v: unknown): bigint | null {
   if (v === null || v === undefined || v === '') return null;
   const scaled = decimalToScaled(String(v), 2);
   return typeof scaled === 'string' ? null : scaled;
+}
+
+/**
+ * A document's line as its reader may see it: fields the reader's role hides on the line
+ * object print blank (the lines go with the document, whose read right lets them be read).
+ */
+export function visibleToReader(
+  ctx: RecordContext,
+  object: string,
+  line: Record<string, unknown>,
+): Record<string, unknown> {
+  const meta = ctx.k.meta.get(object);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(line)) out[k] = canReadField(ctx.actor, meta, k) ? v : null;
+  return out;
 }

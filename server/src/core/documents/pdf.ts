@@ -57,12 +57,10 @@ export interface PdfDocumentData {
 }
 
 /**
- * The name our own company prints under. Kontor has no setting for the company's name or
- * address yet, so documents say "Kontor" until there is one.
+ * Our own company as documents print it. Kontor has no setting yet for the company's own name
+ * and address, so documents say "Kontor" until there is one.
  */
-export function ownCompany(_k: Kontor): PdfParty {
-  return { name: 'Kontor', details: [] };
-}
+export const OWN_COMPANY: PdfParty = { name: 'Kontor', details: [] };
 
 const LABELS: Record<PdfLocale, Record<string, string>> = {
   en: {
@@ -381,14 +379,23 @@ export async function renderDocumentPdf(data: PdfDocumentData, locale: PdfLocale
   const totalsH = totals.length * 15 + 12;
   if (y + totalsH > BOTTOM) newPage();
   y += 10;
+  // The amounts column is as wide as the widest amount, so a large one stays on one line.
   const labelW = 140;
-  const valueW = 110;
+  const style = (strong: boolean) => doc.font(strong ? 'bold' : 'body').fontSize(strong ? 11 : 10);
+  let valueW = 110;
+  for (const [, value, strong] of totals)
+    valueW = Math.max(valueW, style(strong).widthOfString(value || t('none')) + 2);
+  valueW = Math.min(valueW, CONTENT_W - labelW);
   const labelX = MARGIN + CONTENT_W - labelW - valueW;
   for (const [label, value, strong] of totals) {
-    doc.font(strong ? 'bold' : 'body').fontSize(strong ? 11 : 10);
+    style(strong);
+    const h = Math.max(
+      doc.heightOfString(label, { width: labelW }),
+      doc.heightOfString(value || t('none'), { width: valueW }),
+    );
     doc.text(label, labelX, y, { width: labelW });
     doc.text(value || t('none'), labelX + labelW, y, { width: valueW, align: 'right' });
-    y += 15;
+    y += Math.max(15, h + 3);
   }
 
   // Notes, which may run onto further pages.

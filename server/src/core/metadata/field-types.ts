@@ -174,6 +174,11 @@ const currencyInput = z
       ctx.addIssue({ code: 'custom', path: ['amount'], message: msg });
       return z.NEVER;
     }
+    // Amounts are kept exactly: at most what a JavaScript number counts without rounding.
+    if (scaled > BigInt(Number.MAX_SAFE_INTEGER) || scaled < BigInt(Number.MIN_SAFE_INTEGER)) {
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'is too large' });
+      return z.NEVER;
+    }
     return { minor: scaledNumber(scaled), currency: v.currency };
   });
 

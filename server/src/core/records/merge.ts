@@ -96,13 +96,16 @@ export async function mergeRecords(ctx: RecordContext, objectName: string, input
     });
   }
   for (const m of moves) {
+    // Only a read-only link is written as the system: any other goes through its object's
+    // rules, so a confirmed document's line refuses to change its product (409).
+    const system = ctx.k.meta.get(m.object).field(m.field)?.readOnly === true;
     for (const id of m.ids) {
       await updateRecord(
         ctx,
         m.object,
         id,
         { [m.field]: survivorId },
-        { skipScope: true, options: { system: true } },
+        { skipScope: true, options: { system } },
       );
     }
   }

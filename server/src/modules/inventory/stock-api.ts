@@ -247,14 +247,20 @@ async function postingView(ctx: RecordContext, postingId: string) {
  * Stock rows limited to products and warehouses the caller may read, by the one scoping
  * function: a reader of their own products sees their stock, not everyone's.
  */
-function readableStock(ctx: RecordContext, withWarehouse = true) {
+function readableStock(
+  ctx: RecordContext,
+  outer: 'stock_balances' | 'stock_moves',
+  withWarehouse = true,
+) {
   const products = ctx.k.meta.get('products');
   const warehouses = ctx.k.meta.get('warehouses');
-  const p = scopeCondition(ctx.actor, products, 'read');
-  const w = scopeCondition(ctx.actor, warehouses, 'read');
-  const product = sql<boolean>`product_id in (select id from ${sql.table(products.table)} where deleted_at is null${p ? sql` and ${p}` : sql``})`;
+  const p = scopeCondition(ctx.actor, products, 'read', 'sp');
+  const w = scopeCondition(ctx.actor, warehouses, 'read', 'sw');
+  // Correlated, so each row looks up its own product and warehouse by primary key (an IN list
+  // made SQLite read the whole catalogue on every call).
+  const product = sql<boolean>`exists (select 1 from ${sql.table(products.table)} sp where sp.id = ${sql.ref(`${outer}.product_id`)} and sp.deleted_at is null${p ? sql` and ${p}` : sql``})`;
   if (!withWarehouse) return product;
-  return sql<boolean>`${product} and warehouse_id in (select id from ${sql.table(warehouses.table)} where deleted_at is null${w ? sql` and ${w}` : sql``})`;
+  return sql<boolean>`${product} and exists (select 1 from ${sql.table(warehouses.table)} sw where sw.id = ${sql.ref(`${outer}.warehouse_id`)} and sw.deleted_at is null${w ? sql` and ${w}` : sql``})`;
 }
 
 function idParam(value: string, key: string) {
@@ -279,7 +285,7 @@ export async function listBalances(
       { path: 'product_id', message: 'give product_id, warehouse_id or both' },
     ]);
   const rows = await query
-    .where(readableStock(ctx))
+    .where(readableStock(ctx, 'stock_balances'))
     .orderBy('product_id')
     .orderBy('warehouse_id')
     .limit(5000)
@@ -323,7 +329,7 @@ export async function listMoves(
   if (q.warehouse_id !== undefined)
     query = query.where('warehouse_id', '=', idParam(q.warehouse_id, 'warehouse_id'));
   const rows = await query
-    .where(readableStock(ctx))
+    .where(readableStock(ctx, 'stock_moves'))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
@@ -358,7 +364,7 @@ export async function stockValue(ctx: RecordContext, q: { product_id?: string; a
       sql<string>`sum(value_minor)`.as('value'),
       sql<string | null>`max(currency)`.as('currency'),
     ])
-    .where(readableStock(ctx, false))
+    .where(readableStock(ctx, 'stock_moves', false))
     .groupBy('product_id');
   if (q.product_id !== undefined)
     query = query.where('product_id', '=', idParam(q.product_id, 'product_id'));

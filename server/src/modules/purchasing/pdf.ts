@@ -1,7 +1,13 @@
-import { basisPointsOf, companyParty, minorOf, recordsById } from '../../core/documents/pdf-data';
+import {
+  basisPointsOf,
+  companyParty,
+  minorOf,
+  recordsById,
+  visibleToReader,
+} from '../../core/documents/pdf-data';
 import {
   optionLabel,
-  ownCompany,
+  OWN_COMPANY,
   renderDocumentPdf,
   type PdfLocale,
 } from '../../core/documents/pdf';
@@ -29,7 +35,7 @@ export async function purchaseOrderPdf(
       .orderBy('position')
       .orderBy('id')
       .execute()) as Record<string, unknown>[]
-  ).map((r) => rowToRecord(lineMeta, r));
+  ).map((r) => visibleToReader(ctx, 'purchase_order_lines', rowToRecord(lineMeta, r)));
   const products = await recordsById(
     ctx,
     'products',
@@ -58,7 +64,7 @@ export async function purchaseOrderPdf(
         { label: 'date', value: (order.order_date as string | null) ?? null },
         { label: 'expected_date', value: (order.expected_date as string | null) ?? null },
       ],
-      own: ownCompany(ctx.k),
+      own: OWN_COMPANY,
       counterparty: await companyParty(ctx, order.supplier_id as string | null),
       currency: String(order.currency ?? ctx.k.settings.currency),
       lines: lines.map((l) => {

@@ -37,6 +37,8 @@ function party(reverseName: string, reverseLabel: string): FieldDef[] {
       type: 'relation',
       target: 'companies',
       indexed: true,
+      // A customer with documents stays: its documents name it.
+      onDelete: 'restrict',
       reverseName,
       reverseLabel,
     },
@@ -56,7 +58,13 @@ function party(reverseName: string, reverseLabel: string): FieldDef[] {
       reverseName,
       reverseLabel,
     },
-    { name: 'warehouse_id', label: 'Warehouse', type: 'relation', target: 'warehouses' },
+    {
+      name: 'warehouse_id',
+      label: 'Warehouse',
+      type: 'relation',
+      target: 'warehouses',
+      onDelete: 'restrict',
+    },
     {
       name: 'currency',
       label: 'Currency',
@@ -65,7 +73,13 @@ function party(reverseName: string, reverseLabel: string): FieldDef[] {
       maxLength: 3,
       description: 'ISO 4217 code; every price on the document is in it.',
     },
-    { name: 'price_list_id', label: 'Price list', type: 'relation', target: 'price_lists' },
+    {
+      name: 'price_list_id',
+      label: 'Price list',
+      type: 'relation',
+      target: 'price_lists',
+      onDelete: 'restrict',
+    },
   ];
 }
 
@@ -92,7 +106,8 @@ function lineFields(docField: FieldDef, productReverse: string): FieldDef[] {
       required: true,
       description: 'In the line’s unit.',
     },
-    { name: 'unit_id', label: 'Unit', type: 'relation', target: 'units' },
+    // A line's unit and tax stay while it names them: clearing them would re-price it.
+    { name: 'unit_id', label: 'Unit', type: 'relation', target: 'units', onDelete: 'restrict' },
     {
       name: 'base_quantity',
       label: 'Quantity in base unit',
@@ -103,7 +118,7 @@ function lineFields(docField: FieldDef, productReverse: string): FieldDef[] {
     },
     { name: 'unit_price', label: 'Unit price', type: 'currency' },
     { name: 'discount', label: 'Discount, %', type: 'decimal', scale: 2 },
-    { name: 'tax_id', label: 'Tax', type: 'relation', target: 'taxes' },
+    { name: 'tax_id', label: 'Tax', type: 'relation', target: 'taxes', onDelete: 'restrict' },
     { name: 'tax_rate', label: 'Tax rate, %', type: 'decimal', scale: 2, readOnly: true },
     { name: 'tax_included', label: 'Price includes tax', type: 'boolean', readOnly: true },
     { name: 'net', label: 'Net', type: 'currency', readOnly: true },

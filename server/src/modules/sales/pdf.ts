@@ -1,7 +1,13 @@
-import { basisPointsOf, companyParty, minorOf, recordsById } from '../../core/documents/pdf-data';
+import {
+  basisPointsOf,
+  companyParty,
+  minorOf,
+  recordsById,
+  visibleToReader,
+} from '../../core/documents/pdf-data';
 import {
   optionLabel,
-  ownCompany,
+  OWN_COMPANY,
   renderDocumentPdf,
   type PdfLocale,
 } from '../../core/documents/pdf';
@@ -11,7 +17,7 @@ import { QUOTE, linesOf, type DocumentKind } from './documents';
 
 /**
  * A quote or sales order as a PDF, for a reader who may read it (404 for one out of their
- * reach). Fields the reader's role hides on the document are left blank.
+ * reach). Fields the reader's role hides on the document or its lines are left blank.
  */
 export async function salesDocumentPdf(
   ctx: RecordContext,
@@ -20,7 +26,7 @@ export async function salesDocumentPdf(
   locale: PdfLocale,
 ): Promise<{ number: string; bytes: Buffer }> {
   const doc = await loadRecord(ctx, ctx.k.meta.get(kind.object), id, { action: 'read' });
-  const lines = await linesOf(ctx, kind, doc.id);
+  const lines = (await linesOf(ctx, kind, doc.id)).map((l) => visibleToReader(ctx, kind.lines, l));
   const units = await recordsById(
     ctx,
     'units',
@@ -48,7 +54,7 @@ export async function salesDocumentPdf(
               { label: 'valid_until', value: (doc.valid_until as string | null) ?? null },
             ]
           : [{ label: 'date', value: (doc.order_date as string | null) ?? null }],
-      own: ownCompany(ctx.k),
+      own: OWN_COMPANY,
       counterparty: await companyParty(ctx, doc.company_id as string | null),
       currency,
       lines: lines.map((l) => {
