@@ -383,6 +383,15 @@ describe.each(DIALECTS)('hardening on %s', (dialect) => {
       (await s!.app.inject({ method: 'GET', url: '/api/v1/companies', headers: { cookie } }))
         .statusCode,
     ).toBe(403);
+    // A deep link into the web app is no data: it is not refused (the app then asks for a new
+    // password), and the API behind it still is.
+    expect(
+      (await s!.app.inject({ method: 'GET', url: '/o/companies', headers: { cookie } })).statusCode,
+    ).not.toBe(403);
+    expect(
+      (await s!.app.inject({ method: 'GET', url: '/api/v1/metadata/objects', headers: { cookie } }))
+        .statusCode,
+    ).toBe(403);
     const changed = await s!.app.inject({
       method: 'POST',
       url: '/api/auth/password',

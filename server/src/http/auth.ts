@@ -51,9 +51,14 @@ export async function authenticate(request: FastifyRequest) {
       );
     }
   }
-  // A one-time password must be replaced before the session can do anything else.
+  // A one-time password must be replaced before the session can reach any data. The web app's
+  // pages and files are no data: a deep link still loads the app, which asks for a new password.
   const allowed = ['/api/auth/password', '/api/auth/me', '/api/auth/logout'];
-  if (session.mustChangePassword && !allowed.some((p) => request.url.startsWith(p))) {
+  if (
+    session.mustChangePassword &&
+    request.url.startsWith('/api/') &&
+    !allowed.some((p) => request.url.startsWith(p))
+  ) {
     throw new AppError(
       'forbidden',
       'Change your one-time password first (POST /api/auth/password)',
