@@ -30,6 +30,21 @@ import { ErrorNote } from './ErrorNote';
 import { GlobalSearch, openSearch } from './Search';
 
 /** Signs the user in, then shows the sidebar built from metadata around the current page. */
+
+/**
+ * Lines of documents, listed and edited on their document's page (and reachable by address and
+ * from related lists): in the sidebar they would only crowd the objects people open.
+ */
+const DOCUMENT_PARTS = new Set([
+  'quote_lines',
+  'sales_order_lines',
+  'shipment_lines',
+  'purchase_order_lines',
+  'receipt_lines',
+  'stock_count_lines',
+  'bom_lines',
+]);
+
 export function Root() {
   const me = useMe();
   const objects = useObjects(!!me.data && !me.data.must_change_password);
@@ -118,17 +133,19 @@ export function Root() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label={t('objectsNav')}>
         <ScrollArea>
-          {objects.data?.map((o) => (
-            <NavLink
-              key={o.name}
-              renderRoot={(props) => (
-                <Link to="/o/$object" params={{ object: o.name }} {...props} />
-              )}
-              label={o.label_plural}
-              active={path === `/o/${o.name}` || path.startsWith(`/o/${o.name}/`)}
-              onClick={close}
-            />
-          ))}
+          {objects.data
+            ?.filter((o) => !DOCUMENT_PARTS.has(o.name))
+            .map((o) => (
+              <NavLink
+                key={o.name}
+                renderRoot={(props) => (
+                  <Link to="/o/$object" params={{ object: o.name }} {...props} />
+                )}
+                label={o.label_plural}
+                active={path === `/o/${o.name}` || path.startsWith(`/o/${o.name}/`)}
+                onClick={close}
+              />
+            ))}
           <ReorderNavLink objects={objects.data} path={path} onClick={close} />
           {objects.error && <ErrorNote error={objects.error} />}
           {/* Stock needs the right to read both products and warehouses. */}
