@@ -16,6 +16,7 @@ export const tasksLabelsUk: LabelCatalog = {
       completed_at: 'Виконано',
       related_object: 'Пов’язаний об’єкт',
       related_id: 'Пов’язаний запис',
+      project_id: 'Проєкт',
     },
     options: {
       status: {
@@ -26,5 +27,31 @@ export const tasksLabelsUk: LabelCatalog = {
       },
       priority: { low: 'Низький', normal: 'Звичайний', high: 'Високий' },
     },
+    reverse: { project_id: 'Завдання' },
+  },
+  projects: {
+    singular: 'Проєкт',
+    plural: 'Проєкти',
+    fields: {
+      name: 'Назва',
+      description: 'Опис',
+      status: 'Статус',
+      start_date: 'Початок',
+      due_date: 'Термін',
+      company_id: 'Компанія',
+      deal_id: 'Угода',
+      tasks_count: 'Завдань',
+      done_tasks_count: 'Виконано завдань',
+    },
+    options: {
+      status: {
+        planned: 'Заплановано',
+        active: 'Триває',
+        on_hold: 'Призупинено',
+        done: 'Завершено',
+        cancelled: 'Скасовано',
+      },
+    },
+    reverse: { company_id: 'Проєкти', deal_id: 'Проєкти' },
   },
 };

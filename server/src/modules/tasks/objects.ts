@@ -37,5 +37,72 @@ export const tasks: ObjectDef = {
     { name: 'completed_at', label: 'Completed', type: 'datetime', readOnly: true },
     { name: 'related_object', label: 'Related object', type: 'text', indexed: true },
     { name: 'related_id', label: 'Related record', type: 'text', indexed: true },
+    {
+      name: 'project_id',
+      label: 'Project',
+      type: 'relation',
+      target: 'projects',
+      indexed: true,
+      reverseName: 'tasks',
+      reverseLabel: 'Tasks',
+    },
+  ],
+};
+
+/** A set of tasks towards one result (an installation, a launch), with its progress. */
+export const projects: ObjectDef = {
+  name: 'projects',
+  labelSingular: 'Project',
+  labelPlural: 'Projects',
+  module: 'tasks',
+  titleField: 'name',
+  fields: [
+    { name: 'name', label: 'Name', type: 'text', required: true, indexed: true, searchable: true },
+    { name: 'description', label: 'Description', type: 'long_text', searchable: true },
+    {
+      name: 'status',
+      label: 'Status',
+      type: 'select',
+      indexed: true,
+      options: [
+        { value: 'planned', label: 'Planned' },
+        { value: 'active', label: 'Active' },
+        { value: 'on_hold', label: 'On hold' },
+        { value: 'done', label: 'Done' },
+        { value: 'cancelled', label: 'Cancelled' },
+      ],
+    },
+    { name: 'start_date', label: 'Start date', type: 'date' },
+    { name: 'due_date', label: 'Due date', type: 'date', indexed: true },
+    {
+      name: 'company_id',
+      label: 'Company',
+      type: 'relation',
+      target: 'companies',
+      reverseName: 'projects',
+      reverseLabel: 'Projects',
+    },
+    {
+      name: 'deal_id',
+      label: 'Deal',
+      type: 'relation',
+      target: 'deals',
+      reverseName: 'projects',
+      reverseLabel: 'Projects',
+    },
+    {
+      name: 'tasks_count',
+      label: 'Tasks',
+      type: 'computed',
+      resultType: 'integer',
+      rollup: { aggregate: 'count', object: 'tasks', via: 'project_id' },
+    },
+    {
+      name: 'done_tasks_count',
+      label: 'Tasks done',
+      type: 'computed',
+      resultType: 'integer',
+      rollup: { aggregate: 'count', object: 'tasks', via: 'project_id', where: { status: 'done' } },
+    },
   ],
 };
