@@ -16,20 +16,20 @@ describe.each(DIALECTS)('review fixes on %s', (dialect) => {
 
   test('a renamed field keeps the grants that hid it, and metadata needs a read grant', async () => {
     await s.call('POST', '/api/v1/metadata/objects', {
-      name: 'projects',
-      label_singular: 'Project',
-      label_plural: 'Projects',
+      name: 'engagements',
+      label_singular: 'Engagement',
+      label_plural: 'Engagements',
       fields: [{ name: 'salary', label: 'Salary', type: 'integer' }],
     });
     await s.call('POST', '/api/v1/roles', {
       name: 'No salaries',
-      permissions: { objects: { projects: { read: 'all', fields: { salary: 'none' } } } },
+      permissions: { objects: { engagements: { read: 'all', fields: { salary: 'none' } } } },
     });
     const u = await s.keyFor({ email: 'r1@example.com', name: 'R1', role: 'No salaries' });
-    await s.call('POST', '/api/v1/projects', { name: 'Apollo', salary: 100000 });
-    await s.call('PATCH', '/api/v1/metadata/objects/projects/fields/salary', { name: 'pay' });
+    await s.call('POST', '/api/v1/engagements', { name: 'Apollo', salary: 100000 });
+    await s.call('PATCH', '/api/v1/metadata/objects/engagements/fields/salary', { name: 'pay' });
     const as = callAs(s, u.key);
-    const list = await as('GET', '/api/v1/projects');
+    const list = await as('GET', '/api/v1/engagements');
     expect(list.body.data[0].pay).toBeUndefined();
     expect(list.body.data[0].salary).toBeUndefined();
     expect((await as('GET', '/api/v1/metadata/objects/deals')).status).toBe(403);

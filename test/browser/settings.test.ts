@@ -160,21 +160,21 @@ describe.skipIf(!chromiumAvailable)('the Settings area in Chromium', () => {
     await page.goto(`${base}/settings/objects`);
     await page.getByRole('button', { name: 'New object' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Label (one)').fill('Project');
-    await dialog.getByLabel('Label (many)').fill('Projects');
-    expect(await dialog.getByLabel('API name').inputValue()).toBe('projects');
+    await dialog.getByLabel('Label (one)').fill('Engagement');
+    await dialog.getByLabel('Label (many)').fill('Engagements');
+    expect(await dialog.getByLabel('API name').inputValue()).toBe('engagements');
     await dialog.getByRole('button', { name: 'New object' }).click();
     const sidebar = page.getByRole('navigation', { name: 'Objects' });
-    await sidebar.getByRole('link', { name: 'Projects' }).waitFor();
+    await sidebar.getByRole('link', { name: 'Engagements' }).waitFor();
 
     // Its fields are one click away.
-    await page.getByRole('link', { name: 'Fields of Projects' }).click();
+    await page.getByRole('link', { name: 'Fields of Engagements' }).click();
     await page
-      .getByRole('table', { name: 'Fields of Projects' })
+      .getByRole('table', { name: 'Fields of Engagements' })
       .getByText('name', { exact: true })
       .waitFor();
-    await sidebar.getByRole('link', { name: 'Projects' }).click();
-    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    await sidebar.getByRole('link', { name: 'Engagements' }).click();
+    await page.getByRole('heading', { name: 'Engagements' }).waitFor();
   });
 
   test('edits the choices of a select field: adds, renames and reorders them', async () => {
