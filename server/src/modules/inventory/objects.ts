@@ -1,3 +1,4 @@
+import { documentNumberField, documentStatusField } from '../../core/documents/fields';
 import type { ObjectDef } from '../../core/metadata/types';
 
 export const warehouses: ObjectDef = {
@@ -71,16 +72,7 @@ export const stockCounts: ObjectDef = {
   module: 'inventory',
   titleField: 'number',
   fields: [
-    {
-      name: 'number',
-      label: 'Number',
-      type: 'text',
-      readOnly: true,
-      unique: true,
-      indexed: true,
-      searchable: true,
-      maxLength: 32,
-    },
+    documentNumberField(),
     {
       name: 'warehouse_id',
       label: 'Warehouse',
@@ -92,17 +84,10 @@ export const stockCounts: ObjectDef = {
       reverseLabel: 'Stock counts',
       onDelete: 'restrict',
     },
-    {
-      name: 'status',
-      label: 'Status',
-      type: 'select',
-      readOnly: true,
-      indexed: true,
-      options: [
-        { value: 'draft', label: 'Draft' },
-        { value: 'posted', label: 'Posted' },
-      ],
-    },
+    documentStatusField([
+      { value: 'draft', label: 'Draft' },
+      { value: 'posted', label: 'Posted' },
+    ]),
     { name: 'counted_at', label: 'Counted at', type: 'datetime', indexed: true },
     { name: 'posting_id', label: 'Stock posting', type: 'text', readOnly: true },
     { name: 'notes', label: 'Notes', type: 'long_text', searchable: true },

@@ -1,3 +1,4 @@
+import { documentNumberField, documentStatusField } from '../../core/documents/fields';
 import type { ObjectDef } from '../../core/metadata/types';
 
 /** What one run of production takes to make a product: a list of components and quantities. */
@@ -96,29 +97,14 @@ export const productionOrders: ObjectDef = {
   module: 'production',
   titleField: 'number',
   fields: [
-    {
-      name: 'number',
-      label: 'Number',
-      type: 'text',
-      readOnly: true,
-      unique: true,
-      indexed: true,
-      searchable: true,
-    },
-    {
-      name: 'status',
-      label: 'Status',
-      type: 'select',
-      readOnly: true,
-      indexed: true,
-      options: [
-        { value: 'draft', label: 'Draft' },
-        { value: 'confirmed', label: 'Confirmed' },
-        { value: 'in_progress', label: 'In progress' },
-        { value: 'done', label: 'Done' },
-        { value: 'cancelled', label: 'Cancelled' },
-      ],
-    },
+    documentNumberField(),
+    documentStatusField([
+      { value: 'draft', label: 'Draft' },
+      { value: 'confirmed', label: 'Confirmed' },
+      { value: 'in_progress', label: 'In progress' },
+      { value: 'done', label: 'Done' },
+      { value: 'cancelled', label: 'Cancelled' },
+    ]),
     {
       name: 'bom_id',
       label: 'Bill of materials',

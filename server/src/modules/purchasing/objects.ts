@@ -1,3 +1,4 @@
+import { documentNumberField, documentStatusField } from '../../core/documents/fields';
 import type { ObjectDef } from '../../core/metadata/types';
 
 export const PURCHASE_ORDER_STATUSES = [
@@ -24,31 +25,15 @@ export const purchaseOrders: ObjectDef = {
   module: 'purchasing',
   titleField: 'number',
   fields: [
-    {
-      name: 'number',
-      label: 'Number',
-      type: 'text',
-      readOnly: true,
-      unique: true,
-      indexed: true,
-      searchable: true,
-      maxLength: 32,
-    },
-    {
-      name: 'status',
-      label: 'Status',
-      type: 'select',
-      readOnly: true,
-      indexed: true,
-      options: [
-        { value: 'draft', label: 'Draft' },
-        { value: 'sent', label: 'Sent' },
-        { value: 'confirmed', label: 'Confirmed' },
-        { value: 'partly_received', label: 'Partly received' },
-        { value: 'received', label: 'Received' },
-        { value: 'cancelled', label: 'Cancelled' },
-      ],
-    },
+    documentNumberField(),
+    documentStatusField([
+      { value: 'draft', label: 'Draft' },
+      { value: 'sent', label: 'Sent' },
+      { value: 'confirmed', label: 'Confirmed' },
+      { value: 'partly_received', label: 'Partly received' },
+      { value: 'received', label: 'Received' },
+      { value: 'cancelled', label: 'Cancelled' },
+    ]),
     {
       name: 'supplier_id',
       label: 'Supplier',
@@ -221,16 +206,7 @@ export const receipts: ObjectDef = {
   module: 'purchasing',
   titleField: 'number',
   fields: [
-    {
-      name: 'number',
-      label: 'Number',
-      type: 'text',
-      readOnly: true,
-      unique: true,
-      indexed: true,
-      searchable: true,
-      maxLength: 32,
-    },
+    documentNumberField(),
     {
       name: 'purchase_order_id',
       label: 'Purchase order',

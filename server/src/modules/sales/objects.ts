@@ -1,3 +1,4 @@
+import { documentNumberField } from '../../core/documents/fields';
 import type { FieldDef, ObjectDef, RollupDef } from '../../core/metadata/types';
 
 /** A document's totals: sums of its lines' rounded figures, recomputed with every line change. */
@@ -143,14 +144,7 @@ export const quotes: ObjectDef = {
   module: 'sales',
   titleField: 'number',
   fields: [
-    {
-      name: 'number',
-      label: 'Number',
-      type: 'text',
-      readOnly: true,
-      unique: true,
-      searchable: true,
-    },
+    documentNumberField(),
     {
       name: 'status',
       label: 'Status',
@@ -209,14 +203,7 @@ export const salesOrders: ObjectDef = {
   module: 'sales',
   titleField: 'number',
   fields: [
-    {
-      name: 'number',
-      label: 'Number',
-      type: 'text',
-      readOnly: true,
-      unique: true,
-      searchable: true,
-    },
+    documentNumberField(),
     {
       name: 'status',
       label: 'Status',
@@ -303,14 +290,7 @@ export const shipments: ObjectDef = {
   module: 'sales',
   titleField: 'number',
   fields: [
-    {
-      name: 'number',
-      label: 'Number',
-      type: 'text',
-      readOnly: true,
-      unique: true,
-      searchable: true,
-    },
+    documentNumberField(),
     {
       name: 'order_id',
       label: 'Sales order',
