@@ -14,6 +14,9 @@ import { createUser } from '../server/src/core/auth/users';
 import { ManualClock, type Clock } from '../server/src/core/clock';
 import { inTransaction, type Kontor, type RecordContext } from '../server/src/core/kontor';
 import { buildApp } from '../server/src/http/app';
+import { JobWorker } from '../server/src/core/jobs/worker';
+import { allJobHandlers } from '../server/src/core/jobs/handlers';
+import { eventConsumers } from '../server/src/core/events/outbox';
 
 /** Where the PostgreSQL tests run; CI always has it. */
 export const PG_URL =
@@ -60,6 +63,11 @@ export interface TestServer {
     team?: string;
   }): Promise<{ key: string; id: string }>;
   asSystem<T>(fn: (ctx: RecordContext) => Promise<T>): Promise<T>;
+  /**
+   * Runs the background work a server's worker would: hands committed events to the modules and
+   * runs due jobs, until nothing is left at the clock's current time. Returns the jobs run.
+   */
+  drain(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -104,6 +112,7 @@ export async function startServer(
     .where('email', '=', 'admin@example.com')
     .executeTakeFirstOrThrow();
   const { key } = await createApiKey(kontor.database.db, clock, 'tests', admin.id as string);
+  const worker = new JobWorker(kontor, allJobHandlers(kontor), { events: eventConsumers(kontor) });
 
   const callWith =
     (authKey: string | null) =>
@@ -144,6 +153,7 @@ export async function startServer(
       return { key: k.key, id: u.id };
     },
     asSystem: (fn) => inTransaction(kontor, SYSTEM_ACTOR, fn),
+    drain: () => worker.runDue(),
     async close() {
       await app.close();
       if (schema) await kontor.database.db.schema.dropSchema(schema).ifExists().cascade().execute();

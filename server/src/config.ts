@@ -55,6 +55,30 @@ export const SETTINGS = [
     help: 'largest accepted request body in bytes',
   },
   {
+    key: 'publicUrl',
+    env: 'KONTOR_PUBLIC_URL',
+    default: '',
+    help: 'address people outside reach Kontor at, for links in e-mails (https://crm.example.com); unset: http://HOST:PORT',
+  },
+  {
+    key: 'smtpUrl',
+    env: 'KONTOR_SMTP_URL',
+    default: '',
+    help: 'smtp://user:pass@host:587 or smtps://... to send e-mail; unset: e-mails are kept in the mail log, not sent',
+  },
+  {
+    key: 'mailFrom',
+    env: 'KONTOR_MAIL_FROM',
+    default: 'Kontor <kontor@localhost>',
+    help: 'sender of the e-mails Kontor sends',
+  },
+  {
+    key: 'allowPrivateTargets',
+    env: 'KONTOR_ALLOW_PRIVATE_TARGETS',
+    default: 'false',
+    help: 'let webhooks and process steps call private and loopback addresses (only on a trusted network)',
+  },
+  {
     key: 'worker',
     env: 'KONTOR_WORKER',
     default: 'true',
@@ -76,6 +100,10 @@ const configSchema = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code'),
   bodyLimit: z.coerce.number().int().min(1024),
   worker: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  publicUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
+  smtpUrl: z.union([z.literal(''), z.url({ protocol: /^smtps?$/ })]),
+  mailFrom: z.string().min(3),
+  allowPrivateTargets: z.enum(['true', 'false']).transform((v) => v === 'true'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -4,13 +4,15 @@ import { buildApp } from '../http/app';
 import { printFirstAdmin } from './admin';
 import { importNorthwindIfEmpty } from './data';
 import { JobWorker } from '../core/jobs/worker';
-import { CORE_JOBS, scheduleHousekeeping } from '../core/jobs/housekeeping';
+import { scheduleHousekeeping } from '../core/jobs/housekeeping';
 import type { Kontor } from '../core/kontor';
+import { allJobHandlers } from '../core/jobs/handlers';
+import { eventConsumers } from '../core/events/outbox';
 
 /** The background worker that runs durable jobs in this process. */
 export async function startWorker(kontor: Kontor) {
   await scheduleHousekeeping(kontor);
-  const worker = new JobWorker(kontor, { ...CORE_JOBS });
+  const worker = new JobWorker(kontor, allJobHandlers(kontor), { events: eventConsumers(kontor) });
   worker.start();
   return worker;
 }

@@ -9,6 +9,8 @@ import type { RecordHooks } from './records/hooks';
 import { flushRollups } from './records/rollups';
 import { flushBulk } from './records/bulk';
 import type { LabelCatalog, Locale } from './metadata/labels';
+import type { JobHandlers } from './jobs/worker';
+import type { EventCause, EventConsumer } from './events/outbox';
 
 /** A business domain: its objects, the rules a generic CRUD cannot express, its routes. */
 export interface Module {
@@ -21,6 +23,10 @@ export interface Module {
   routes?: (app: FastifyInstance) => Promise<void>;
   /** Its standard objects' labels in languages other than English. */
   labels?: Partial<Record<Exclude<Locale, 'en'>, LabelCatalog>>;
+  /** Durable job kinds it runs (`automation.step`), named `{module}.{kind}`. */
+  jobs?: JobHandlers;
+  /** Reacts to committed domain events (core/events/outbox.ts). */
+  onEvents?: EventConsumer;
 }
 
 /**
@@ -31,11 +37,22 @@ export interface Flow {
   name: string;
   hooks?: Record<string, RecordHooks | RecordHooks[]>;
   routes?: (app: FastifyInstance) => Promise<void>;
+  jobs?: JobHandlers;
+  onEvents?: EventConsumer;
 }
 
 export interface KontorSettings {
   phoneRegion: string;
   currency: string;
+  /** Base of links sent to people outside (form links), without a trailing slash. */
+  publicUrl: string;
+  /** Where files (attachments, photos from forms) are stored. */
+  dataDir: string;
+  /** smtp(s):// URL; empty: e-mails are logged, not sent. */
+  smtpUrl: string;
+  mailFrom: string;
+  /** Outbound calls (webhooks, process steps) may target private and loopback addresses. */
+  allowPrivateTargets: boolean;
 }
 
 /** What every part of the server is handed: the database, metadata, clock, modules. */
@@ -58,6 +75,8 @@ export interface RecordContext {
   requestId?: string;
   /** Work deferred to the end of the transaction (totals to recompute). */
   pending: PendingWork;
+  /** Set while an automation step runs: the events its changes emit carry it. */
+  cause?: EventCause;
 }
 
 export interface PendingWork {

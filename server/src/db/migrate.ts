@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004-saved-views';
 import * as m0005 from './migrations/0005-stock-ledger';
 import * as m0006 from './migrations/0006-stock-documents';
 import * as m0007 from './migrations/0007-stock-indexes';
+import * as m0008 from './migrations/0008-mail-log';
 
 type Step = { up: (db: Database['db'], dialect: Database['dialect']) => Promise<void> };
 
@@ -19,6 +20,7 @@ const STEPS: Record<string, Step> = {
   '0005-stock-ledger': m0005,
   '0006-stock-documents': m0006,
   '0007-stock-indexes': m0007,
+  '0008-mail-log': m0008,
 };
 
 class CodeMigrations implements MigrationProvider {

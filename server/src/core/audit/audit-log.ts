@@ -39,7 +39,9 @@ export async function emitEvent(
     type: event.type,
     object: event.object,
     record_id: event.recordId,
-    payload: JSON.stringify(event.payload),
+    payload: JSON.stringify(
+      ctx.cause ? { ...(event.payload as object), cause: ctx.cause } : event.payload,
+    ),
     processed_at: null,
   };
   if (ctx.pending.bulk) ctx.pending.bulk.outbox.push(row);

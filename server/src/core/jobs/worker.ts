@@ -3,8 +3,21 @@ import { SYSTEM_ACTOR } from '../actor';
 import { isoNow } from '../clock';
 import { inTransaction, type Kontor, type RecordContext } from '../kontor';
 import { backoffMs, claimJobs, type JobRow } from './queue';
+import { dispatchEvents, type EventConsumer } from '../events/outbox';
 
 export type JobHandler = (ctx: RecordContext, payload: unknown, job: JobRow) => Promise<void>;
+
+/**
+ * A job that talks to the outside world (an SMTP server, a webhook target). It runs outside any
+ * transaction, so a slow server never holds the database, and writes what it learnt itself. It
+ * may run again after a crash between its call and the job's completion, so its effect must be
+ * safe to repeat (a delivery carries its event id; a mail already sent is not sent again).
+ */
+export interface ExternalJob {
+  outside(k: Kontor, payload: unknown, job: JobRow): Promise<void>;
+}
+
+export type JobHandlers = Record<string, JobHandler | ExternalJob>;
 
 const LEASE_MS = 5 * 60_000;
 
@@ -21,14 +34,20 @@ export class JobWorker {
 
   constructor(
     private readonly k: Kontor,
-    private readonly handlers: Record<string, JobHandler>,
-    private readonly opts: { batch?: number; pollMs?: number } = {},
+    private readonly handlers: JobHandlers,
+    private readonly opts: {
+      batch?: number;
+      pollMs?: number;
+      /** When given, committed domain events are handed to these before due jobs run. */
+      events?: EventConsumer[];
+    } = {},
   ) {}
 
-  /** Runs every job due now; returns how many ran (succeeded or failed). */
+  /** Dispatches pending events, then runs every job due now; returns how many jobs ran. */
   async runDue(): Promise<number> {
     let total = 0;
     for (;;) {
+      if (this.opts.events) await dispatchEvents(this.k, this.opts.events);
       const jobs = await claimJobs(
         this.k.database.db,
         this.k.database.dialect,
@@ -49,8 +68,10 @@ export class JobWorker {
     const handler = this.handlers[job.kind];
     try {
       if (!handler) throw new Error(`no handler for jobs of kind "${job.kind}"`);
+      if (typeof handler !== 'function')
+        await handler.outside(this.k, JSON.parse(job.payload), job);
       await inTransaction(this.k, SYSTEM_ACTOR, async (ctx) => {
-        await handler(ctx, JSON.parse(job.payload), job);
+        if (typeof handler === 'function') await handler(ctx, JSON.parse(job.payload), job);
         const done = await ctx.db
           .updateTable('jobs')
           .set({
