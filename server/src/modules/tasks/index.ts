@@ -9,6 +9,11 @@ import { requiredLinks, uniquePair } from './part-rules';
 import { queueMembers, queues } from './queue-objects';
 import { seedQueues } from './queues';
 import { taskStatusHook } from './task-rules';
+import { tasksRoutes } from './routes';
+import { taskTemplateItems, taskTemplates } from './template-objects';
+import { templateItemRules, templateRules } from './templates';
+
+export { applyTaskTemplate, type ApplyOptions } from './templates';
 
 export const tasksModule: Module = {
   name: 'tasks',
@@ -21,9 +26,12 @@ export const tasksModule: Module = {
     taskComments,
     taskDependencies,
     taskWatchers,
+    taskTemplates,
+    taskTemplateItems,
   ],
   labels: { uk: tasksLabelsUk },
   seed: seedQueues,
+  routes: tasksRoutes,
   hooks: {
     tasks: [relatedRecordHook, taskStatusHook, timeSpentRule, taskDependencyStatusRules],
     projects: {
@@ -47,5 +55,7 @@ export const tasksModule: Module = {
       uniquePair('task_id', 'depends_on_id', 'this task already waits for that one'),
       dependencyRules,
     ],
+    task_templates: templateRules,
+    task_template_items: [requiredLinks('template_id'), templateItemRules],
   },
 };
