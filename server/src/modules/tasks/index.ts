@@ -4,10 +4,12 @@ import { dependencyRules, taskDependencyStatusRules } from './dependencies';
 import { taskChecklistItems, taskComments, taskDependencies, taskWatchers } from './detail-objects';
 import { tasksLabelsUk } from './labels';
 import { projects, tasks } from './objects';
-import { checklistPositionRule, commentAuthorRule, timeSpentRule } from './part-defaults';
+import { checklistPositionRule, commentAuthorRule, taskNumberRule } from './part-defaults';
 import { requiredLinks, uniquePair } from './part-rules';
 import { queueMembers, queues } from './queue-objects';
 import { seedQueues } from './queues';
+import { commentNotificationRules, taskNotificationRules } from './task-notifications';
+import { dueTimeRule, sendReminder } from './reminders';
 import { taskStatusHook } from './task-rules';
 import { tasksRoutes } from './routes';
 import { taskTemplateItems, taskTemplates } from './template-objects';
@@ -32,8 +34,16 @@ export const tasksModule: Module = {
   labels: { uk: tasksLabelsUk },
   seed: seedQueues,
   routes: tasksRoutes,
+  jobs: { 'tasks.remind': sendReminder },
   hooks: {
-    tasks: [relatedRecordHook, taskStatusHook, timeSpentRule, taskDependencyStatusRules],
+    tasks: [
+      relatedRecordHook,
+      taskStatusHook,
+      taskNumberRule,
+      taskDependencyStatusRules,
+      dueTimeRule,
+      taskNotificationRules,
+    ],
     projects: {
       // A new project is under way unless said otherwise.
       async beforeWrite(_ctx, e) {
@@ -49,7 +59,7 @@ export const tasksModule: Module = {
       uniquePair('task_id', 'user_id', 'already watches this task'),
     ],
     task_checklist_items: [requiredLinks('task_id'), checklistPositionRule],
-    task_comments: [requiredLinks('task_id'), commentAuthorRule],
+    task_comments: [requiredLinks('task_id'), commentAuthorRule, commentNotificationRules],
     task_dependencies: [
       requiredLinks('task_id', 'depends_on_id'),
       uniquePair('task_id', 'depends_on_id', 'this task already waits for that one'),

@@ -23,12 +23,19 @@ export const commentAuthorRule: RecordHooks = {
   },
 };
 
-/** Time spent is counted up from zero. */
-export const timeSpentRule: RecordHooks = {
+const RANGES: Record<string, [number, number, string]> = {
+  time_spent_minutes: [0, Number.MAX_SAFE_INTEGER, 'cannot be negative'],
+  remind_before: [0, 100_000, 'must be from 0 to 100000'],
+  due_hour: [0, 23, 'must be an hour from 0 to 23'],
+};
+
+/** A task's numbers stay in their range: time spent counts up from zero, an hour is of a day. */
+export const taskNumberRule: RecordHooks = {
   async beforeWrite(_ctx, e) {
-    const v = e.values.time_spent_minutes;
-    if (typeof v === 'number' && v < 0) {
-      throw validationError([{ path: 'time_spent_minutes', message: 'cannot be negative' }]);
-    }
+    const errors = Object.entries(RANGES).flatMap(([path, [min, max, message]]) => {
+      const v = e.values[path];
+      return typeof v === 'number' && (v < min || v > max) ? [{ path, message }] : [];
+    });
+    if (errors.length) throw validationError(errors);
   },
 };
