@@ -1,4 +1,6 @@
 import type { Flow } from '../core/kontor';
+import { automationOperationsFlow } from './automation-operations';
+import { automationTasksFlow } from './automation-tasks';
 import { productionStockFlow } from './production-stock';
 import { purchasingStockFlow } from './purchasing-stock';
 import { reorderFlow } from './reorder';
@@ -12,4 +14,6 @@ export const FLOWS: Flow[] = [
   salesCatalogFlow,
   salesStockFlow,
   productionStockFlow,
+  automationOperationsFlow,
+  automationTasksFlow,
 ];
