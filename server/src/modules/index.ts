@@ -1,6 +1,7 @@
 import type { Module } from '../core/kontor';
 import { catalogModule } from './catalog';
 import { crmModule } from './crm';
+import { formsModule } from './forms';
 import { inventoryModule } from './inventory';
 import { productionModule } from './production';
 import { purchasingModule } from './purchasing';
@@ -16,4 +17,5 @@ export const MODULES: Module[] = [
   purchasingModule,
   salesModule,
   productionModule,
+  formsModule,
 ];
