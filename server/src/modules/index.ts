@@ -2,6 +2,7 @@ import type { Module } from '../core/kontor';
 import { automationModule } from './automation';
 import { catalogModule } from './catalog';
 import { crmModule } from './crm';
+import { formsModule } from './forms';
 import { inventoryModule } from './inventory';
 import { productionModule } from './production';
 import { purchasingModule } from './purchasing';
@@ -18,4 +19,5 @@ export const MODULES: Module[] = [
   salesModule,
   productionModule,
   automationModule,
+  formsModule,
 ];

@@ -4,6 +4,7 @@ import { useMe } from '../api/hooks';
 import * as board from './board';
 import * as common from './common';
 import * as documents from './documents';
+import * as forms from './forms';
 import * as record from './record';
 import * as settings from './settings';
 import * as shell from './shell';
@@ -21,6 +22,7 @@ export const resources = {
     board: board.en,
     common: common.en,
     documents: documents.en,
+    forms: forms.en,
     record: record.en,
     settings: settings.en,
     shell: shell.en,
@@ -33,6 +35,7 @@ export const resources = {
     board: board.uk,
     common: common.uk,
     documents: documents.uk,
+    forms: forms.uk,
     record: record.uk,
     settings: settings.uk,
     shell: shell.uk,
