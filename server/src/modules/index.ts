@@ -6,6 +6,7 @@ import { productionModule } from './production';
 import { purchasingModule } from './purchasing';
 import { salesModule } from './sales';
 import { tasksModule } from './tasks';
+import { webhooksModule } from './webhooks';
 
 /** Every business module, in the order their objects are created. */
 export const MODULES: Module[] = [
@@ -16,4 +17,5 @@ export const MODULES: Module[] = [
   purchasingModule,
   salesModule,
   productionModule,
+  webhooksModule,
 ];
