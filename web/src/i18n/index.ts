@@ -11,6 +11,7 @@ import * as stock from './stock';
 import * as table from './table';
 import * as tableEdit from './tableEdit';
 import * as transfer from './transfer';
+import * as webhooks from './webhooks';
 
 /**
  * Every screen's words, one namespace per area (`web/src/i18n/<area>.ts`, English and Ukrainian
@@ -28,6 +29,7 @@ export const resources = {
     table: table.en,
     tableEdit: tableEdit.en,
     transfer: transfer.en,
+    webhooks: webhooks.en,
   },
   uk: {
     board: board.uk,
@@ -40,6 +42,7 @@ export const resources = {
     table: table.uk,
     tableEdit: tableEdit.uk,
     transfer: transfer.uk,
+    webhooks: webhooks.uk,
   },
 } as const;
 

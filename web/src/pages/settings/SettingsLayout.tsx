@@ -23,6 +23,7 @@ export const SECTIONS = [
   { to: '/settings/objects', key: 'objects' },
   { to: '/settings/fields', key: 'fields' },
   { to: '/settings/api-keys', key: 'apiKeys' },
+  { to: '/settings/webhooks', key: 'webhooks' },
 ] as const;
 
 /**
