@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { dispatchEvents } from '../../server/src/core/events/outbox';
 import { callAs, DIALECTS, serverFor } from '../helpers';
 import { startReceiver } from '../support/webhook-receiver';
 
@@ -71,6 +72,42 @@ describe.each(DIALECTS)('outbound webhooks on %s', (dialect) => {
     expect(list.body.data).toEqual([]);
   });
 
+  test('a Ukrainian reader gets the messages in Ukrainian', async () => {
+    await s.call('PATCH', `/api/v1/users/${s.adminId}`, { locale: 'uk' });
+    try {
+      const res = await s.call('POST', '/api/v1/webhooks/subscriptions', {
+        name: 'Погано',
+        target_url: 'ftp://example.com/x',
+        object: 'spaceships',
+        events: ['exploded'],
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual(
+        expect.arrayContaining([
+          { path: 'target_url', message: 'має використовувати http або https, а не ftp' },
+          { path: 'events.0', message: 'має бути одним із: created, updated, deleted, restored' },
+        ]),
+      );
+      s.kontor.settings.allowPrivateTargets = false;
+      const inside = await s.call('POST', '/api/v1/webhooks/subscriptions', {
+        name: 'Всередині',
+        target_url: 'http://10.0.0.1/x',
+        object: 'spaceships',
+        events: ['created'],
+      });
+      expect(inside.body.errors).toEqual([
+        { path: 'object', message: 'об’єкта «spaceships» немає' },
+        {
+          path: 'target_url',
+          message:
+            '10.0.0.1 — приватна, локальна, link-local або зарезервована адреса; вебхуки надсилаються лише на публічні адреси, якщо в налаштуваннях сервера не дозволено приватні',
+        },
+      ]);
+    } finally {
+      await s.call('PATCH', `/api/v1/users/${s.adminId}`, { locale: 'en' });
+    }
+  });
+
   test('only administrators manage subscriptions', async () => {
     const rep = await s.keyFor({ email: 'rep@example.com', name: 'Rep', role: 'Sales manager' });
     const as = callAs(s, rep.key);
@@ -120,6 +157,28 @@ describe.each(DIALECTS)('outbound webhooks on %s', (dialect) => {
     });
     expect(patched.body).toMatchObject({ name: 'Renamed', enabled: false });
     expect(patched.body.secret).toBeUndefined();
+    // A change that leaves `enabled` out keeps it as it was.
+    const renamed = await s.call('PATCH', `/api/v1/webhooks/subscriptions/${sub.id}`, {
+      name: 'Renamed again',
+    });
+    expect(renamed.body).toMatchObject({ name: 'Renamed again', enabled: false });
+  });
+
+  test('a disabled subscription sends nothing, and stops what was waiting', async () => {
+    const sub = await subscribe({ events: ['created'] });
+    await s.call('POST', '/api/v1/companies', { name: 'Queued before' });
+    // The event is matched, then the subscription disabled before the job runs.
+    await dispatchEvents(s.kontor);
+    await s.call('PATCH', `/api/v1/webhooks/subscriptions/${sub.id}`, { enabled: false });
+    await s.call('POST', '/api/v1/companies', { name: 'Made while disabled' });
+    await s.drain();
+    expect(rx.received).toEqual([]);
+    const log = (await deliveries(sub.id)).data;
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ status: 'failed', last_error: 'the subscription is disabled' });
+    const replay = await s.call('POST', `/api/v1/webhooks/deliveries/${log[0].id}/replay`);
+    expect(replay.status).toBe(400);
+    expect(replay.body.errors[0].path).toBe('subscription');
   });
 
   test('delivers a signed event the receiver can verify', async () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { boolFromDb, boolToDb } from '../../db/column-types';
 import type { Db } from '../../db/database';
 import { isoNow } from '../../core/clock';
-import { validationError } from '../../core/errors';
+import { validationError, type ErrorDetail } from '../../core/errors';
 import { newId } from '../../core/ids';
 import type { Kontor } from '../../core/kontor';
 import { newSecret } from './signing';
@@ -41,15 +41,23 @@ const events = z
   .min(1, 'must name at least one event kind')
   .refine((a) => new Set(a).size === a.length, 'must not name an event kind twice');
 
-export const newSubscriptionSchema = z.strictObject({
+const fields = {
   name: z.string().trim().min(1, 'is required').max(200),
   target_url: targetUrl,
   object: z.string().trim().min(1, 'is required').max(100),
   events,
+};
+
+export const newSubscriptionSchema = z.strictObject({
+  ...fields,
   enabled: z.boolean().default(true),
 });
 
-export const subscriptionPatchSchema = newSubscriptionSchema.partial();
+// Not newSubscriptionSchema.partial(): that would keep the default and re-enable a disabled
+// subscription on every change that leaves `enabled` out.
+export const subscriptionPatchSchema = z
+  .strictObject({ ...fields, enabled: z.boolean() })
+  .partial();
 
 /** A subscription as the API shows it; the secret only where `withSecret` says so. */
 export function subscriptionOut(r: SubscriptionRow, withSecret = false) {
@@ -75,17 +83,18 @@ export function iso(v: unknown): string {
 
 /** Refuses an object that does not exist (custom objects count) and a target not allowed. */
 async function checkRefs(k: Kontor, input: { object?: string; target_url?: string }) {
+  const errors: ErrorDetail[] = [];
   if (input.object !== undefined && !k.meta.find(input.object))
-    throw validationError([{ path: 'object', message: `there is no object "${input.object}"` }]);
+    errors.push({ path: 'object', message: `there is no object "${input.object}"` });
   if (input.target_url !== undefined) {
     try {
       await assertTargetAllowed(input.target_url, k.settings.allowPrivateTargets);
     } catch (err) {
-      if (err instanceof TargetRefused)
-        throw validationError([{ path: 'target_url', message: err.message }]);
-      throw err;
+      if (!(err instanceof TargetRefused)) throw err;
+      errors.push({ path: 'target_url', message: err.message });
     }
   }
+  if (errors.length > 0) throw validationError(errors);
 }
 
 export async function findSubscription(db: Db, id: string): Promise<SubscriptionRow | undefined> {

@@ -28,8 +28,9 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
-  // IPv4-mapped, NAT64 and 6to4 addresses can carry any IPv4 address, a private one included.
-  ['::ffff:0:0', 96],
+  // NAT64 and 6to4 addresses can carry any IPv4 address, a private one included. (IPv4-mapped
+  // ones, ::ffff:a.b.c.d, BlockList checks against the IPv4 ranges above by itself; a rule for
+  // ::ffff:0:0/96 would match every IPv4 address.)
   ['64:ff9b::', 96],
   ['2002::', 16],
   ['100::', 64],
