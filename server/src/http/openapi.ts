@@ -8,6 +8,7 @@ import type { FieldMeta, ObjectMeta } from '../core/metadata/types';
 import { productionPaths } from './openapi-production';
 import { documentPdfPaths, salesPaths } from './openapi-sales';
 import { viewPaths, viewSchemas } from './openapi-views';
+import { webhookPaths, webhookSchemas } from './openapi-webhooks';
 
 type Schema = Record<string, unknown>;
 
@@ -466,6 +467,8 @@ export function openapiDocument(k: Kontor, actor: Actor | null): Schema {
   }
   Object.assign(schemas, viewSchemas());
   Object.assign(paths, viewPaths());
+  Object.assign(schemas, webhookSchemas());
+  Object.assign(paths, webhookPaths());
   const visible = new Set(visibleObjects(k, actor).map((o) => o.name));
   Object.assign(paths, salesPaths(visible));
   Object.assign(paths, documentPdfPaths(visible));
@@ -552,7 +555,11 @@ export function openapiDocument(k: Kontor, actor: Actor | null): Schema {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { session: [] }],
-    tags: [...visibleObjects(k, actor).map((o) => ({ name: o.labelPlural })), { name: 'Views' }],
+    tags: [
+      ...visibleObjects(k, actor).map((o) => ({ name: o.labelPlural })),
+      { name: 'Views' },
+      { name: 'Webhooks' },
+    ],
     paths,
     components: {
       schemas,

@@ -8,6 +8,7 @@ import { productionModule } from './production';
 import { purchasingModule } from './purchasing';
 import { salesModule } from './sales';
 import { tasksModule } from './tasks';
+import { webhooksModule } from './webhooks';
 
 /** Every business module, in the order their objects are created. */
 export const MODULES: Module[] = [
@@ -20,4 +21,5 @@ export const MODULES: Module[] = [
   productionModule,
   automationModule,
   formsModule,
+  webhooksModule,
 ];

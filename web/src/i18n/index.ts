@@ -12,6 +12,7 @@ import * as stock from './stock';
 import * as table from './table';
 import * as tableEdit from './tableEdit';
 import * as transfer from './transfer';
+import * as webhooks from './webhooks';
 
 /**
  * Every screen's words, one namespace per area (`web/src/i18n/<area>.ts`, English and Ukrainian
@@ -30,6 +31,7 @@ export const resources = {
     table: table.en,
     tableEdit: tableEdit.en,
     transfer: transfer.en,
+    webhooks: webhooks.en,
   },
   uk: {
     board: board.uk,
@@ -43,6 +45,7 @@ export const resources = {
     table: table.uk,
     tableEdit: tableEdit.uk,
     transfer: transfer.uk,
+    webhooks: webhooks.uk,
   },
 } as const;
 
