@@ -5,6 +5,7 @@ import { inventoryModule } from './inventory';
 import { productionModule } from './production';
 import { purchasingModule } from './purchasing';
 import { salesModule } from './sales';
+import { slaModule } from './sla';
 import { tasksModule } from './tasks';
 
 /** Every business module, in the order their objects are created. */
@@ -16,4 +17,5 @@ export const MODULES: Module[] = [
   purchasingModule,
   salesModule,
   productionModule,
+  slaModule,
 ];
