@@ -210,6 +210,44 @@ describe.each(DIALECTS)('SLA timers on %s', (dialect) => {
     expect((await timers(id))[0]!.due_at).toBe('2026-04-07T07:05:00.000Z');
   });
 
+  test('a holiday added while a timer runs moves its due time; the old breach job does nothing', async () => {
+    const cal = await s.call('POST', '/api/v1/calendars', {
+      name: 'Rescheduled office',
+      time_zone: 'UTC',
+      working_hours: 'mon-fri 09:00-17:00',
+    });
+    await policy({ name: 'Moving response', calendar_id: cal.body.id });
+    s.clock.set(new Date('2026-04-17T16:50:00Z')); // a Friday
+    const id = await lead('Moved');
+    await s.drain();
+    expect((await timers(id))[0]!.due_at).toBe('2026-04-20T09:05:00.000Z');
+
+    const holiday = await s.call('POST', '/api/v1/calendar_holidays', {
+      calendar_id: cal.body.id,
+      date: '2026-04-20',
+      name: 'Office closed',
+    });
+    expect(holiday.status).toBe(201);
+    await s.drain();
+    expect((await timers(id))[0]!.due_at).toBe('2026-04-21T09:05:00.000Z');
+
+    s.clock.set(new Date('2026-04-20T12:00:00Z'));
+    await s.drain();
+    expect((await timers(id))[0]).toMatchObject({ status: 'running', working_minutes_left: 5 });
+
+    // A later opening moves it again.
+    await s.call('PATCH', `/api/v1/calendars/${cal.body.id}`, {
+      working_hours: 'mon-fri 10:00-17:00',
+    });
+    await s.drain();
+    expect((await timers(id))[0]!.due_at).toBe('2026-04-21T10:05:00.000Z');
+
+    s.clock.set(new Date('2026-04-21T10:06:00Z'));
+    await s.drain();
+    expect((await timers(id))[0]!.status).toBe('breached');
+    expect(await eventsFor(id, 'sla_timers.breached')).toHaveLength(1);
+  });
+
   test('the timer stops when an activity is recorded on the lead', async () => {
     await policy({ name: 'Any reply', stop_kind: 'activity_created', stop_field: null });
     s.clock.set(new Date('2026-04-08T11:00:00Z'));

@@ -63,7 +63,9 @@ describe.skipIf(!chromiumAvailable)('SLA timers in Chromium', () => {
     await section.getByText('Breached').waitFor();
     const overdue = section.getByText('Overdue by 15 min of working time');
     await overdue.waitFor();
-    const colour = await overdue.evaluate((el) => getComputedStyle(el).color);
+    const colour = await overdue.evaluate(
+      (el) => el.ownerDocument.defaultView!.getComputedStyle(el).color,
+    );
     const [r, g, b] = colour.match(/\d+/g)!.map(Number);
     expect(r).toBeGreaterThan(150);
     expect(g).toBeLessThan(80);

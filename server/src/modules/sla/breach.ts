@@ -32,13 +32,15 @@ async function cancel(ctx: RecordContext, timerId: string) {
  * reassigned) and `sla_timers.breached` is emitted for processes to add their own steps.
  */
 export async function breachTimer(ctx: RecordContext, payload: unknown): Promise<void> {
-  const { timer_id: timerId } = payload as { timer_id: string };
+  const { timer_id: timerId, due_at: dueAt } = payload as { timer_id: string; due_at?: string };
   const t = (await ctx.db
     .selectFrom('sla_timers')
     .selectAll()
     .where('id', '=', timerId)
     .executeTakeFirst()) as TimerRow | undefined;
   if (!t || t.status !== 'running') return;
+  // The calendar changed and the timer is now due at another time, with a job of its own.
+  if (dueAt !== undefined && dueAt !== t.due_at) return;
 
   const policy = (await loadPolicies(ctx, { includeDeleted: true })).find(
     (p) => p.id === t.policy_id,

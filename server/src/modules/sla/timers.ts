@@ -145,16 +145,75 @@ async function startTimer(
       updated_at: now,
     })
     .execute();
+  await scheduleBreach(ctx, id, due);
+}
+
+/**
+ * The breach job for a timer's due time. The key names the due time too: when a calendar change
+ * moves it, a job for the new time is added and the old one finds its time stale and does nothing.
+ */
+async function scheduleBreach(ctx: RecordContext, timerId: string, due: Date) {
+  const dueAt = due.toISOString();
   await enqueueJob(
     ctx.db,
     ctx.k.clock,
     BREACH_JOB,
-    { timer_id: id },
-    {
-      runAt: due,
-      uniqueKey: `${BREACH_JOB}:${id}`,
-    },
+    { timer_id: timerId, due_at: dueAt },
+    { runAt: due, uniqueKey: `${BREACH_JOB}:${timerId}:${dueAt}` },
   );
+}
+
+/** The calendars whose working time an event changes: their hours, zone or holidays. */
+async function changedCalendars(ctx: RecordContext, events: DomainEvent[]): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const e of events) {
+    if (e.object === 'calendars' && e.type === 'calendars.updated') {
+      if (e.changes.working_hours || e.changes.time_zone) ids.add(e.recordId);
+    } else if (e.object === 'calendar_holidays' && e.type.startsWith('calendar_holidays.')) {
+      // A holiday moved to another calendar changes both.
+      const moved = e.changes.calendar_id;
+      if (moved?.[0]) ids.add(String(moved[0]));
+      const row = (await ctx.db
+        .selectFrom(ctx.k.meta.get('calendar_holidays').table)
+        .select('calendar_id')
+        .where('id', '=', e.recordId)
+        .executeTakeFirst()) as { calendar_id: string | null } | undefined;
+      if (row?.calendar_id) ids.add(row.calendar_id);
+    }
+  }
+  return ids;
+}
+
+/**
+ * Running timers on a changed calendar get their due time computed again from their start, so a
+ * holiday added today moves tomorrow's deadlines; a breach already recorded stays.
+ */
+async function rescheduleRunning(ctx: RecordContext, calendarIds: Set<string>) {
+  if (calendarIds.size === 0) return;
+  const running = (await ctx.db
+    .selectFrom('sla_timers')
+    .selectAll()
+    .where('status', '=', 'running')
+    .where('calendar_id', 'in', [...calendarIds])
+    .execute()) as TimerRow[];
+  const calendars = new CalendarCache(ctx);
+  for (const t of running) {
+    let due: Date;
+    try {
+      const cal = await calendars.get(t.calendar_id);
+      due = addWorkingTime(cal, new Date(t.started_at), Number(t.target_minutes));
+    } catch (err) {
+      if (!(err instanceof CalendarError)) throw err;
+      continue;
+    }
+    if (due.toISOString() === t.due_at) continue;
+    await ctx.db
+      .updateTable('sla_timers')
+      .set({ due_at: due.toISOString(), updated_at: isoNow(ctx.k.clock) })
+      .where('id', '=', t.id)
+      .execute();
+    await scheduleBreach(ctx, t.id, due);
+  }
 }
 
 /** Stops a timer whose condition was met at `at`: fulfilled, late when past its due time. */
@@ -208,6 +267,7 @@ export async function slaOnEvents(ctx: RecordContext, events: DomainEvent[]): Pr
     (e) => e.type.startsWith(`${e.object}.`) || e.object === 'activities',
   );
   if (relevant.length === 0) return;
+  await rescheduleRunning(ctx, await changedCalendars(ctx, relevant));
   const policies = await loadPolicies(ctx);
   if (policies.length === 0) return;
   const byId = new Map(policies.map((p) => [p.id, p]));
