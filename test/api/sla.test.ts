@@ -363,6 +363,14 @@ describe.each(DIALECTS)('SLA timers on %s', (dialect) => {
     expect(badDates.body.errors[0].path).toBe('from');
   });
 
+  test('the OpenAPI document lists the SLA endpoints', async () => {
+    const doc = await s.call('GET', '/api/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.paths['/api/v1/sla/report'].get.operationId).toBe('slaReport');
+    expect(doc.body.paths['/api/v1/sla/timers'].get.operationId).toBe('recordSlaTimers');
+    expect(doc.body.paths['/api/v1/sla_policies']).toBeDefined();
+  });
+
   test('report and timers count only records the reader may read', async () => {
     const policyId = await policy({ name: 'Scoped response' });
     s.clock.set(new Date('2026-04-14T10:00:00Z'));
