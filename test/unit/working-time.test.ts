@@ -166,6 +166,16 @@ describe('working time across daylight-saving changes', () => {
     );
   });
 
+  test('a shift in the hour the clocks skip has no working time; one in the repeated hour has two', () => {
+    const cal = calendar('sun 02:00-03:00', 'Europe/Berlin');
+    expect(workingMinutesBetween(cal, at('2026-03-28T12:00:00Z'), at('2026-03-29T12:00:00Z'))).toBe(
+      0,
+    );
+    expect(workingMinutesBetween(cal, at('2026-10-24T12:00:00Z'), at('2026-10-25T12:00:00Z'))).toBe(
+      120,
+    );
+  });
+
   test('a night shift begun the day before is counted from the start instant', () => {
     const cal = calendar('mon-fri 22:00-06:00', 'UTC');
     // Tuesday 03:00 is inside Monday's night shift: 3 hours left of it, then Tuesday 22:00.
@@ -210,6 +220,13 @@ describe('calendars that cannot give working time', () => {
     const cal = calendar('mon-fri 09:00-17:00', 'UTC', days);
     expect(iso(addWorkingTime(cal, at('2026-03-06T16:50:00Z'), 15))).toBe(
       '2026-06-01T09:05:00.000Z',
+    );
+  });
+
+  test('holidays on the only working day, weeks in a row, are crossed too', () => {
+    const cal = calendar('sun 09:00-17:00', 'UTC', ['2026-03-08', '2026-03-15', '2026-03-22']);
+    expect(iso(addWorkingTime(cal, at('2026-03-06T12:00:00Z'), 60))).toBe(
+      '2026-03-29T10:00:00.000Z',
     );
   });
 

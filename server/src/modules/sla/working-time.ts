@@ -152,10 +152,13 @@ interface Interval {
 function wallClock(day: DateTime, minutes: number, zone: string): number {
   const date = minutes >= 1440 ? day.plus({ days: 1 }) : day;
   const m = minutes % 1440;
-  return DateTime.fromObject(
+  const dt = DateTime.fromObject(
     { year: date.year, month: date.month, day: date.day, hour: Math.floor(m / 60), minute: m % 60 },
     { zone },
-  ).toMillis();
+  );
+  // A time the clocks skip is moved past the gap (luxon's rule); one they repeat is read as its
+  // first occurrence, when the clock first shows it.
+  return Math.min(...dt.getPossibleOffsets().map((d) => d.toMillis()), dt.toMillis());
 }
 
 /**
@@ -165,25 +168,25 @@ function wallClock(day: DateTime, minutes: number, zone: string): number {
 function* workingIntervals(cal: WorkingCalendar, from: number): Generator<Interval> {
   if (!isTimeZone(cal.timeZone)) throw new CalendarError(`unknown time zone "${cal.timeZone}"`);
   if (weeklyMinutes(cal.week) <= 0) throw new CalendarError('the calendar has no working hours');
-  // The longest run of days without a shift: every holiday in a row plus the week's gap.
-  const idleLimit = cal.holidays.size + 8;
+  // The longest run of days without a shift, should every holiday fall on a working day of its
+  // own week (a calendar working Sundays only, with Sundays off in a row).
+  const idleLimit = 7 * (cal.holidays.size + 1) + 1;
   // A night shift that began the day before may still be running at `from`.
   let day = DateTime.fromMillis(from, { zone: cal.timeZone }).startOf('day').minus({ days: 1 });
   let lastEnd = -Infinity;
   let idle = 0;
   for (;;) {
     const shifts = cal.holidays.has(day.toISODate()!) ? [] : (cal.week[day.weekday] ?? []);
-    let found = false;
     for (const s of shifts) {
       // Clipping at the previous end keeps an hour repeated by a clock change from counting twice.
       const start = Math.max(wallClock(day, s.start, cal.timeZone), lastEnd);
       const end = wallClock(day, s.end, cal.timeZone);
+      // A shift inside the hour the clocks skip has no time that day.
       if (end <= start) continue;
-      found = true;
       lastEnd = end;
       if (end > from) yield { start, end };
     }
-    idle = found ? 0 : idle + 1;
+    idle = shifts.length > 0 ? 0 : idle + 1;
     if (idle > idleLimit) throw new CalendarError('the calendar has no working time left');
     day = day.plus({ days: 1 }).startOf('day');
   }
