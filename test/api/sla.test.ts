@@ -324,6 +324,24 @@ describe.each(DIALECTS)('SLA timers on %s', (dialect) => {
     expect(still.body.working_hours).toBe('mon-fri 09:00-17:00');
   });
 
+  test('a Ukrainian reader gets the calendar problems in Ukrainian', async () => {
+    await s.call('PATCH', `/api/v1/users/${s.adminId}`, { locale: 'uk' });
+    try {
+      const res = await s.call('POST', '/api/v1/calendars', {
+        name: 'Kyiv office',
+        time_zone: 'Europe/Kiev-on-Mars',
+        working_hours: 'пн-пт 09:00-18:00',
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0].message).toContain('не часовий пояс IANA');
+      expect(res.body.errors[1].message).toMatch(
+        /^запис 1 \("пн-пт 09:00-18:00"\): має починатися/,
+      );
+    } finally {
+      await s.call('PATCH', `/api/v1/users/${s.adminId}`, { locale: 'en' });
+    }
+  });
+
   test('bad policy input is refused with the path of the problem', async () => {
     const calendar_id = await officeHours();
     const base = { name: 'Bad', target_minutes: 15, calendar_id, stop_kind: 'field_changes' };
