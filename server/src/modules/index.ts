@@ -7,6 +7,7 @@ import { inventoryModule } from './inventory';
 import { productionModule } from './production';
 import { purchasingModule } from './purchasing';
 import { salesModule } from './sales';
+import { slaModule } from './sla';
 import { tasksModule } from './tasks';
 import { webhooksModule } from './webhooks';
 
@@ -22,4 +23,5 @@ export const MODULES: Module[] = [
   automationModule,
   formsModule,
   webhooksModule,
+  slaModule,
 ];

@@ -8,6 +8,7 @@ import * as forms from './forms';
 import * as record from './record';
 import * as settings from './settings';
 import * as shell from './shell';
+import * as sla from './sla';
 import * as stock from './stock';
 import * as table from './table';
 import * as tableEdit from './tableEdit';
@@ -27,6 +28,7 @@ export const resources = {
     record: record.en,
     settings: settings.en,
     shell: shell.en,
+    sla: sla.en,
     stock: stock.en,
     table: table.en,
     tableEdit: tableEdit.en,
@@ -41,6 +43,7 @@ export const resources = {
     record: record.uk,
     settings: settings.uk,
     shell: shell.uk,
+    sla: sla.uk,
     stock: stock.uk,
     table: table.uk,
     tableEdit: tableEdit.uk,
