@@ -1,4 +1,5 @@
 import type { Flow } from '../core/kontor';
+import { automationFormsFlow } from './automation-forms';
 import { automationOperationsFlow } from './automation-operations';
 import { automationTasksFlow } from './automation-tasks';
 import { productionStockFlow } from './production-stock';
@@ -16,4 +17,5 @@ export const FLOWS: Flow[] = [
   productionStockFlow,
   automationOperationsFlow,
   automationTasksFlow,
+  automationFormsFlow,
 ];
