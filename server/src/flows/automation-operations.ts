@@ -1,6 +1,7 @@
 import { AppError, type ErrorDetail } from '../core/errors';
 import type { Flow, RecordContext } from '../core/kontor';
 import { createRecord } from '../core/records/write';
+import { loadRecord } from '../core/records/read';
 import type { AutomationAction, StepEnv } from '../modules/automation/actions';
 import { ACTIONS_EXTENSION } from '../modules/automation/actions';
 import { activeBomId } from '../modules/production/explode';
@@ -59,9 +60,11 @@ export async function planProduction(ctx: RecordContext, dealId: string) {
       skipped.push({ product_id: productId, reason: `sales order ${r.order_id} has no warehouse` });
       continue;
     }
+    // The line as the API reads it: its base quantity as a decimal, not the stored integer.
+    const line = await loadRecord(ctx, lines, r.line_id as string);
     const po = await createRecord(ctx, 'production_orders', {
       product_id: productId,
-      quantity: String(r.base_quantity),
+      quantity: String(line.base_quantity),
       warehouse_id: r.warehouse_id,
       sales_order_id: r.order_id,
       deal_id: dealId,

@@ -2,6 +2,7 @@ import type { Flow } from '../core/kontor';
 import { automationFormsFlow } from './automation-forms';
 import { automationOperationsFlow } from './automation-operations';
 import { automationTasksFlow } from './automation-tasks';
+import { referenceProcessFlow } from './reference-process';
 import { productionStockFlow } from './production-stock';
 import { purchasingStockFlow } from './purchasing-stock';
 import { reorderFlow } from './reorder';
@@ -18,4 +19,5 @@ export const FLOWS: Flow[] = [
   automationOperationsFlow,
   automationTasksFlow,
   automationFormsFlow,
+  referenceProcessFlow,
 ];

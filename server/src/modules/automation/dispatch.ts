@@ -7,7 +7,7 @@ import type { Definition, Trigger } from './definition';
 import { evaluate, isTruthy } from './expressions';
 import { buildScope, expr } from './scope';
 import { candidateProcesses, getProcess, loadDefinition } from './store';
-import { startRun, STEP_JOB, type RunData } from './runs';
+import { startRun, STEP_JOB, triggerData, type RunData } from './runs';
 import { durationMs } from './steps';
 
 /** Kinds of module events a form trigger listens to. */
@@ -85,6 +85,9 @@ export async function onAutomationEvents(ctx: RecordContext, events: DomainEvent
           await planDate(ctx, p.id, t, e);
         continue;
       }
+      // A process reacts to changes made after it was saved or enabled, not to older ones still
+      // in the outbox (an import's thousands of records when a process is installed after it).
+      if (e.at < p.updated_at) continue;
       if (!matches(t, e, p.id)) continue;
       const record = e.type === WEBHOOK_EVENT ? null : { object: e.object, id: e.recordId };
       if (def.condition && !(await conditionHolds(ctx, def.condition, record, e))) continue;
@@ -100,7 +103,7 @@ async function conditionHolds(
   e: DomainEvent | null,
 ): Promise<boolean> {
   const data: RunData = {
-    trigger: { type: e?.type ?? null, changes: e?.changes ?? {}, data: e?.data ?? {} },
+    trigger: triggerData(e),
     steps: {},
   };
   const scope = await buildScope(ctx, null, { record }, data, { condition });

@@ -34,7 +34,14 @@ export interface RunRow {
 }
 
 export interface RunData {
-  trigger: { type: string | null; changes: Record<string, unknown>; data: Record<string, unknown> };
+  trigger: {
+    type: string | null;
+    changes: Record<string, unknown>;
+    /** Each changed field's value before and after the change that started the run. */
+    old: Record<string, unknown>;
+    new: Record<string, unknown>;
+    data: Record<string, unknown>;
+  };
   steps: Record<string, unknown>;
 }
 
@@ -98,11 +105,7 @@ export async function startRun(
     }
   }
   const data: RunData = {
-    trigger: {
-      type: start.event?.type ?? null,
-      changes: start.event?.changes ?? {},
-      data: start.event?.data ?? {},
-    },
+    trigger: triggerData(start.event),
     steps: {},
   };
   await ctx.db
@@ -127,6 +130,19 @@ export async function startRun(
     .execute();
   if (!error) await enqueueStep(ctx, { runId: id, stepId: def.start, visit: 1 });
   return id;
+}
+
+/** What expressions see of the event that started a run (`trigger.new.stage_id`). */
+export function triggerData(e: DomainEvent | null): RunData['trigger'] {
+  const changes = e?.changes ?? {};
+  const old: Record<string, unknown> = {};
+  const now: Record<string, unknown> = {};
+  for (const [field, pair] of Object.entries(changes)) {
+    const [a, b] = pair as [unknown, unknown];
+    old[field] = a;
+    now[field] = b;
+  }
+  return { type: e?.type ?? null, changes, old, new: now, data: e?.data ?? {} };
 }
 
 export async function getRun(db: RecordContext['db'], id: string): Promise<RunRow> {

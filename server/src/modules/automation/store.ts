@@ -84,7 +84,7 @@ export async function candidateProcesses(
 ) {
   const rows = await db
     .selectFrom('automation_processes')
-    .select(['id', 'version', 'trigger_type', 'trigger_object', 'name'])
+    .select(['id', 'version', 'trigger_type', 'trigger_object', 'name', 'updated_at'])
     .where('enabled', '=', boolToDb(dialect, true) as never)
     .where('deleted_at', 'is', null)
     .where((eb) =>
@@ -100,6 +100,7 @@ export async function candidateProcesses(
     trigger_type: string;
     trigger_object: string | null;
     name: string;
+    updated_at: string;
   }[];
 }
 
