@@ -25,6 +25,7 @@ import { settingsRoutes } from './pages/settings/routes';
 import { StockPage } from './pages/stock/StockPage';
 import { TrashPage } from './pages/record/TrashPage';
 import { ReorderPage } from './pages/documents/ReorderPage';
+import { MyTasks } from './pages/tasks/MyTasks';
 
 const rootRoute = createRootRoute({ component: Root });
 const routeTree = rootRoute.addChildren([
@@ -48,6 +49,7 @@ const routeTree = rootRoute.addChildren([
   createRoute({ getParentRoute: () => rootRoute, path: '/profile', component: Profile }),
   createRoute({ getParentRoute: () => rootRoute, path: '/stock', component: StockPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/stock/reorder', component: ReorderPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/tasks', component: MyTasks }),
 ]);
 function NotFound() {
   const { t } = useTranslation();

@@ -9,6 +9,7 @@ import * as settings from './settings';
 import * as shell from './shell';
 import * as stock from './stock';
 import * as table from './table';
+import * as tasks from './tasks';
 import * as tableEdit from './tableEdit';
 import * as transfer from './transfer';
 
@@ -26,6 +27,7 @@ export const resources = {
     shell: shell.en,
     stock: stock.en,
     table: table.en,
+    tasks: tasks.en,
     tableEdit: tableEdit.en,
     transfer: transfer.en,
   },
@@ -38,6 +40,7 @@ export const resources = {
     shell: shell.uk,
     stock: stock.uk,
     table: table.uk,
+    tasks: tasks.uk,
     tableEdit: tableEdit.uk,
     transfer: transfer.uk,
   },

@@ -3,6 +3,8 @@ import type { ComponentType } from 'react';
 import type { ApiRecord, ObjectMeta } from '../../api/client';
 import { ProductStock } from '../stock/ProductStock';
 import { WarehouseStock } from '../stock/WarehouseStock';
+import { QueueBoardLink } from '../tasks/QueueBoardLink';
+import { TaskChecklist, TaskComments, TaskDependencies, TaskWatchers } from '../tasks/TaskParts';
 
 /** What a section of a record page is given. */
 export interface RecordSectionProps {
@@ -14,12 +16,14 @@ export interface RecordSectionProps {
 
 /**
  * Sections some objects' record pages show under their fields, by object name: a product's
- * stock, a warehouse's stock. A section decides itself whether it applies to a record (a
+ * stock, a warehouse's stock, a task's checklist and comments. A section decides itself whether it applies to a record (a
  * service has no stock) and renders nothing when it does not. Add an object's sections here.
  */
 const SECTIONS: Record<string, ComponentType<RecordSectionProps>[]> = {
   products: [ProductStock],
   warehouses: [WarehouseStock],
+  tasks: [TaskChecklist, TaskDependencies, TaskWatchers, TaskComments],
+  queues: [QueueBoardLink],
 };
 
 export function RecordSections(props: RecordSectionProps) {
