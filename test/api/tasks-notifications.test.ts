@@ -47,6 +47,15 @@ describe.each(DIALECTS)('notifications on %s', (dialect) => {
     expect((await asAnn('POST', '/api/v1/notifications/read-all')).body.marked).toBe(1);
     expect((await asAnn('GET', '/api/v1/notifications/unread_count')).body.count).toBe(0);
     expect((await asBob('GET', '/api/v1/notifications/unread_count')).body.count).toBe(1);
+    const openapi = (await s.call('GET', '/api/openapi.json')).body;
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/notifications',
+        '/api/v1/notifications/{id}/read',
+        '/api/v1/notifications/read-all',
+        '/api/v1/task_templates/{id}/apply',
+      ]),
+    );
   });
 
   test('bad notification requests are 400s, pages go back in time', async () => {

@@ -26,6 +26,7 @@ import { SlaReport } from './pages/sla/SlaReport';
 import { StockPage } from './pages/stock/StockPage';
 import { TrashPage } from './pages/record/TrashPage';
 import { ReorderPage } from './pages/documents/ReorderPage';
+import { MyTasks } from './pages/tasks/MyTasks';
 
 const rootRoute = createRootRoute({ component: Root });
 const routeTree = rootRoute.addChildren([
@@ -50,6 +51,7 @@ const routeTree = rootRoute.addChildren([
   createRoute({ getParentRoute: () => rootRoute, path: '/stock', component: StockPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/stock/reorder', component: ReorderPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/sla', component: SlaReport }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/tasks', component: MyTasks }),
 ]);
 function NotFound() {
   const { t } = useTranslation();

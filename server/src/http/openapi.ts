@@ -6,6 +6,7 @@ import { canReadField } from '../core/permissions/scope';
 import { FILTER_OPS, fieldHandler } from '../core/metadata/field-types';
 import type { FieldMeta, ObjectMeta } from '../core/metadata/types';
 import { productionPaths } from './openapi-production';
+import { tasksPaths } from './openapi-tasks';
 import { documentPdfPaths, salesPaths } from './openapi-sales';
 import { slaPaths } from './openapi-sla';
 import { viewPaths, viewSchemas } from './openapi-views';
@@ -475,6 +476,7 @@ export function openapiDocument(k: Kontor, actor: Actor | null): Schema {
   Object.assign(paths, documentPdfPaths(visible));
   Object.assign(paths, productionPaths(visible));
   Object.assign(paths, slaPaths(visible));
+  Object.assign(paths, tasksPaths(visible));
   paths['/api/v1/leads/{id}/convert'] = {
     post: {
       tags: ['Leads'],

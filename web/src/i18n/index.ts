@@ -11,6 +11,7 @@ import * as shell from './shell';
 import * as sla from './sla';
 import * as stock from './stock';
 import * as table from './table';
+import * as tasks from './tasks';
 import * as tableEdit from './tableEdit';
 import * as transfer from './transfer';
 import * as webhooks from './webhooks';
@@ -31,6 +32,7 @@ export const resources = {
     sla: sla.en,
     stock: stock.en,
     table: table.en,
+    tasks: tasks.en,
     tableEdit: tableEdit.en,
     transfer: transfer.en,
     webhooks: webhooks.en,
@@ -46,6 +48,7 @@ export const resources = {
     sla: sla.uk,
     stock: stock.uk,
     table: table.uk,
+    tasks: tasks.uk,
     tableEdit: tableEdit.uk,
     transfer: transfer.uk,
     webhooks: webhooks.uk,

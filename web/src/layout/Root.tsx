@@ -28,6 +28,7 @@ import { ReorderNavLink } from '../pages/documents/ReorderNavLink';
 import { SignIn } from '../pages/SignIn';
 import { ErrorNote } from './ErrorNote';
 import { GlobalSearch, openSearch } from './Search';
+import { NotificationsBell } from './NotificationsBell';
 
 /** Signs the user in, then shows the sidebar built from metadata around the current page. */
 
@@ -43,6 +44,13 @@ const DOCUMENT_PARTS = new Set([
   'receipt_lines',
   'stock_count_lines',
   'bom_lines',
+  // A task's parts, shown and edited on the task's page.
+  'task_checklist_items',
+  'task_comments',
+  'task_dependencies',
+  'task_watchers',
+  'task_template_items',
+  'queue_members',
 ]);
 
 export function Root() {
@@ -51,6 +59,7 @@ export function Root() {
   const [opened, { toggle, close }] = useDisclosure();
   const path = useRouterState({ select: (s) => s.location.pathname });
   const { t } = useTranslation(['shell', 'common', 'stock', 'sla']);
+  const { t } = useTranslation(['shell', 'common', 'stock', 'tasks']);
   const queryClient = useQueryClient();
   const locale = me.data?.locale;
   useEffect(() => {
@@ -109,6 +118,7 @@ export function Root() {
                 {t('searchButton')}
               </Box>
             </Button>
+            <NotificationsBell />
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
                 <UnstyledButton aria-label={t('userMenu', { name: me.data.name })} p={4}>
@@ -133,6 +143,15 @@ export function Root() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label={t('objectsNav')}>
         <ScrollArea>
+          {objects.data?.some((o) => o.name === 'tasks') && (
+            <NavLink
+              mb="md"
+              renderRoot={(props) => <Link to="/tasks" {...props} />}
+              label={t('tasks:nav')}
+              active={path === '/tasks'}
+              onClick={close}
+            />
+          )}
           {objects.data
             ?.filter((o) => !DOCUMENT_PARTS.has(o.name))
             .map((o) => (

@@ -14,6 +14,8 @@ function taskField(reverseName: string, reverseLabel: string): FieldDef {
   };
 }
 
+// Limitation: a part is reached by its own object's grant, not the task's: a role that may update
+// only its own records cannot tick an item someone else added to its task (no grant inheritance yet).
 export const taskChecklistItems: ObjectDef = {
   name: 'task_checklist_items',
   labelSingular: 'Checklist item',

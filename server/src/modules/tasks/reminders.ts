@@ -23,6 +23,8 @@ function merged(e: { values: Record<string, unknown>; before: ApiRecord | null }
   return e.values[f] !== undefined ? e.values[f] : (e.before?.[f] ?? null);
 }
 
+// Limitation: a user who changes their time zone keeps the due instants and reminders computed in
+// the old one until each task is next written (recomputing every task of a user is not done yet).
 /**
  * Keeps a task's due instant and reminder time in step with its due date or time, its assignee's
  * time zone (the owner's when nobody is assigned) and the reminder asked for.
