@@ -270,6 +270,31 @@ describe.each(DIALECTS)('form links on %s', (dialect) => {
     expect((await get('tasks', task.id)).status).toBe('open');
   });
 
+  test('a link whose task is closed or whose deal was deleted says so and changes nothing', async () => {
+    const done = await setUp();
+    await s.call('PATCH', `/api/v1/tasks/${done.task.id}`, { status: 'cancelled' });
+    const res = await submit(s, done.path, GOOD, PHOTO);
+    expect(res.status).toBe(410);
+    expect(res.body).toContain('no longer needed');
+
+    const gone = await setUp();
+    await s.call('DELETE', `/api/v1/deals/${gone.deal.id}`);
+    expect((await page(s, gone.path)).status).toBe(410);
+    expect((await submit(s, gone.path, GOOD, PHOTO)).status).toBe(410);
+    expect((await get('tasks', gone.task.id)).status).toBe('open');
+  });
+
+  test('one address may open links only so often, and is told so on a page', async () => {
+    const from = nextIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await page(s, '/f/unknown', from)).status);
+    expect(statuses.slice(0, 30).every((x) => x === 404)).toBe(true);
+    const limited = await page(s, '/f/unknown', from);
+    expect(limited.status).toBe(429);
+    expect(limited.headers['content-type']).toContain('text/html');
+    expect(limited.body).toContain('Too many attempts');
+  });
+
   test('two submissions at the same moment: exactly one wins', async () => {
     const { task, path } = await setUp();
     const results = await Promise.all([

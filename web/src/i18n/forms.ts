@@ -67,6 +67,7 @@ export const en = {
   message: 'Message in the e-mail',
   createLink: 'Create link',
   linkCreated: 'The link is ready',
+  done: 'Done',
   link: 'Link',
   linkNote:
     'Copy the link now: it is shown only once. It works once, until it expires or is revoked.',
@@ -78,6 +79,8 @@ export const en = {
   noLinks: 'No links sent for this task.',
   usedAt: 'Sent back {{when}}',
   anyone: 'someone outside',
+  viaFormLink: 'through a form link',
+  viaWebForm: 'through a web form',
 };
 
 export const uk: Translation<typeof en> = {
@@ -145,6 +148,7 @@ export const uk: Translation<typeof en> = {
   message: 'Повідомлення в листі',
   createLink: 'Створити посилання',
   linkCreated: 'Посилання готове',
+  done: 'Готово',
   link: 'Посилання',
   linkNote:
     'Скопіюйте посилання зараз: воно показується лише раз. Воно діє один раз, доки не мине термін або його не відкличуть.',
@@ -162,4 +166,6 @@ export const uk: Translation<typeof en> = {
   noLinks: 'Для цього завдання посилань не надсилали.',
   usedAt: 'Заповнено {{when}}',
   anyone: 'людини ззовні',
+  viaFormLink: 'через посилання на форму',
+  viaWebForm: 'через вебформу',
 };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Actor } from '../../core/actor';
 import { SYSTEM_ACTOR } from '../../core/actor';
@@ -219,7 +220,9 @@ export async function createLinkFromRequest(ctx: RecordContext, taskId: string, 
       text:
         `${greeting}${input.message ? `${input.message}\n\n` : ''}` +
         `Please fill in "${form.name}" here:\n${link.url}\n\n` +
-        `The link works once and until ${row.expires_at}.`,
+        `The link works once and until ${DateTime.fromISO(row.expires_at)
+          .setZone(row.time_zone)
+          .toFormat('d LLL yyyy, HH:mm ZZZZ')}.`,
       related: { object: 'tasks', id: row.task_id },
     });
     await ctx.db
@@ -345,7 +348,8 @@ export async function openLink(k: Kontor, token: string) {
     form.archived_at ||
     !task ||
     task.deleted_at ||
-    ['done', 'cancelled'].includes(String(task.status))
+    ['done', 'cancelled'].includes(String(task.status)) ||
+    !(await relatedExists(k, task))
   )
     throw new LinkGoneError('closed');
   return {
@@ -358,6 +362,23 @@ export async function openLink(k: Kontor, token: string) {
       related_id: string | null;
     },
   };
+}
+
+/** Whether the record a task belongs to is still there (a link must not write into the trash). */
+async function relatedExists(
+  k: Kontor,
+  task: { related_object: unknown; related_id: unknown },
+): Promise<boolean> {
+  if (!task.related_object || !task.related_id) return true;
+  const object = k.meta.find(String(task.related_object));
+  if (!object) return false;
+  const row = await k.database.db
+    .selectFrom(object.table)
+    .select('id')
+    .where('id', '=', String(task.related_id))
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return !!row;
 }
 
 export interface SubmittedFile {

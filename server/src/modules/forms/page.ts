@@ -209,9 +209,9 @@ export function formPage(opts: {
         const checked = opts.values[f.name] === true || opts.values[f.name] === 'on';
         return `<div class="field"><label class="check"><input type="checkbox" value="on" ${
           checked ? 'checked ' : ''
-        }id="f-${esc(f.name)}" name="${esc(f.name)}"${f.required ? ' required' : ''}>${esc(
+        }id="f-${esc(f.name)}" name="${esc(f.name)}"${f.required ? ' required' : ''}><span>${esc(
           f.label,
-        )}${req}</label>${help ? `<p class="help">${help}</p>` : ''}${err}</div>`;
+        )}${req}</span></label>${help ? `<p class="help">${help}</p>` : ''}${err}</div>`;
       }
       return `<div class="field"><label for="f-${esc(f.name)}">${esc(f.label)}${req}</label>${inputFor(
         f,

@@ -161,7 +161,7 @@ export function FormLinks({ task, readOnly }: { task: ApiRecord; readOnly: boole
           <Stack>
             <OneTimeSecret label={t('link')} value={created} note={t('linkNote')} />
             <Group justify="flex-end">
-              <Button onClick={() => setCreated(null)}>OK</Button>
+              <Button onClick={() => setCreated(null)}>{t('done')}</Button>
             </Group>
           </Stack>
         )}
