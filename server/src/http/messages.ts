@@ -8,6 +8,39 @@ import type { FastifyRequest } from 'fastify';
  */
 const UK: [RegExp, string][] = [
   // Next to a field.
+  // Working calendars and SLA policies.
+  [
+    /^"(.+)" is not an IANA time zone; use a name like Europe\/Berlin or UTC$/,
+    '«$1» — не часовий пояс IANA; вкажіть назву на кшталт Europe/Berlin або UTC',
+  ],
+  [
+    /^has no entries; write e\.g\. "mon-fri 09:00-17:00"$/,
+    'не має жодного запису; напишіть, наприклад, "mon-fri 09:00-17:00"',
+  ],
+  [
+    /^entry (\d+) \("(.*)"\): must start with days .+ followed by times like 09:00-17:00$/,
+    'запис $1 ("$2"): має починатися з днів (mon, tue, wed, thu, fri, sat, sun або проміжку на кшталт mon-fri), а далі час, наприклад 09:00-17:00',
+  ],
+  [
+    /^entry (\d+) \("(.*)"\): "(.*)" must be a time range like 09:00-17:00 \(00:00 to 24:00\)$/,
+    'запис $1 ("$2"): "$3" має бути проміжком часу на кшталт 09:00-17:00 (від 00:00 до 24:00)',
+  ],
+  [
+    /^entry (\d+) \("(.*)"\): "(.*)" starts and ends at the same time$/,
+    'запис $1 ("$2"): "$3" починається й закінчується в один і той самий час',
+  ],
+  [/^shifts overlap on (\w+) and (\w+)$/, 'зміни перетинаються: $1 і $2'],
+  [/^no object named "(.+)" can be timed$/, 'об’єкт «$1» не можна відстежувати за SLA'],
+  [/^(.+) have no field "(.+)"$/, 'у «$1» немає поля «$2»'],
+  [/^is required when a start field is given$/, 'обов’язкове, коли вказано поле для початку'],
+  [/^is required when a start value is given$/, 'обов’язкове, коли вказано значення для початку'],
+  [/^is required when the timer stops on a field$/, 'обов’язкове, коли таймер зупиняє поле'],
+  [/^is required when the timer stops on a value$/, 'обов’язкове, коли таймер зупиняє значення'],
+  [/^must be from 1 to 525600 working minutes$/, 'має бути від 1 до 525600 робочих хвилин'],
+  [
+    /^must be a date \(YYYY-MM-DD\) or an ISO 8601 instant with a zone$/,
+    'має бути датою (YYYY-MM-DD) або моментом часу ISO 8601 з поясом',
+  ],
   // The catalog (units, prices, taxes, kits); before the general patterns below.
   [/^must be more than zero$/, 'має бути більше нуля'],
   [/^must not be negative$/, 'не може бути від’ємним'],

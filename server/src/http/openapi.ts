@@ -7,6 +7,7 @@ import { FILTER_OPS, fieldHandler } from '../core/metadata/field-types';
 import type { FieldMeta, ObjectMeta } from '../core/metadata/types';
 import { productionPaths } from './openapi-production';
 import { documentPdfPaths, salesPaths } from './openapi-sales';
+import { slaPaths } from './openapi-sla';
 import { viewPaths, viewSchemas } from './openapi-views';
 import { webhookPaths, webhookSchemas } from './openapi-webhooks';
 
@@ -473,6 +474,7 @@ export function openapiDocument(k: Kontor, actor: Actor | null): Schema {
   Object.assign(paths, salesPaths(visible));
   Object.assign(paths, documentPdfPaths(visible));
   Object.assign(paths, productionPaths(visible));
+  Object.assign(paths, slaPaths(visible));
   paths['/api/v1/leads/{id}/convert'] = {
     post: {
       tags: ['Leads'],

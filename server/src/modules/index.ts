@@ -1,10 +1,13 @@
 import type { Module } from '../core/kontor';
+import { automationModule } from './automation';
 import { catalogModule } from './catalog';
 import { crmModule } from './crm';
+import { formsModule } from './forms';
 import { inventoryModule } from './inventory';
 import { productionModule } from './production';
 import { purchasingModule } from './purchasing';
 import { salesModule } from './sales';
+import { slaModule } from './sla';
 import { tasksModule } from './tasks';
 import { webhooksModule } from './webhooks';
 
@@ -17,5 +20,8 @@ export const MODULES: Module[] = [
   purchasingModule,
   salesModule,
   productionModule,
+  automationModule,
+  formsModule,
   webhooksModule,
+  slaModule,
 ];

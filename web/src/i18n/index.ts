@@ -4,9 +4,11 @@ import { useMe } from '../api/hooks';
 import * as board from './board';
 import * as common from './common';
 import * as documents from './documents';
+import * as forms from './forms';
 import * as record from './record';
 import * as settings from './settings';
 import * as shell from './shell';
+import * as sla from './sla';
 import * as stock from './stock';
 import * as table from './table';
 import * as tableEdit from './tableEdit';
@@ -22,9 +24,11 @@ export const resources = {
     board: board.en,
     common: common.en,
     documents: documents.en,
+    forms: forms.en,
     record: record.en,
     settings: settings.en,
     shell: shell.en,
+    sla: sla.en,
     stock: stock.en,
     table: table.en,
     tableEdit: tableEdit.en,
@@ -35,9 +39,11 @@ export const resources = {
     board: board.uk,
     common: common.uk,
     documents: documents.uk,
+    forms: forms.uk,
     record: record.uk,
     settings: settings.uk,
     shell: shell.uk,
+    sla: sla.uk,
     stock: stock.uk,
     table: table.uk,
     tableEdit: tableEdit.uk,

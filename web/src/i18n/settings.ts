@@ -242,6 +242,11 @@ export const en = {
       'Remove the field "{{label}}"? Its values are kept aside in the database but leave every screen.',
   },
 
+  forms: {
+    title: 'Forms',
+    summary: 'Forms for task links and for your website, and what was sent through them.',
+  },
+
   apiKeys: {
     title: 'API keys',
     summary: 'Keys for other programs to use the API; each acts as the user who made it.',
@@ -527,6 +532,11 @@ export const uk: Translation<typeof en> = {
     removeNamed: 'Прибрати: {{label}}',
     removeText:
       'Прибрати поле «{{label}}»? Його значення буде збережено окремо в базі даних, але поле зникне з усіх екранів.',
+  },
+
+  forms: {
+    title: 'Форми',
+    summary: 'Форми для посилань із завдань і для вашого сайту, та що через них надіслали.',
   },
 
   apiKeys: {

@@ -2,6 +2,7 @@ import { createRoute, type AnyRoute } from '@tanstack/react-router';
 import { Settings as Fields, fieldsSearch } from '../Settings';
 import { ApiKeys } from './ApiKeys';
 import { CustomObjects } from './CustomObjects';
+import { Forms } from './Forms';
 import { Pipelines } from './Pipelines';
 import { Roles } from './Roles';
 import { SettingsHome, SettingsLayout } from './SettingsLayout';
@@ -28,6 +29,7 @@ export function settingsRoutes<P extends AnyRoute>(parent: P) {
       component: Fields,
       validateSearch: fieldsSearch,
     }),
+    createRoute({ getParentRoute: () => settings, path: '/forms', component: Forms }),
     createRoute({ getParentRoute: () => settings, path: '/api-keys', component: ApiKeys }),
     createRoute({ getParentRoute: () => settings, path: '/webhooks', component: Webhooks }),
     createRoute({
