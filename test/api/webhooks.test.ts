@@ -305,6 +305,30 @@ describe.each(DIALECTS)('outbound webhooks on %s', (dialect) => {
     expect(detail.attempt_log[0].response_body).toBe('no, 500');
   });
 
+  test('a redirect and a refused connection are failed attempts, with what happened', async () => {
+    const sub = await subscribe({ events: ['created'] });
+    rx.state.answers = [302];
+    await s.call('POST', '/api/v1/companies', { name: 'Moved GmbH' });
+    await s.drain();
+    expect(rx.received).toHaveLength(1);
+    let [d] = (await deliveries(sub.id)).data;
+    expect(d).toMatchObject({ status: 'queued', last_status_code: 302 });
+    expect(d.last_error).toBe('the target answered 302 (a redirect, not followed)');
+
+    // Nothing listens on port 9 (discard) of this machine.
+    await s.call('PATCH', `/api/v1/webhooks/subscriptions/${sub.id}`, {
+      target_url: 'http://127.0.0.1:9/hooks',
+    });
+    s.clock.advance(12_000);
+    await s.drain();
+    [d] = (await deliveries(sub.id)).data;
+    expect(d).toMatchObject({ status: 'queued', attempts: 2, last_status_code: null });
+    expect(d.last_error).toMatch(/ECONNREFUSED/);
+    const detail = (await s.call('GET', `/api/v1/webhooks/deliveries/${d.id}`)).body;
+    expect(detail.attempt_log[1]).toMatchObject({ attempt: 2, ok: false, status_code: null });
+    expect(detail.attempt_log[1].error).toMatch(/ECONNREFUSED/);
+  });
+
   test('parks a delivery after its last attempt, and a replay sends the same event', async () => {
     const sub = await subscribe({ events: ['created'] });
     rx.state.otherwise = 503;

@@ -131,6 +131,8 @@ export async function matchEvents(ctx: RecordContext, events: DomainEvent[]): Pr
   }
 }
 
+// Limitation: deliveries and their attempts are kept until their subscription is removed; nothing
+// prunes an old log yet.
 async function addDelivery(
   ctx: RecordContext,
   sub: SubscriptionRow,

@@ -119,6 +119,8 @@ export async function createSubscription(
     object: input.object,
     events: JSON.stringify(input.events),
     enabled: boolToDb(k.database.dialect, input.enabled),
+    // Limitation: the secret is stored as it is (every delivery needs it to sign), not encrypted
+    // at rest (there is no key store to encrypt it with); database backups carry it.
     secret: newSecret(),
     created_by: createdBy,
     created_at: now,

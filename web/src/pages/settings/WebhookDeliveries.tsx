@@ -23,6 +23,7 @@ import {
   DELIVERY_STATUSES,
   STATUS_COLORS,
   useWebhooksT,
+  WHOLE_LABEL,
   type Delivery,
   type DeliveryDetail,
   type DeliveryStatus,
@@ -147,13 +148,14 @@ export function WebhookDeliveries() {
               </Table.Td>
               <Table.Td>
                 {d.event_type.endsWith('.deleted') ? (
-                  <Text size="sm" ff="monospace">
+                  <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
                     {shortId(d.record_id)}
                   </Text>
                 ) : (
                   <Anchor
                     size="sm"
                     ff="monospace"
+                    style={{ whiteSpace: 'nowrap' }}
                     renderRoot={(props) => (
                       <Link
                         to="/o/$object/$id"
@@ -167,14 +169,19 @@ export function WebhookDeliveries() {
                 )}
               </Table.Td>
               <Table.Td>
-                <Badge variant="dot" color={STATUS_COLORS[d.status]}>
+                <Badge variant="dot" styles={WHOLE_LABEL} color={STATUS_COLORS[d.status]}>
                   {t(`deliveryStatus.${d.status}`)}
                 </Badge>
               </Table.Td>
               <Table.Td>{d.attempts}</Table.Td>
               <Table.Td>{d.last_status_code ?? '—'}</Table.Td>
               <Table.Td>
-                <Text size="sm" lineClamp={2} style={{ wordBreak: 'break-word' }}>
+                <Text
+                  size="sm"
+                  lineClamp={2}
+                  style={{ wordBreak: 'break-word' }}
+                  title={d.last_error ?? undefined}
+                >
                   {d.last_error ?? ''}
                 </Text>
               </Table.Td>
@@ -260,7 +267,7 @@ function DeliveryDetails({ id }: { id: string }) {
               <Table.Td>{a.attempt}</Table.Td>
               <Table.Td>{when(a.at)}</Table.Td>
               <Table.Td>
-                <Badge variant="dot" color={a.ok ? 'teal' : 'red'}>
+                <Badge variant="dot" styles={WHOLE_LABEL} color={a.ok ? 'teal' : 'red'}>
                   {a.status_code ?? '—'}
                 </Badge>
               </Table.Td>

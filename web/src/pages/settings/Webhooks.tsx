@@ -21,7 +21,13 @@ import { api } from '../../api/client';
 import { useObjects } from '../../api/hooks';
 import { ErrorNote } from '../../layout/ErrorNote';
 import { ConfirmModal, fieldErrors, FormError, OneTimeSecret, useSettingsT } from './common';
-import { EVENT_KINDS, useWebhooksT, type EventKind, type Subscription } from './webhook-api';
+import {
+  EVENT_KINDS,
+  useWebhooksT,
+  WHOLE_LABEL,
+  type EventKind,
+  type Subscription,
+} from './webhook-api';
 
 export function useSubscriptions() {
   return useQuery({
@@ -82,7 +88,7 @@ export function Webhooks() {
                 </Text>
               </Table.Td>
               <Table.Td>
-                <Badge variant="dot" color={sub.enabled ? 'teal' : 'gray'}>
+                <Badge variant="dot" styles={WHOLE_LABEL} color={sub.enabled ? 'teal' : 'gray'}>
                   {sub.enabled ? t('on') : t('off')}
                 </Badge>
               </Table.Td>

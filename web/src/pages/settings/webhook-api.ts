@@ -60,3 +60,6 @@ export const STATUS_COLORS: Record<DeliveryStatus, string> = {
   failed: 'red',
   skipped: 'gray',
 };
+
+/** A status badge shows its whole word: in a narrow table column Mantine would cut it short. */
+export const WHOLE_LABEL = { label: { overflow: 'visible' } } as const;
