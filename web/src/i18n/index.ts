@@ -1,6 +1,7 @@
 import i18n from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import { useMe } from '../api/hooks';
+import * as automation from './automation';
 import * as board from './board';
 import * as common from './common';
 import * as documents from './documents';
@@ -18,6 +19,7 @@ import * as transfer from './transfer';
  */
 export const resources = {
   en: {
+    automation: automation.en,
     board: board.en,
     common: common.en,
     documents: documents.en,
@@ -30,6 +32,7 @@ export const resources = {
     transfer: transfer.en,
   },
   uk: {
+    automation: automation.uk,
     board: board.uk,
     common: common.uk,
     documents: documents.uk,

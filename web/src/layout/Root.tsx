@@ -50,7 +50,7 @@ export function Root() {
   const objects = useObjects(!!me.data && !me.data.must_change_password);
   const [opened, { toggle, close }] = useDisclosure();
   const path = useRouterState({ select: (s) => s.location.pathname });
-  const { t } = useTranslation(['shell', 'common', 'stock']);
+  const { t } = useTranslation(['shell', 'common', 'stock', 'automation']);
   const queryClient = useQueryClient();
   const locale = me.data?.locale;
   useEffect(() => {
@@ -159,6 +159,16 @@ export function Root() {
                 onClick={close}
               />
             )}
+          {/* Processes and their runs are the administrators' (a record's runs show on it). */}
+          {me.data.is_admin && (
+            <NavLink
+              mt="md"
+              renderRoot={(props) => <Link to="/automation" {...props} />}
+              label={t('automation:nav')}
+              active={path.startsWith('/automation')}
+              onClick={close}
+            />
+          )}
           {me.data.is_admin && (
             <NavLink
               mt="md"
