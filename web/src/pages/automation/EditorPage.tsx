@@ -311,7 +311,11 @@ function ProcessEditor({
             />
           </Grid.Col>
         </Grid>
-        <ProblemSummary problems={problems} checking={validation.isFetching || checked !== def} />
+        <ProblemSummary
+          problems={problems}
+          checking={validation.isFetching || checked !== def}
+          unavailable={!!validation.error}
+        />
         <Grid gap="md">
           <Grid.Col span={{ base: 12, md: 7 }}>
             <FlowGraph
@@ -502,8 +506,18 @@ function RestErrors({ errors }: { errors: NodeErrors }) {
 }
 
 /** How many problems the server found in the whole graph, or that it found none. */
-function ProblemSummary({ problems, checking }: { problems: ProblemPath[]; checking: boolean }) {
+function ProblemSummary({
+  problems,
+  checking,
+  unavailable,
+}: {
+  problems: ProblemPath[];
+  checking: boolean;
+  /** The check could not run (the server is away): saving will say what is wrong. */
+  unavailable: boolean;
+}) {
   const { t } = useTranslation('automation');
+  if (unavailable && !problems.length) return null;
   return (
     <Text size="sm" role="status" c={problems.length ? 'red.9' : 'gray.7'}>
       {checking
