@@ -27,6 +27,8 @@ export interface Module {
   jobs?: JobHandlers;
   /** Reacts to committed domain events (core/events/outbox.ts). */
   onEvents?: EventConsumer;
+  /** What it offers to another module's extension point (`automation.actions`), by its name. */
+  extensions?: Record<string, unknown>;
 }
 
 /**
@@ -39,6 +41,7 @@ export interface Flow {
   routes?: (app: FastifyInstance) => Promise<void>;
   jobs?: JobHandlers;
   onEvents?: EventConsumer;
+  extensions?: Record<string, unknown>;
 }
 
 export interface KontorSettings {

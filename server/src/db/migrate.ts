@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005-stock-ledger';
 import * as m0006 from './migrations/0006-stock-documents';
 import * as m0007 from './migrations/0007-stock-indexes';
 import * as m0008 from './migrations/0008-mail-log';
+import * as m0013 from './migrations/0013-automation';
 
 type Step = { up: (db: Database['db'], dialect: Database['dialect']) => Promise<void> };
 
@@ -21,6 +22,7 @@ const STEPS: Record<string, Step> = {
   '0006-stock-documents': m0006,
   '0007-stock-indexes': m0007,
   '0008-mail-log': m0008,
+  '0013-automation': m0013,
 };
 
 class CodeMigrations implements MigrationProvider {

@@ -1,4 +1,5 @@
 import type { Module } from '../core/kontor';
+import { automationModule } from './automation';
 import { catalogModule } from './catalog';
 import { crmModule } from './crm';
 import { inventoryModule } from './inventory';
@@ -16,4 +17,5 @@ export const MODULES: Module[] = [
   purchasingModule,
   salesModule,
   productionModule,
+  automationModule,
 ];
