@@ -24,7 +24,7 @@ describe.skipIf(!chromiumAvailable)('the process editor in Chromium', () => {
     await page.getByRole('heading', { name: 'Processes' }).waitFor();
     await page.getByRole('link', { name: 'New process' }).click();
     await page.getByRole('heading', { name: 'New process' }).waitFor();
-    await page.getByLabel('Name', { exact: true }).fill('Call new companies');
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Call new companies');
 
     // The trigger is chosen first: a company is created.
     const panel = page.getByRole('region', { name: 'Settings of the chosen step' });

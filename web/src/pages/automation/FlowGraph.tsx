@@ -106,6 +106,8 @@ export function FlowGraph({
       draggable: false,
       selectable: false,
       focusable: false,
+      // A node that cannot be dragged or selected ignores the mouse; its button must not.
+      style: onSelect ? { pointerEvents: 'all' } : undefined,
       data: {
         ...view,
         selected: selected === p.id,

@@ -15,7 +15,7 @@ import { useTranslation } from 'react-i18next';
 import type { ObjectMeta } from '../../api/client';
 import type { UserOption } from '../record/users';
 import type { PipelineOption, StageOption } from './api';
-import { DurationInput, fieldOptions, ValuesEditor, type NodeErrors } from './inputs';
+import { CODE, DurationInput, fieldOptions, ValuesEditor, type NodeErrors } from './inputs';
 import { CONDITION_EXAMPLE, stageData } from './TriggerPanel';
 import type { Catalog, Definition, Duration, Step, TaskSpec } from './types';
 
@@ -160,7 +160,7 @@ export function StepSettings({
             label={t('emailTo')}
             value={step.to}
             placeholder="{{ record.email }}"
-            ff="monospace"
+            classNames={CODE}
             onChange={(ev) => onChange({ ...step, to: ev.currentTarget.value })}
             error={e('to')}
           />
@@ -196,7 +196,7 @@ export function StepSettings({
             value={step.body ?? ''}
             autosize
             minRows={3}
-            ff="monospace"
+            classNames={CODE}
             onChange={(ev) => onChange({ ...step, body: ev.currentTarget.value || undefined })}
             error={e('body')}
           />
@@ -237,7 +237,7 @@ export function StepSettings({
               label={t('untilExpression')}
               value={step.until ?? ''}
               placeholder="record.due_date"
-              ff="monospace"
+              classNames={CODE}
               onChange={(ev) => onChange({ ...step, until: ev.currentTarget.value })}
               error={e('until')}
             />
@@ -250,7 +250,7 @@ export function StepSettings({
                 value={step.condition ?? ''}
                 autosize
                 minRows={2}
-                ff="monospace"
+                classNames={CODE}
                 onChange={(ev) => onChange({ ...step, condition: ev.currentTarget.value })}
                 error={e('condition')}
               />
@@ -290,7 +290,7 @@ export function StepSettings({
           value={step.condition}
           autosize
           minRows={2}
-          ff="monospace"
+          classNames={CODE}
           onChange={(ev) => onChange({ ...step, condition: ev.currentTarget.value })}
           error={e('condition')}
         />
@@ -324,7 +324,7 @@ export function StepSettings({
           <TextInput
             label={t('where')}
             value={step.where ?? ''}
-            ff="monospace"
+            classNames={CODE}
             onChange={(ev) => onChange({ ...step, where: ev.currentTarget.value || undefined })}
             error={e('where')}
           />
@@ -585,7 +585,7 @@ function ActionSettings({
                 key={s.name}
                 label={s.label}
                 value={typeof value === 'string' ? value : ''}
-                ff={s.type === 'template' ? 'monospace' : undefined}
+                classNames={s.type === 'template' ? CODE : undefined}
                 onChange={(ev) => set(s.name, ev.currentTarget.value)}
                 error={error}
               />
@@ -614,7 +614,7 @@ function JsonSettings({
       value={text}
       autosize
       minRows={4}
-      ff="monospace"
+      classNames={CODE}
       onChange={(ev) => {
         const v = ev.currentTarget.value;
         setText(v);

@@ -4,7 +4,7 @@ import type { FieldMeta, ObjectMeta } from '../../api/client';
 import { useLocale } from '../../i18n';
 import { fromZonedInput, toZonedInput } from '../record/time';
 import type { StageOption, PipelineOption } from './api';
-import { DurationInput, fieldOptions, type NodeErrors } from './inputs';
+import { CODE, DurationInput, fieldOptions, type NodeErrors } from './inputs';
 import { TRIGGER_TYPES, type Definition, type Trigger, type TriggerType } from './types';
 
 export const CONDITION_EXAMPLE = "record.amount > 1000 and record.status == 'open'";
@@ -307,7 +307,7 @@ export function TriggerPanel({
         value={definition.condition ?? ''}
         autosize
         minRows={2}
-        ff="monospace"
+        classNames={CODE}
         onChange={(ev) =>
           onChange({ ...definition, condition: ev.currentTarget.value || undefined })
         }

@@ -49,7 +49,7 @@ export interface Placed {
 }
 
 export const NODE_WIDTH = 220;
-export const NODE_HEIGHT = 64;
+export const NODE_HEIGHT = 76;
 const COLUMN = NODE_WIDTH + 40;
 const ROW = NODE_HEIGHT + 56;
 

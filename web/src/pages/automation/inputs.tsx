@@ -13,6 +13,9 @@ import { useTranslation } from 'react-i18next';
 import type { FieldMeta, ObjectMeta } from '../../api/client';
 import { DURATION_UNITS, type Duration, type DurationUnit, type Values } from './types';
 
+/** Expressions and templates are typed in a monospace input (its label stays as others). */
+export const CODE = { input: 'kontor-code' };
+
 /**
  * The server's messages for one node, read by the inputs that show them. What no input asked
  * for is listed at the end of the panel (`rest`), so no message is lost.
@@ -153,7 +156,7 @@ export function ValuesEditor({
               value={template}
               onChange={(e) => onChange({ ...values, [field]: e.currentTarget.value })}
               error={errors.under(`${path}.${field}`)}
-              ff="monospace"
+              classNames={CODE}
             />
             <ActionIcon
               variant="default"
