@@ -103,4 +103,41 @@ describe.skipIf(!chromiumAvailable)('the process editor in Chromium', () => {
     const still = await s.call('GET', `/api/v1/automation/processes/${processId}`);
     expect(still.body.version).toBe(1);
   });
+
+  test('a webhook process shows its secret once, right after it is made', async () => {
+    await page.goto(`${base}/automation/new`);
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Inbound orders');
+    const panel = page.getByRole('region', { name: 'Settings of the chosen step' });
+    await panel.getByRole('combobox', { name: 'When' }).click();
+    await page.getByRole('option', { name: "The process's webhook is called" }).click();
+    await page.getByRole('button', { name: /^Edit: Create tasks: s1/ }).click();
+    await panel.getByLabel('Title').fill('Check the inbound order');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('heading', { name: 'Inbound orders' }).waitFor();
+
+    const token = await panel.getByLabel('Secret token').inputValue();
+    expect(token.length).toBeGreaterThan(20);
+    const url = await panel.getByLabel('Webhook address').inputValue();
+    expect(url).toMatch(/\/api\/v1\/automation\/hooks\//);
+    await page.reload();
+    await panel.getByLabel('Webhook address').waitFor();
+    expect(await panel.getByLabel('Secret token').count()).toBe(0);
+  });
+
+  test('speaks Ukrainian to a Ukrainian user', async () => {
+    await s.call('PATCH', `/api/v1/users/${s.adminId}`, { locale: 'uk' });
+    try {
+      await page.goto(`${base}/automation`);
+      await page.getByRole('heading', { name: 'Процеси' }).waitFor();
+      await page
+        .getByRole('row', { name: /Call new companies/ })
+        .getByText('Коли створено запис «Компанія»')
+        .waitFor();
+      await page.goto(`${base}/automation/runs?status=done`);
+      await page.getByRole('heading', { name: 'Запуски процесів' }).waitFor();
+      await page.getByRole('table', { name: 'Запуски' }).getByText('Виконано').first().waitFor();
+    } finally {
+      await s.call('PATCH', `/api/v1/users/${s.adminId}`, { locale: 'en' });
+    }
+  });
 });

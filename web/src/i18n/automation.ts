@@ -157,6 +157,12 @@ export const en = {
   startCondition: 'Start only when (optional)',
   conditionHint: 'An expression over the record, e.g. {{example}}',
   webhookNote: 'The webhook address is shown once the process is saved.',
+  webhookUrl: 'Webhook address',
+  webhookHint: 'POST to it with the secret token in the X-Kontor-Token header.',
+  webhookToken: 'Secret token',
+  webhookTokenNote: 'Copy the token now: it is shown only once, and callers need it.',
+  yes: 'Yes',
+  no: 'No',
 
   // Durations
   amount: 'Amount',
@@ -429,6 +435,13 @@ export const uk: Translation<typeof en> = {
   startCondition: 'Починати лише коли (необов’язково)',
   conditionHint: 'Вираз над записом, наприклад {{example}}',
   webhookNote: 'Адресу вебхука буде показано після збереження процесу.',
+  webhookUrl: 'Адреса вебхука',
+  webhookHint: 'Надсилайте на неї POST із секретним токеном у заголовку X-Kontor-Token.',
+  webhookToken: 'Секретний токен',
+  webhookTokenNote:
+    'Скопіюйте токен зараз: його показано лише один раз, а без нього виклик не пройде.',
+  yes: 'Так',
+  no: 'Ні',
 
   amount: 'Кількість',
   unit: 'Одиниця',

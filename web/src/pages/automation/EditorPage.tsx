@@ -29,6 +29,7 @@ import { useUsers } from '../record/users';
 import { ConfirmModal } from '../settings/common';
 import {
   deleteProcess,
+  freshWebhookTokens,
   saveProcess,
   useCatalog,
   useProcess,
@@ -152,6 +153,12 @@ function ProcessEditor({
   const [saveError, setSaveError] = useState<unknown>(null);
   const [savedVersion, setSavedVersion] = useState<number | null>(null);
   const [deleting, setDeleting] = useState(false);
+  // Shown while this page is open, then never again.
+  const [webhookToken] = useState(() => {
+    const token = process ? freshWebhookTokens.get(process.id) : undefined;
+    if (process) freshWebhookTokens.delete(process.id);
+    return token;
+  });
 
   // What is on screen against what was last saved, read when the user leaves the page.
   const snapshot = JSON.stringify({ name, description, def });
@@ -218,6 +225,7 @@ function ProcessEditor({
         definition: def,
       });
       savedSnapshot.current = snapshot;
+      if (saved.webhook_token) freshWebhookTokens.set(saved.id, saved.webhook_token);
       setSavedVersion(saved.version);
       await refresh();
       if (!process) await navigate({ to: '/automation/$id', params: { id: saved.id } });
@@ -342,6 +350,7 @@ function ProcessEditor({
                       stages={ctx.stages}
                       pipelines={ctx.pipelines}
                       errors={nodeErrors}
+                      webhook={{ url: process?.webhook_url, token: webhookToken }}
                     />
                     <AddStep
                       kind={newKind}

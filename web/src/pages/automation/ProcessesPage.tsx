@@ -169,6 +169,7 @@ function RunCounts({ process }: { process: Process }) {
           <Badge
             variant={process.runs[c.status] ? 'light' : 'outline'}
             color={process.runs[c.status] ? c.color : 'gray'}
+            c="gray.9"
             style={{ cursor: 'pointer' }}
           >
             {c.label}

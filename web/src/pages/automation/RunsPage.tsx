@@ -43,12 +43,12 @@ const COLORS: Record<RunStatus | RunStepStatus, string> = {
   skipped: 'gray',
 };
 
-/** A run's or a step's status as a badge, its text dark enough to read on its colour. */
+/** A run's or a step's status as a badge: a coloured ground, its text dark enough to read. */
 export function StatusBadge({ status }: { status: RunStatus | RunStepStatus }) {
   const { t } = useTranslation('automation');
   const color = COLORS[status];
   return (
-    <Badge variant="light" color={color} c={`${color}.9`}>
+    <Badge variant="light" color={color} c="gray.9">
       {t(`runStatus.${status}`)}
     </Badge>
   );

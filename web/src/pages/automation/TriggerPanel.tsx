@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { FieldMeta, ObjectMeta } from '../../api/client';
 import { useLocale } from '../../i18n';
 import { fromZonedInput, toZonedInput } from '../record/time';
+import { OneTimeSecret } from '../settings/common';
 import type { StageOption, PipelineOption } from './api';
 import { CODE, DurationInput, fieldOptions, type NodeErrors } from './inputs';
 import { TRIGGER_TYPES, type Definition, type Trigger, type TriggerType } from './types';
@@ -66,12 +67,13 @@ function ValueInput({
   onChange: (value: unknown) => void;
   error?: string;
 }) {
+  const { t } = useTranslation('automation');
   if (field?.options?.length || field?.type === 'boolean') {
     const data =
       field.type === 'boolean'
         ? [
-            { value: 'true', label: '✓ true' },
-            { value: 'false', label: '✗ false' },
+            { value: 'true', label: t('yes') },
+            { value: 'false', label: t('no') },
           ]
         : field.options!;
     return (
@@ -109,6 +111,7 @@ export function TriggerPanel({
   stages,
   pipelines,
   errors,
+  webhook,
 }: {
   definition: Definition;
   onChange: (def: Definition) => void;
@@ -116,6 +119,8 @@ export function TriggerPanel({
   stages: StageOption[];
   pipelines: PipelineOption[];
   errors: NodeErrors;
+  /** With a saved webhook process: its address, and its secret right after it was made. */
+  webhook?: { url?: string; token?: string };
 }) {
   const { t } = useTranslation('automation');
   const { timeZone } = useLocale();
@@ -276,10 +281,27 @@ export function TriggerPanel({
           error={e('form_id')}
         />
       )}
-      {trigger.type === 'webhook' && (
-        <Text size="sm" c="gray.7">
-          {t('webhookNote')}
-        </Text>
+      {trigger.type === 'webhook' &&
+        (webhook?.url ? (
+          <TextInput
+            label={t('webhookUrl')}
+            description={t('webhookHint')}
+            value={webhook.url}
+            readOnly
+            classNames={CODE}
+            onFocus={(ev) => ev.currentTarget.select()}
+          />
+        ) : (
+          <Text size="sm" c="gray.7">
+            {t('webhookNote')}
+          </Text>
+        ))}
+      {trigger.type === 'webhook' && webhook?.token && (
+        <OneTimeSecret
+          label={t('webhookToken')}
+          value={webhook.token}
+          note={t('webhookTokenNote')}
+        />
       )}
       {trigger.type === 'event' && (
         <>

@@ -34,6 +34,12 @@ export function useProcess(id: string | null) {
   });
 }
 
+/**
+ * Webhook secrets from the save that made them, by process id: the server shows one only in
+ * that answer, and the editor shows it once after the page has moved to the saved process.
+ */
+export const freshWebhookTokens = new Map<string, string>();
+
 export function saveProcess(
   id: string | null,
   body: { name: string; description?: string; definition: Definition },
