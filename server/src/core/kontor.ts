@@ -56,6 +56,8 @@ export interface KontorSettings {
   mailFrom: string;
   /** Outbound calls (webhooks, process steps) may target private and loopback addresses. */
   allowPrivateTargets: boolean;
+  /** How long a claimed job stays with its worker without a sign of life. */
+  jobLeaseSeconds: number;
 }
 
 /** What every part of the server is handed: the database, metadata, clock, modules. */

@@ -45,6 +45,8 @@ export interface AutomationAction {
     label: string;
     type: 'text' | 'template' | 'id' | 'duration' | 'number';
   }[];
+  /** Its output lists `task_ids`, so a wait_for_tasks step may wait for them. */
+  producesTasks?: boolean;
   validate(
     settings: Record<string, unknown>,
     where: { meta: MetadataRegistry; object?: string },

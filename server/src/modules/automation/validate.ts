@@ -186,8 +186,11 @@ export function validateDefinition(
       }
       case 'wait_for_tasks': {
         const src = byId.get(step.step)?.step;
-        if (!src || src.type !== 'create_tasks')
-          err(`${at}.step`, `"${step.step}" is not a create_tasks step of this process`);
+        const makesTasks =
+          src?.type === 'create_tasks' ||
+          (src?.type === 'action' && actions[src.action]?.producesTasks);
+        if (!makesTasks)
+          err(`${at}.step`, `"${step.step}" is not a step of this process that creates tasks`);
         break;
       }
       case 'if':
