@@ -21,6 +21,7 @@ import { ImportPage } from './pages/ImportPage';
 import { Profile } from './pages/Profile';
 import { ObjectTable, tableSearch } from './pages/ObjectTable';
 import { RecordPage } from './pages/RecordPage';
+import { automationRoutes } from './pages/automation/routes';
 import { settingsRoutes } from './pages/settings/routes';
 import { SlaReport } from './pages/sla/SlaReport';
 import { StockPage } from './pages/stock/StockPage';
@@ -46,6 +47,7 @@ const routeTree = rootRoute.addChildren([
     validateSearch: boardSearch,
   }),
   settingsRoutes(rootRoute),
+  ...automationRoutes(rootRoute),
   createRoute({ getParentRoute: () => rootRoute, path: '/import/$object', component: ImportPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/profile', component: Profile }),
   createRoute({ getParentRoute: () => rootRoute, path: '/stock', component: StockPage }),

@@ -1,6 +1,7 @@
 import i18n from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import { useMe } from '../api/hooks';
+import * as automation from './automation';
 import * as board from './board';
 import * as common from './common';
 import * as documents from './documents';
@@ -22,6 +23,7 @@ import * as webhooks from './webhooks';
  */
 export const resources = {
   en: {
+    automation: automation.en,
     board: board.en,
     common: common.en,
     documents: documents.en,
@@ -38,6 +40,7 @@ export const resources = {
     webhooks: webhooks.en,
   },
   uk: {
+    automation: automation.uk,
     board: board.uk,
     common: common.uk,
     documents: documents.uk,

@@ -60,6 +60,7 @@ export function Root() {
   const path = useRouterState({ select: (s) => s.location.pathname });
   const { t } = useTranslation(['shell', 'common', 'stock', 'sla']);
   const { t } = useTranslation(['shell', 'common', 'stock', 'tasks']);
+  const { t } = useTranslation(['shell', 'common', 'stock', 'sla', 'automation']);
   const queryClient = useQueryClient();
   const locale = me.data?.locale;
   useEffect(() => {
@@ -184,6 +185,16 @@ export function Root() {
               renderRoot={(props) => <Link to="/sla" {...props} />}
               label={t('sla:nav')}
               active={path === '/sla'}
+              onClick={close}
+            />
+          )}
+          {/* Processes and their runs are the administrators' (a record's runs show on it). */}
+          {me.data.is_admin && (
+            <NavLink
+              mt="md"
+              renderRoot={(props) => <Link to="/automation" {...props} />}
+              label={t('automation:nav')}
+              active={path.startsWith('/automation')}
               onClick={close}
             />
           )}
