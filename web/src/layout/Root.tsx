@@ -58,9 +58,7 @@ export function Root() {
   const objects = useObjects(!!me.data && !me.data.must_change_password);
   const [opened, { toggle, close }] = useDisclosure();
   const path = useRouterState({ select: (s) => s.location.pathname });
-  const { t } = useTranslation(['shell', 'common', 'stock', 'sla']);
-  const { t } = useTranslation(['shell', 'common', 'stock', 'tasks']);
-  const { t } = useTranslation(['shell', 'common', 'stock', 'sla', 'automation']);
+  const { t } = useTranslation(['shell', 'common', 'stock', 'sla', 'tasks', 'automation']);
   const queryClient = useQueryClient();
   const locale = me.data?.locale;
   useEffect(() => {
