@@ -271,6 +271,24 @@ export const en = {
   noSteps: 'No step has run yet.',
   visit: 'pass {{n}}',
   backToRuns: 'All runs',
+  // A record's work under way (a deal's production, purchasing and installation)
+  work: {
+    title: 'Work under way',
+    intro: 'Tasks on this record and the processes running for it, refreshed every few seconds.',
+    tasks: 'Tasks',
+    noQueue: 'No department',
+    processes: 'Processes',
+    atStep: 'at step {{step}}',
+    openRun: 'Run of {{process}}',
+    progress: '{{done}} of {{total}} done',
+    taskStatus: {
+      open: 'Open',
+      in_progress: 'In progress',
+      waiting: 'Waiting',
+      done: 'Done',
+      cancelled: 'Cancelled',
+    },
+  },
 };
 
 export const uk: Translation<typeof en> = {
@@ -546,4 +564,22 @@ export const uk: Translation<typeof en> = {
   noSteps: 'Жоден крок ще не виконувався.',
   visit: 'прохід {{n}}',
   backToRuns: 'Усі запуски',
+  work: {
+    title: 'Робота в процесі',
+    intro:
+      'Завдання цього запису і процеси, що для нього виконуються; оновлюється кожні кілька секунд.',
+    tasks: 'Завдання',
+    noQueue: 'Без відділу',
+    processes: 'Процеси',
+    atStep: 'на кроці {{step}}',
+    openRun: 'Виконання «{{process}}»',
+    progress: 'Виконано {{done}} з {{total}}',
+    taskStatus: {
+      open: 'Відкрите',
+      in_progress: 'У роботі',
+      waiting: 'Очікує',
+      done: 'Виконане',
+      cancelled: 'Скасоване',
+    },
+  },
 };

@@ -2,6 +2,7 @@ import { Stack } from '@mantine/core';
 import type { ComponentType } from 'react';
 import type { ApiRecord, ObjectMeta } from '../../api/client';
 import { SlaTimers } from '../sla/SlaTimers';
+import { RecordWork } from '../automation/RecordWork';
 import { ProductStock } from '../stock/ProductStock';
 import { WarehouseStock } from '../stock/WarehouseStock';
 import { QueueBoardLink } from '../tasks/QueueBoardLink';
@@ -27,8 +28,8 @@ const SECTIONS: Record<string, ComponentType<RecordSectionProps>[]> = {
   queues: [QueueBoardLink],
 };
 
-/** Sections every record page may show: its SLA timers, when a policy times the object. */
-const EVERY_OBJECT: ComponentType<RecordSectionProps>[] = [SlaTimers];
+/** Sections every record page may show: its SLA timers, and the tasks and processes under way on it. */
+const EVERY_OBJECT: ComponentType<RecordSectionProps>[] = [SlaTimers, RecordWork];
 
 export function RecordSections(props: RecordSectionProps) {
   const sections = [...EVERY_OBJECT, ...(SECTIONS[props.object.name] ?? [])];
