@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { DIALECTS, serverFor, callAs } from '../helpers';
 import { stepJob } from '../../server/src/modules/automation/runs';
+import { startReceiver } from '../support/webhook-receiver';
 
 const HOUR = 3_600_000;
 
@@ -489,5 +490,66 @@ describe.each(DIALECTS)('automation engine on %s', (dialect) => {
       403,
     );
     await s.call('POST', `/api/v1/automation/processes/${p.id}/disable`);
+  });
+
+  test('a webhook step calls its target outside the transaction and goes on with the answer', async () => {
+    const receiver = await startReceiver();
+    try {
+      s.kontor.settings.allowPrivateTargets = true;
+      const p = await process({
+        name: 'Tell the shop',
+        definition: {
+          trigger: { type: 'record_created', object: 'companies' },
+          condition: "record.industry == 'Hooked'",
+          start: 'call',
+          steps: [
+            {
+              id: 'call',
+              type: 'call_webhook',
+              url: `${receiver.url}/new-company`,
+              body: '{"name": "{{ record.name }}"}',
+              next: 'n',
+            },
+            { id: 'n', type: 'note', text: 'The shop answered {{ steps.call.status_code }}' },
+          ],
+        },
+      });
+      const ok = (
+        await s.call('POST', '/api/v1/companies', { name: 'Hook AG', industry: 'Hooked' })
+      ).body;
+      for (let i = 0; i < 4; i++) await s.drain();
+      expect(receiver.received.map((r) => [r.path, r.body])).toEqual([
+        ['/new-company', '{"name": "Hook AG"}'],
+      ]);
+      expect(receiver.received[0]!.headers['idempotency-key']).toMatch(/:call:1$/);
+      const notes = await s.call('GET', `/api/v1/activities?filter[related_id][eq]=${ok.id}`);
+      expect(notes.body.data.map((n: { body: string }) => n.body)).toEqual([
+        'The shop answered 200',
+      ]);
+
+      // A target that refuses fails the step with its answer; a retry calls again.
+      receiver.state.answers.push(500);
+      await s.call('POST', '/api/v1/companies', { name: 'Refused AG', industry: 'Hooked' });
+      for (let i = 0; i < 4; i++) await s.drain();
+      const failed = (await runsOf(p.id)).find((r) => r.status === 'failed')!;
+      expect(failed.error).toMatch(/answered 500/);
+      await s.call('POST', `/api/v1/automation/runs/${failed.id}/retry`);
+      for (let i = 0; i < 4; i++) await s.drain();
+      expect((await runsOf(p.id)).every((r) => r.status === 'done')).toBe(true);
+
+      // Private and loopback targets are refused unless the administrator allows them.
+      s.kontor.settings.allowPrivateTargets = false;
+      const before = receiver.received.length;
+      await s.call('POST', '/api/v1/companies', { name: 'Inside AG', industry: 'Hooked' });
+      for (let i = 0; i < 4; i++) await s.drain();
+      expect(receiver.received.length).toBe(before);
+      expect((await runsOf(p.id)).find((r) => r.status === 'failed')!.error).toMatch(
+        /answered nothing \(.*(private|loopback)/,
+      );
+      await s.call('POST', `/api/v1/automation/processes/${p.id}/disable`);
+    } finally {
+      s.kontor.settings.allowPrivateTargets = false;
+      await receiver.close();
+    }
   });
 });

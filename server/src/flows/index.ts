@@ -2,6 +2,7 @@ import type { Flow } from '../core/kontor';
 import { automationFormsFlow } from './automation-forms';
 import { automationOperationsFlow } from './automation-operations';
 import { automationTasksFlow } from './automation-tasks';
+import { automationWebhooksFlow } from './automation-webhooks';
 import { referenceProcessFlow } from './reference-process';
 import { productionStockFlow } from './production-stock';
 import { purchasingStockFlow } from './purchasing-stock';
@@ -20,4 +21,5 @@ export const FLOWS: Flow[] = [
   automationTasksFlow,
   automationFormsFlow,
   referenceProcessFlow,
+  automationWebhooksFlow,
 ];

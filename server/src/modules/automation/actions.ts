@@ -6,6 +6,8 @@ import type { Scope } from './expressions';
 /** What a running step knows: its run, the record the run is about, the data gathered so far. */
 export interface StepEnv {
   runId: string;
+  /** The step running (its id in the definition). */
+  stepId: string;
   processId: string;
   processName: string;
   visit: number;
@@ -17,6 +19,8 @@ export interface StepEnv {
   steps: Record<string, unknown>;
   /** Set when a waiting step is woken: by its time, a change to check, or its time-out. */
   resume?: 'time' | 'check' | 'timeout';
+  /** What the step said when it went to wait, when it is woken. */
+  previous?: unknown;
 }
 
 /** What a step did: finished (and where to go), or waiting (and for what). */

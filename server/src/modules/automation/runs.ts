@@ -65,7 +65,8 @@ function stepJobKey(j: StepJob) {
   return `automation:${j.runId}:${j.stepId}:${j.visit}${j.resume ? `:${j.resume}` : ''}`;
 }
 
-async function enqueueStep(ctx: RecordContext, job: StepJob, runAt?: Date) {
+/** Plans a step job (a step to run, or a waiting step to wake) in the caller's transaction. */
+export async function enqueueStep(ctx: RecordContext, job: StepJob, runAt?: Date) {
   await enqueueJob(ctx.db, ctx.k.clock, STEP_JOB, job, {
     uniqueKey: stepJobKey(job),
     maxAttempts: 5,
@@ -221,6 +222,7 @@ async function executeStep(ctx: RecordContext, p: StepJob): Promise<void> {
   const record = run.object && run.record_id ? { object: run.object, id: run.record_id } : null;
   const env: StepEnv = {
     runId: run.id,
+    stepId: step.id,
     processId: run.process_id,
     processName: String(process?.name ?? ''),
     visit: p.visit,
@@ -228,6 +230,7 @@ async function executeStep(ctx: RecordContext, p: StepJob): Promise<void> {
     steps: data.steps,
     scope: {},
     ...(p.resume ? { resume: p.resume } : {}),
+    ...(row?.output ? { previous: JSON.parse(row.output) as unknown } : {}),
   };
   env.scope = await buildScope(ctx, step, env, data);
   const result: StepResult = await runStep(

@@ -116,11 +116,16 @@ export async function runStep(
       });
       return { status: 'done', output: { mail_id: id, to } };
     }
-    case 'call_webhook':
-      throw new AppError(
-        'validation',
-        'calling a webhook from a process is not available in this version',
-      );
+    case 'call_webhook': {
+      // The call itself is made by a flow's job outside any transaction; the step waits for it.
+      const call = automationActions(ctx.k).call_webhook;
+      if (!call)
+        throw new AppError('validation', 'calling a webhook is not available in this installation');
+      const body = step.body
+        ? renderTemplate(template(step.body), scope)
+        : JSON.stringify({ record: scope.record ?? null });
+      return call.run(ctx, { url: step.url, body }, env);
+    }
     case 'wait':
       return waitStep(ctx, step, env, previous);
     case 'wait_for_tasks': {

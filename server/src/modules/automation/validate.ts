@@ -171,6 +171,8 @@ export function validateDefinition(
         break;
       case 'call_webhook':
         template(`${at}.body`, step.body);
+        for (const p of actions.call_webhook?.validate({ url: step.url }, { meta }) ?? [])
+          err(`${at}.url`, p.message);
         break;
       case 'wait': {
         const kinds = [step.for, step.until, step.condition].filter((x) => x !== undefined).length;
