@@ -58,7 +58,7 @@ export function Root() {
   const objects = useObjects(!!me.data && !me.data.must_change_password);
   const [opened, { toggle, close }] = useDisclosure();
   const path = useRouterState({ select: (s) => s.location.pathname });
-  const { t } = useTranslation(['shell', 'common', 'stock', 'tasks']);
+  const { t } = useTranslation(['shell', 'common', 'stock', 'sla', 'tasks', 'automation']);
   const queryClient = useQueryClient();
   const locale = me.data?.locale;
   useEffect(() => {
@@ -177,6 +177,25 @@ export function Root() {
                 onClick={close}
               />
             )}
+          {/* The SLA report is for those who may read the policies it reports on. */}
+          {objects.data?.some((o) => o.name === 'sla_policies') && (
+            <NavLink
+              renderRoot={(props) => <Link to="/sla" {...props} />}
+              label={t('sla:nav')}
+              active={path === '/sla'}
+              onClick={close}
+            />
+          )}
+          {/* Processes and their runs are the administrators' (a record's runs show on it). */}
+          {me.data.is_admin && (
+            <NavLink
+              mt="md"
+              renderRoot={(props) => <Link to="/automation" {...props} />}
+              label={t('automation:nav')}
+              active={path.startsWith('/automation')}
+              onClick={close}
+            />
+          )}
           {me.data.is_admin && (
             <NavLink
               mt="md"

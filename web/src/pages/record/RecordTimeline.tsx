@@ -27,6 +27,7 @@ export interface TimelineItem {
   id: string;
   at: string;
   action?: string;
+  actor_type?: string;
   actor_id?: string | null;
   changes?: Record<string, [unknown, unknown]>;
   record?: ApiRecord;
@@ -80,8 +81,16 @@ export function RecordTimeline({ object, id }: { object: ObjectMeta; id: string 
   });
   if (tl.error) return <ErrorNote error={tl.error} />;
   const items = tl.data?.pages.flatMap((p) => p.data) ?? [];
-  const who = (actor: string | null | undefined) =>
-    actor ? users.data?.find((u) => u.id === actor)?.name : undefined;
+  const { t: tf } = useTranslation('forms');
+  // People without a login change records through a form link or a public web form.
+  const userName = (id: string | null | undefined) =>
+    id ? users.data?.find((u) => u.id === id)?.name : undefined;
+  const changedBy = (item: TimelineItem) =>
+    item.actor_type === 'form_link'
+      ? tf('viaFormLink')
+      : item.actor_type === 'web_form'
+        ? tf('viaWebForm')
+        : userName(item.actor_id);
 
   const title = (item: TimelineItem): string => {
     if (item.type === 'activity') {
@@ -179,7 +188,7 @@ export function RecordTimeline({ object, id }: { object: ObjectMeta; id: string 
         ) : null}
         {r.assignee_id ? (
           <Text size="xs" c="gray.7">
-            {who(String(r.assignee_id)) ?? ''}
+            {userName(String(r.assignee_id)) ?? ''}
           </Text>
         ) : null}
       </Group>
@@ -235,7 +244,7 @@ export function RecordTimeline({ object, id }: { object: ObjectMeta; id: string 
                 >
                   <Text size="xs" c="gray.7">
                     {formatDateTime(item.at, locale, timeZone)}
-                    {item.type === 'change' && who(item.actor_id) ? ` · ${who(item.actor_id)}` : ''}
+                    {item.type === 'change' && changedBy(item) ? ` · ${changedBy(item)}` : ''}
                   </Text>
                   {item.type === 'change' ? changeLines(item) : body(item)}
                 </Timeline.Item>

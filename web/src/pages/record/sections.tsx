@@ -1,6 +1,8 @@
 import { Stack } from '@mantine/core';
 import type { ComponentType } from 'react';
 import type { ApiRecord, ObjectMeta } from '../../api/client';
+import { SlaTimers } from '../sla/SlaTimers';
+import { RecordWork } from '../automation/RecordWork';
 import { ProductStock } from '../stock/ProductStock';
 import { WarehouseStock } from '../stock/WarehouseStock';
 import { QueueBoardLink } from '../tasks/QueueBoardLink';
@@ -26,8 +28,11 @@ const SECTIONS: Record<string, ComponentType<RecordSectionProps>[]> = {
   queues: [QueueBoardLink],
 };
 
+/** Sections every record page may show: its SLA timers, and the tasks and processes under way on it. */
+const EVERY_OBJECT: ComponentType<RecordSectionProps>[] = [SlaTimers, RecordWork];
+
 export function RecordSections(props: RecordSectionProps) {
-  const sections = SECTIONS[props.object.name] ?? [];
+  const sections = [...EVERY_OBJECT, ...(SECTIONS[props.object.name] ?? [])];
   if (sections.length === 0) return null;
   return (
     <Stack gap="md" mt="md">
