@@ -141,6 +141,23 @@ describe.each(DIALECTS)('task due times and reminders on %s', (dialect) => {
     expect(queued).toHaveLength(0);
   });
 
+  test('a deactivated assignee is sent no reminder', async () => {
+    const u = await userIn('UTC');
+    const at = new Date(s.clock.now().getTime() + 60 * 60_000).toISOString();
+    const t = await task({ assignee_id: u.id, due_at: at, remind_before: 5 });
+    expect((await s.call('PATCH', `/api/v1/users/${u.id}`, { is_active: false })).status).toBe(200);
+    s.clock.advance(58 * 60_000);
+    await s.drain();
+    expect(await mails(t.id)).toHaveLength(0);
+    const rows = await s.kontor.database.db
+      .selectFrom('notifications')
+      .select('id')
+      .where('record_id', '=', t.id)
+      .where('kind', '=', 'reminder')
+      .execute();
+    expect(rows).toHaveLength(0);
+  });
+
   test('due hours, reminder offsets and units out of range are refused', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ due_hour: 24 }, 'due_hour'],

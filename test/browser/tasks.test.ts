@@ -83,6 +83,10 @@ describe.skipIf(!chromiumAvailable)('tasks in Chromium', () => {
     await comments.getByText('The posts are ready').waitFor();
     await comments.getByRole('textbox', { name: 'Write a comment' }).fill('Concrete on Monday');
     await comments.getByRole('button', { name: 'Comment' }).click();
+    // The form clears itself once the comment is saved, and the list shows it.
+    await expect
+      .poll(() => comments.getByRole('textbox', { name: 'Write a comment' }).inputValue())
+      .toBe('');
     await comments.getByText('Concrete on Monday').waitFor();
     const saved = (
       await s.call('GET', `/api/v1/task_comments?filter[task_id]=${mine.id}&sort=created_at`)

@@ -39,7 +39,14 @@ export async function settleWaiting(ctx: RecordContext, taskId: string) {
   const blocked = (await unfinishedPrerequisites(ctx, taskId)).length > 0;
   const status = blocked ? 'waiting' : 'open';
   if (status === task.status) return;
-  await updateRecord(ctx, 'tasks', taskId, { status }, { skipScope: true });
+  // The change follows from another task's: the actor need not be able to change this one.
+  await updateRecord(
+    ctx,
+    'tasks',
+    taskId,
+    { status },
+    { skipScope: true, options: { system: true } },
+  );
 }
 
 /** The tasks waiting for `taskId`, through live dependencies. */

@@ -16,6 +16,8 @@ import { taskTemplateItems, taskTemplates } from './template-objects';
 import { templateItemRules, templateRules } from './templates';
 
 export { applyTaskTemplate, type ApplyOptions } from './templates';
+export { notify, type NewNotification, type NotificationKind } from './notifications';
+export { STANDARD_QUEUES } from './queues';
 
 export const tasksModule: Module = {
   name: 'tasks',

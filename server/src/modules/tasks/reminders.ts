@@ -114,7 +114,8 @@ export async function sendReminder(ctx: RecordContext, payload: unknown) {
   if (!task || task.deleted_at || FINISHED.includes(task.status) || !task.assignee_id) return;
   if (iso(task.remind_at) !== new Date(remindAt).toISOString()) return;
   const user = await recipient(ctx, task.assignee_id);
-  if (!user) return;
+  // A deactivated user is sent nothing; the task's next assignee gets the next reminder.
+  if (!user || !user.is_active) return;
   const due = DateTime.fromJSDate(new Date(iso(task.due_effective_at)!), { zone: user.time_zone })
     .setLocale(user.locale)
     .toLocaleString(DateTime.DATETIME_MED);

@@ -57,11 +57,13 @@ function usePartChange(object: string, taskId: string) {
   const refresh = useRefreshTask();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const run = async (fn: () => Promise<unknown>) => {
+  // `done` runs as soon as the change is saved, before the lists reload (a form clears itself).
+  const run = async (fn: () => Promise<unknown>, done?: () => void) => {
     setError(null);
     setBusy(true);
     try {
       await fn();
+      done?.();
       return true;
     } catch (err) {
       setError(err);
@@ -86,10 +88,10 @@ export function TaskChecklist({ record, readOnly }: RecordSectionProps) {
   const add = async (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) return;
-    const ok = await run(() =>
-      api('POST', '/api/v1/task_checklist_items', { task_id: record.id, text }),
+    await run(
+      () => api('POST', '/api/v1/task_checklist_items', { task_id: record.id, text }),
+      () => setText(''),
     );
-    if (ok) setText('');
   };
 
   return (
@@ -172,8 +174,10 @@ export function TaskComments({ record, readOnly }: RecordSectionProps) {
   const add = async (e: FormEvent) => {
     e.preventDefault();
     if (!body.trim()) return;
-    const ok = await run(() => api('POST', '/api/v1/task_comments', { task_id: record.id, body }));
-    if (ok) setBody('');
+    await run(
+      () => api('POST', '/api/v1/task_comments', { task_id: record.id, body }),
+      () => setBody(''),
+    );
   };
 
   return (
