@@ -5,6 +5,7 @@ import { grantFor } from '../core/permissions/grants';
 import { canReadField } from '../core/permissions/scope';
 import { FILTER_OPS, fieldHandler } from '../core/metadata/field-types';
 import type { FieldMeta, ObjectMeta } from '../core/metadata/types';
+import { formPaths } from './openapi-forms';
 import { productionPaths } from './openapi-production';
 import { documentPdfPaths, salesPaths } from './openapi-sales';
 import { viewPaths, viewSchemas } from './openapi-views';
@@ -470,6 +471,7 @@ export function openapiDocument(k: Kontor, actor: Actor | null): Schema {
   Object.assign(paths, salesPaths(visible));
   Object.assign(paths, documentPdfPaths(visible));
   Object.assign(paths, productionPaths(visible));
+  Object.assign(paths, formPaths());
   paths['/api/v1/leads/{id}/convert'] = {
     post: {
       tags: ['Leads'],
