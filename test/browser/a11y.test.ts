@@ -142,4 +142,45 @@ describe.skipIf(!chromiumAvailable)('accessibility of the main screens', () => {
     expect(await seriousViolations(page)).toBe('');
     await page.keyboard.press('Escape');
   });
+
+  test('the processes list, the process editor and a run', async () => {
+    const { s } = session;
+    // Events of the records made before are handled first: the process is for companies to come.
+    await s.drain();
+    const created = await s.call('POST', '/api/v1/automation/processes', {
+      name: 'Call new companies',
+      enabled: true,
+      definition: {
+        trigger: { type: 'record_created', object: 'companies' },
+        start: 's1',
+        steps: [
+          {
+            id: 's1',
+            type: 'create_tasks',
+            tasks: [{ title: 'Call {{ record.name }}' }],
+            next: 's2',
+          },
+          { id: 's2', type: 'if', condition: "record.country == 'Germany'", then: 's3' },
+          { id: 's3', type: 'note', text: 'A German company' },
+        ],
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    await s.call('POST', '/api/v1/companies', { name: 'Nordwind AG', country: 'Germany' });
+    await s.drain();
+
+    await page.goto(`${base}/automation`);
+    await page.getByRole('switch', { name: 'Enabled: Call new companies' }).waitFor();
+    expect(await seriousViolations(page)).toBe('');
+
+    await page.goto(`${base}/automation/${created.body.id}`);
+    await page.getByRole('button', { name: /^Edit: If \/ else: s2/ }).click();
+    await page.getByRole('heading', { name: 'Step s2' }).waitFor();
+    expect(await seriousViolations(page)).toBe('');
+
+    const runs = await s.call('GET', `/api/v1/automation/runs?process_id=${created.body.id}`);
+    await page.goto(`${base}/automation/runs/${runs.body.data[0].id}`);
+    await page.getByRole('table', { name: 'Steps taken' }).waitFor();
+    expect(await seriousViolations(page)).toBe('');
+  });
 });

@@ -21,10 +21,13 @@ import { ImportPage } from './pages/ImportPage';
 import { Profile } from './pages/Profile';
 import { ObjectTable, tableSearch } from './pages/ObjectTable';
 import { RecordPage } from './pages/RecordPage';
+import { automationRoutes } from './pages/automation/routes';
 import { settingsRoutes } from './pages/settings/routes';
+import { SlaReport } from './pages/sla/SlaReport';
 import { StockPage } from './pages/stock/StockPage';
 import { TrashPage } from './pages/record/TrashPage';
 import { ReorderPage } from './pages/documents/ReorderPage';
+import { MyTasks } from './pages/tasks/MyTasks';
 
 const rootRoute = createRootRoute({ component: Root });
 const routeTree = rootRoute.addChildren([
@@ -44,10 +47,13 @@ const routeTree = rootRoute.addChildren([
     validateSearch: boardSearch,
   }),
   settingsRoutes(rootRoute),
+  ...automationRoutes(rootRoute),
   createRoute({ getParentRoute: () => rootRoute, path: '/import/$object', component: ImportPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/profile', component: Profile }),
   createRoute({ getParentRoute: () => rootRoute, path: '/stock', component: StockPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/stock/reorder', component: ReorderPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/sla', component: SlaReport }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/tasks', component: MyTasks }),
 ]);
 function NotFound() {
   const { t } = useTranslation();

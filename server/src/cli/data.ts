@@ -102,6 +102,8 @@ export function printDemoReport(r: DemoReport) {
   out.write(
     `Imported Northwind: ${r.companies} companies, ${r.contacts} contacts, ${r.users} users, ${r.categories} categories, ${r.products} products, ${r.deals} won deals.\n`,
   );
+  if (r.processes?.length)
+    out.write(`Processes ready: ${r.processes.join('; ')} (Automation in the app).\n`);
   const repairs = new Map<string, number>();
   for (const n of r.repaired)
     repairs.set(`${n.file}, ${n.column}`, (repairs.get(`${n.file}, ${n.column}`) ?? 0) + 1);

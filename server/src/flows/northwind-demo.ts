@@ -9,6 +9,7 @@ import { inTransaction, type Kontor } from '../core/kontor';
 import { decimalToScaled, roundHalfEven } from '../core/metadata/money';
 import { createRecord } from '../core/records/write';
 import { importOperations, type OperationsReport } from './northwind-operations';
+import { installReferenceProcess } from './reference-process';
 
 /**
  * The Northwind demo company, imported through the same record rules as any API call:
@@ -28,6 +29,8 @@ export interface DemoReport {
   deals: number;
   /** The warehouse, stock, sales and purchase orders, reorder points and the demo kit. */
   operations?: OperationsReport;
+  /** The processes installed with the demo (the reference process). */
+  processes?: string[];
   /** What has no place in the CRM yet, by file, line and column. */
   not_imported: { file: string; line: number | null; column: string; reason: string }[];
   /** Values read despite a flaw in the file, by file, line and column. */
@@ -424,8 +427,16 @@ export async function importNorthwind(k: Kontor, actor: Actor, dir: string): Pro
       },
     );
   });
+  // The reference process ships with the demo: a deal moved to Won starts production, purchasing
+  // and installation. Installed after the import, it does not react to the imported history.
+  report.processes = (
+    await installReferenceProcess(k, actor, { installer_email: DEMO_INSTALLERS })
+  ).processes.map((p) => p.name);
   return report;
 }
+
+/** Where the demo's installation team gets its form links (kept in the mail log without SMTP). */
+export const DEMO_INSTALLERS = 'installation@northwind.example';
 
 export const DEFAULT_NORTHWIND_DIR = join(
   import.meta.dirname,

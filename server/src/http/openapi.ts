@@ -7,8 +7,11 @@ import { FILTER_OPS, fieldHandler } from '../core/metadata/field-types';
 import type { FieldMeta, ObjectMeta } from '../core/metadata/types';
 import { formPaths } from './openapi-forms';
 import { productionPaths } from './openapi-production';
+import { tasksPaths } from './openapi-tasks';
 import { documentPdfPaths, salesPaths } from './openapi-sales';
+import { slaPaths } from './openapi-sla';
 import { viewPaths, viewSchemas } from './openapi-views';
+import { webhookPaths, webhookSchemas } from './openapi-webhooks';
 
 type Schema = Record<string, unknown>;
 
@@ -467,10 +470,14 @@ export function openapiDocument(k: Kontor, actor: Actor | null): Schema {
   }
   Object.assign(schemas, viewSchemas());
   Object.assign(paths, viewPaths());
+  Object.assign(schemas, webhookSchemas());
+  Object.assign(paths, webhookPaths());
   const visible = new Set(visibleObjects(k, actor).map((o) => o.name));
   Object.assign(paths, salesPaths(visible));
   Object.assign(paths, documentPdfPaths(visible));
   Object.assign(paths, productionPaths(visible));
+  Object.assign(paths, slaPaths(visible));
+  Object.assign(paths, tasksPaths(visible));
   Object.assign(paths, formPaths());
   paths['/api/v1/leads/{id}/convert'] = {
     post: {
@@ -554,7 +561,11 @@ export function openapiDocument(k: Kontor, actor: Actor | null): Schema {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { session: [] }],
-    tags: [...visibleObjects(k, actor).map((o) => ({ name: o.labelPlural })), { name: 'Views' }],
+    tags: [
+      ...visibleObjects(k, actor).map((o) => ({ name: o.labelPlural })),
+      { name: 'Views' },
+      { name: 'Webhooks' },
+    ],
     paths,
     components: {
       schemas,

@@ -1,6 +1,7 @@
 import i18n from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import { useMe } from '../api/hooks';
+import * as automation from './automation';
 import * as board from './board';
 import * as common from './common';
 import * as documents from './documents';
@@ -8,10 +9,13 @@ import * as forms from './forms';
 import * as record from './record';
 import * as settings from './settings';
 import * as shell from './shell';
+import * as sla from './sla';
 import * as stock from './stock';
 import * as table from './table';
+import * as tasks from './tasks';
 import * as tableEdit from './tableEdit';
 import * as transfer from './transfer';
+import * as webhooks from './webhooks';
 
 /**
  * Every screen's words, one namespace per area (`web/src/i18n/<area>.ts`, English and Ukrainian
@@ -19,6 +23,7 @@ import * as transfer from './transfer';
  */
 export const resources = {
   en: {
+    automation: automation.en,
     board: board.en,
     common: common.en,
     documents: documents.en,
@@ -26,12 +31,16 @@ export const resources = {
     record: record.en,
     settings: settings.en,
     shell: shell.en,
+    sla: sla.en,
     stock: stock.en,
     table: table.en,
+    tasks: tasks.en,
     tableEdit: tableEdit.en,
     transfer: transfer.en,
+    webhooks: webhooks.en,
   },
   uk: {
+    automation: automation.uk,
     board: board.uk,
     common: common.uk,
     documents: documents.uk,
@@ -39,10 +48,13 @@ export const resources = {
     record: record.uk,
     settings: settings.uk,
     shell: shell.uk,
+    sla: sla.uk,
     stock: stock.uk,
     table: table.uk,
+    tasks: tasks.uk,
     tableEdit: tableEdit.uk,
     transfer: transfer.uk,
+    webhooks: webhooks.uk,
   },
 } as const;
 

@@ -273,6 +273,10 @@ export const en = {
     revokeText:
       'Programs that use this key are refused from now on. A revoked key cannot be used again; create a new one if needed.',
   },
+  webhooks: {
+    title: 'Webhooks',
+    summary: 'Send changes of records to other programs’ URLs, signed, with a delivery log.',
+  },
 };
 
 export const uk: Translation<typeof en> = {
@@ -560,5 +564,9 @@ export const uk: Translation<typeof en> = {
     revokeNamed: 'Відкликати ключ {{name}}',
     revokeText:
       'Програми, що використовують цей ключ, відтепер отримуватимуть відмову. Відкликаний ключ не можна відновити; за потреби створіть новий.',
+  },
+  webhooks: {
+    title: 'Вебхуки',
+    summary: 'Надсилання змін записів на адреси інших програм, з підписом і журналом доставок.',
   },
 };

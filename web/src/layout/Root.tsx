@@ -28,6 +28,7 @@ import { ReorderNavLink } from '../pages/documents/ReorderNavLink';
 import { SignIn } from '../pages/SignIn';
 import { ErrorNote } from './ErrorNote';
 import { GlobalSearch, openSearch } from './Search';
+import { NotificationsBell } from './NotificationsBell';
 
 /** Signs the user in, then shows the sidebar built from metadata around the current page. */
 
@@ -43,6 +44,13 @@ const DOCUMENT_PARTS = new Set([
   'receipt_lines',
   'stock_count_lines',
   'bom_lines',
+  // A task's parts, shown and edited on the task's page.
+  'task_checklist_items',
+  'task_comments',
+  'task_dependencies',
+  'task_watchers',
+  'task_template_items',
+  'queue_members',
 ]);
 
 export function Root() {
@@ -50,7 +58,7 @@ export function Root() {
   const objects = useObjects(!!me.data && !me.data.must_change_password);
   const [opened, { toggle, close }] = useDisclosure();
   const path = useRouterState({ select: (s) => s.location.pathname });
-  const { t } = useTranslation(['shell', 'common', 'stock']);
+  const { t } = useTranslation(['shell', 'common', 'stock', 'sla', 'tasks', 'automation']);
   const queryClient = useQueryClient();
   const locale = me.data?.locale;
   useEffect(() => {
@@ -109,6 +117,7 @@ export function Root() {
                 {t('searchButton')}
               </Box>
             </Button>
+            <NotificationsBell />
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
                 <UnstyledButton aria-label={t('userMenu', { name: me.data.name })} p={4}>
@@ -133,6 +142,15 @@ export function Root() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label={t('objectsNav')}>
         <ScrollArea>
+          {objects.data?.some((o) => o.name === 'tasks') && (
+            <NavLink
+              mb="md"
+              renderRoot={(props) => <Link to="/tasks" {...props} />}
+              label={t('tasks:nav')}
+              active={path === '/tasks'}
+              onClick={close}
+            />
+          )}
           {objects.data
             ?.filter((o) => !DOCUMENT_PARTS.has(o.name))
             .map((o) => (
@@ -159,6 +177,25 @@ export function Root() {
                 onClick={close}
               />
             )}
+          {/* The SLA report is for those who may read the policies it reports on. */}
+          {objects.data?.some((o) => o.name === 'sla_policies') && (
+            <NavLink
+              renderRoot={(props) => <Link to="/sla" {...props} />}
+              label={t('sla:nav')}
+              active={path === '/sla'}
+              onClick={close}
+            />
+          )}
+          {/* Processes and their runs are the administrators' (a record's runs show on it). */}
+          {me.data.is_admin && (
+            <NavLink
+              mt="md"
+              renderRoot={(props) => <Link to="/automation" {...props} />}
+              label={t('automation:nav')}
+              active={path.startsWith('/automation')}
+              onClick={close}
+            />
+          )}
           {me.data.is_admin && (
             <NavLink
               mt="md"

@@ -1,8 +1,12 @@
 import { Stack } from '@mantine/core';
 import type { ComponentType } from 'react';
 import type { ApiRecord, ObjectMeta } from '../../api/client';
+import { SlaTimers } from '../sla/SlaTimers';
+import { RecordWork } from '../automation/RecordWork';
 import { ProductStock } from '../stock/ProductStock';
 import { WarehouseStock } from '../stock/WarehouseStock';
+import { QueueBoardLink } from '../tasks/QueueBoardLink';
+import { TaskChecklist, TaskComments, TaskDependencies, TaskWatchers } from '../tasks/TaskParts';
 
 /** What a section of a record page is given. */
 export interface RecordSectionProps {
@@ -14,16 +18,21 @@ export interface RecordSectionProps {
 
 /**
  * Sections some objects' record pages show under their fields, by object name: a product's
- * stock, a warehouse's stock. A section decides itself whether it applies to a record (a
+ * stock, a warehouse's stock, a task's checklist and comments. A section decides itself whether it applies to a record (a
  * service has no stock) and renders nothing when it does not. Add an object's sections here.
  */
 const SECTIONS: Record<string, ComponentType<RecordSectionProps>[]> = {
   products: [ProductStock],
   warehouses: [WarehouseStock],
+  tasks: [TaskChecklist, TaskDependencies, TaskWatchers, TaskComments],
+  queues: [QueueBoardLink],
 };
 
+/** Sections every record page may show: its SLA timers, and the tasks and processes under way on it. */
+const EVERY_OBJECT: ComponentType<RecordSectionProps>[] = [SlaTimers, RecordWork];
+
 export function RecordSections(props: RecordSectionProps) {
-  const sections = SECTIONS[props.object.name] ?? [];
+  const sections = [...EVERY_OBJECT, ...(SECTIONS[props.object.name] ?? [])];
   if (sections.length === 0) return null;
   return (
     <Stack gap="md" mt="md">

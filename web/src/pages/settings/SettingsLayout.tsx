@@ -24,6 +24,7 @@ export const SECTIONS = [
   { to: '/settings/fields', key: 'fields' },
   { to: '/settings/forms', key: 'forms' },
   { to: '/settings/api-keys', key: 'apiKeys' },
+  { to: '/settings/webhooks', key: 'webhooks' },
 ] as const;
 
 /**

@@ -7,6 +7,8 @@ import { Pipelines } from './Pipelines';
 import { Roles } from './Roles';
 import { SettingsHome, SettingsLayout } from './SettingsLayout';
 import { Users } from './Users';
+import { WebhookDeliveries } from './WebhookDeliveries';
+import { Webhooks } from './Webhooks';
 
 /** The Settings area under /settings, to add to the app's route tree. */
 export function settingsRoutes<P extends AnyRoute>(parent: P) {
@@ -29,5 +31,11 @@ export function settingsRoutes<P extends AnyRoute>(parent: P) {
     }),
     createRoute({ getParentRoute: () => settings, path: '/forms', component: Forms }),
     createRoute({ getParentRoute: () => settings, path: '/api-keys', component: ApiKeys }),
+    createRoute({ getParentRoute: () => settings, path: '/webhooks', component: Webhooks }),
+    createRoute({
+      getParentRoute: () => settings,
+      path: '/webhooks/$id',
+      component: WebhookDeliveries,
+    }),
   ]);
 }
