@@ -310,6 +310,18 @@ describe.each(DIALECTS)('public web forms on %s', (dialect) => {
     ]);
   });
 
+  test('the OpenAPI document lists the form and file endpoints', async () => {
+    const doc = (await s.call('GET', '/api/openapi.json')).body;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/forms',
+        '/api/v1/tasks/{id}/form-links',
+        '/public/forms/{id}/submit',
+        '/api/v1/{object}/{id}/files',
+      ]),
+    );
+  });
+
   test('only administrators change forms', async () => {
     const rep = await s.keyFor({
       email: 'rep-forms@example.com',

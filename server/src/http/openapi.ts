@@ -5,6 +5,7 @@ import { grantFor } from '../core/permissions/grants';
 import { canReadField } from '../core/permissions/scope';
 import { FILTER_OPS, fieldHandler } from '../core/metadata/field-types';
 import type { FieldMeta, ObjectMeta } from '../core/metadata/types';
+import { formPaths } from './openapi-forms';
 import { productionPaths } from './openapi-production';
 import { tasksPaths } from './openapi-tasks';
 import { documentPdfPaths, salesPaths } from './openapi-sales';
@@ -477,6 +478,7 @@ export function openapiDocument(k: Kontor, actor: Actor | null): Schema {
   Object.assign(paths, productionPaths(visible));
   Object.assign(paths, slaPaths(visible));
   Object.assign(paths, tasksPaths(visible));
+  Object.assign(paths, formPaths());
   paths['/api/v1/leads/{id}/convert'] = {
     post: {
       tags: ['Leads'],

@@ -81,6 +81,8 @@ export const en = {
   anyone: 'someone outside',
   viaFormLink: 'through a form link',
   viaWebForm: 'through a web form',
+  files: 'Files',
+  attach: 'Attach files',
 };
 
 export const uk: Translation<typeof en> = {
@@ -168,4 +170,6 @@ export const uk: Translation<typeof en> = {
   anyone: 'людини ззовні',
   viaFormLink: 'через посилання на форму',
   viaWebForm: 'через вебформу',
+  files: 'Файли',
+  attach: 'Додати файли',
 };

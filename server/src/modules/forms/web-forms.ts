@@ -3,7 +3,7 @@ import type { Actor } from '../../core/actor';
 import { SYSTEM_ACTOR } from '../../core/actor';
 import { emitEvent } from '../../core/audit/audit-log';
 import { isoNow } from '../../core/clock';
-import { notFound, validationError, type ErrorDetail } from '../../core/errors';
+import { AppError, notFound, validationError, type ErrorDetail } from '../../core/errors';
 import { newId } from '../../core/ids';
 import { inTransaction, type Kontor, type RecordContext } from '../../core/kontor';
 import { createRecord } from '../../core/records/write';
@@ -102,7 +102,18 @@ export async function submitWebForm(
         lead[splitTarget(f.target_field).field] = values[f.name];
       }
       if (lead.source === undefined) lead.source = 'website';
-      const created = await createRecord(ctx, WEB_FORM_OBJECT, lead);
+      const created = await createRecord(ctx, WEB_FORM_OBJECT, lead).catch((e: unknown) => {
+        // The visitor knows the form's fields, not the lead's: name the field they typed in.
+        if (!(e instanceof AppError) || e.code !== 'validation') throw e;
+        throw validationError(
+          e.errors.map((d) => {
+            const f = form.fields.find(
+              (x) => x.target_field === `${WEB_FORM_OBJECT}.${d.path.split('.')[0]}`,
+            );
+            return f ? { path: f.name, message: d.message } : d;
+          }),
+        );
+      });
       match = { object: WEB_FORM_OBJECT, id: created.id };
       outcome = 'created';
     }
