@@ -263,9 +263,8 @@ async function fulfil(ctx: RecordContext, calendars: CalendarCache, t: TimerRow,
  * policy's start value) starts one, its stop condition fulfils it, deleting it cancels it.
  */
 export async function slaOnEvents(ctx: RecordContext, events: DomainEvent[]): Promise<void> {
-  const relevant = events.filter(
-    (e) => e.type.startsWith(`${e.object}.`) || e.object === 'activities',
-  );
+  // Record events only: the module's own `sla_timers.*` events carry the timed record's object.
+  const relevant = events.filter((e) => e.type.startsWith(`${e.object}.`));
   if (relevant.length === 0) return;
   await rescheduleRunning(ctx, await changedCalendars(ctx, relevant));
   const policies = await loadPolicies(ctx);
