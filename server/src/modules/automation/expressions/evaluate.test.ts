@@ -57,6 +57,27 @@ describe('paths and literals', () => {
     expect(run('record.stage == record.stage_id')).toBe(true);
   });
 
+  test('reads list items by number, from the end when negative', () => {
+    expect(run('trigger.changes.stage_id[0]')).toBe('a');
+    expect(run('trigger.changes.stage_id[-1]')).toBe('b');
+    expect(run('record.tags[5]')).toBeNull();
+    expect(run('record.closed_at[0]')).toBeNull();
+    expect(failure('record.name[0]').description).toBe('only lists have items, not text');
+    expect(failure("record.tags['0']").description).toMatch(/not a name/);
+    expect(failure('record.tags[0.5]').description).toMatch(/whole number/);
+  });
+
+  test('never calls accessors in the data', () => {
+    const data = { id: 'x' };
+    Object.defineProperty(data, 'secret', {
+      get() {
+        throw new Error('accessor called');
+      },
+      enumerable: true,
+    });
+    expect(run('record.secret', { record: data })).toBeNull();
+  });
+
   test('reads literals and lists', () => {
     expect(run("[1, 'two', true, null]")).toEqual([1, 'two', true, null]);
     expect(run('-2.50')).toBe(-2.5);

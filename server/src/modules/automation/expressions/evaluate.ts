@@ -9,6 +9,8 @@ import {
   equal,
   fromData,
   Group,
+  kindOf,
+  needNumber,
   Money,
   negate,
   order,
@@ -83,6 +85,8 @@ class Run implements CallContext {
       }
       case 'list':
         return n.items.map((item) => this.eval(item));
+      case 'index':
+        return item(this.eval(n.target), this.eval(n.index));
       case 'not':
         return !truthy(this.eval(n.arg));
       case 'negate':
@@ -143,6 +147,14 @@ function checkArity(n: Node & { k: 'call' }, min: number, max: number) {
 export function arityMessage(name: string, given: number, min: number, max: number): string {
   const wanted = min === max ? `${min}` : max >= 50 ? `at least ${min}` : `${min} to ${max}`;
   return `${name} takes ${wanted} argument${wanted === '1' ? '' : 's'}, not ${given}`;
+}
+
+/** An item of a list by a whole number from 0; negative counts from the end. */
+function item(list: Value, index: Value): Value {
+  if (list === null) return null;
+  if (!Array.isArray(list)) throw new ValueProblem(`only lists have items, not ${kindOf(list)}`);
+  const i = needNumber(index, 'a list index').toInt('a list index');
+  return list.at(i) ?? null;
 }
 
 /** A field of a group, or of money (amount, currency, amount_minor); anything else is empty. */

@@ -25,6 +25,10 @@ function walk(n: Node, visit: (n: Node) => void) {
     case 'list':
       n.items.forEach((i) => walk(i, visit));
       break;
+    case 'index':
+      walk(n.target, visit);
+      walk(n.index, visit);
+      break;
     case 'not':
     case 'negate':
       walk(n.arg, visit);

@@ -18,6 +18,7 @@ export type Node =
   | { k: 'number'; value: Dec; pos: number }
   | { k: 'path'; segments: { name: string; pos: number }[]; pos: number }
   | { k: 'list'; items: Node[]; pos: number }
+  | { k: 'index'; target: Node; index: Node; pos: number }
   | { k: 'not'; arg: Node; pos: number; word?: boolean }
   | { k: 'negate'; arg: Node; pos: number }
   | { k: 'logic'; op: 'and' | 'or'; left: Node; right: Node; pos: number }
@@ -219,8 +220,21 @@ export function parseNode(source: string, offset = 0): Node {
         }
         return { k: 'literal', value: n.value as string | boolean | null, pos: at };
       }
-      case 'Identifier':
       case 'MemberExpression':
+        if (n.computed) {
+          // `list[0]`, `trigger.changes.stage_id[1]`: an item of a list, counted from 0.
+          const target = normalise(n.object as JNode, depth + 1);
+          const index = normalise(n.property as JNode, depth + 1);
+          if (index.k === 'literal' && typeof index.value === 'string')
+            throw new ExpressionError(
+              'brackets take the number of a list item, not a name',
+              index.pos,
+              'write record.field',
+            );
+          return { k: 'index', target, index, pos: index.pos };
+        }
+        return pathNode(n, offset);
+      case 'Identifier':
         return pathNode(n, offset);
       case 'ArrayExpression': {
         const items = (n.elements as (JNode | null)[]).map((item) => {
@@ -292,9 +306,9 @@ export function parseNode(source: string, offset = 0): Node {
       const prop = cur.property as JNode;
       if (cur.computed || prop.type !== 'Identifier')
         throw new ExpressionError(
-          'brackets after a value are not supported',
+          'only names have fields; an item of a list has none',
           off + (prop.start ?? cur.start ?? 0),
-          'write record.field',
+          'write record.field, and list[0] only at the end',
         );
       segments.unshift({ name: prop.name as string, pos: off + (prop.start ?? 0) });
       cur = cur.object as JNode;

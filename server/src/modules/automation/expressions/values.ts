@@ -29,12 +29,14 @@ export class Group {
   constructor(readonly data: Record<string, unknown>) {}
 
   get id(): string | null {
-    const id = Object.hasOwn(this.data, 'id') ? this.data.id : undefined;
+    const id = this.get('id');
     return typeof id === 'string' ? id : null;
   }
 
+  /** An own data property; accessors are never called. */
   get(key: string): unknown {
-    return Object.hasOwn(this.data, key) ? this.data[key] : undefined;
+    const d = Object.getOwnPropertyDescriptor(this.data, key);
+    return d && 'value' in d ? d.value : undefined;
   }
 }
 
