@@ -52,6 +52,10 @@ describe('templates', () => {
     );
   });
 
+  test('writes literal braces through an expression', () => {
+    expect(renderTemplate(parseTemplate("use {{ '{{' }} name }}"), scope)).toBe('use {{ name }}');
+  });
+
   test('a template that is one expression gives its typed value', () => {
     expect(templateValue(parseTemplate('{{ record.probability + 5 }}'), scope)).toBe(45);
     expect(
