@@ -182,6 +182,21 @@ describe.each(DIALECTS)('expressions over records on %s', (dialect) => {
     expect(evaluate(parseExpression('record.stage.name'), scope)).toBe(stage.name);
   });
 
+  test('a user can be a root, with the fields people may see', async () => {
+    const people = metadataChecker(s.kontor.meta, { actor: 'users' });
+    expect(checkPaths(parseExpression('actor.name + actor.email'), people)).toEqual([]);
+    expect(checkPaths(parseExpression('actor.role_id'), people).map((e) => e.message)).toEqual([
+      "unknown field 'role_id' on users at 6",
+    ]);
+    const scope = await s.asSystem((ctx) =>
+      loadScope(ctx, { actor: { object: 'users', id: east.id } }, [['actor', 'name']]),
+    );
+    expect(renderTemplate(parseTemplate('{{ actor.name }} <{{ actor.email }}>'), scope)).toBe(
+      'East Rep <east-expr@example.com>',
+    );
+    expect(Object.keys(scope.actor as object)).not.toContain('password_hash');
+  });
+
   test('refuses a root record the actor may not read', async () => {
     const actor = (await actorForUser(s.kontor.database.db, west.id))!;
     const attempt = inTransaction(s.kontor, actor, (ctx) =>

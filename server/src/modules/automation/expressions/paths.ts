@@ -220,7 +220,8 @@ export function metadataChecker(
         hint: near ? `did you mean ${near}?` : undefined,
       };
     }
-    let on: ObjectMeta | 'users' | 'money' | undefined = meta.find(roots[root]);
+    let on: ObjectMeta | 'users' | 'money' | undefined =
+      roots[root] === 'users' ? 'users' : meta.find(roots[root]);
     if (!on) return { message: `'${root}' is an unknown object '${roots[root]}'`, segment: 0 };
     for (let i = 1; i < path.length; i++) {
       if (!on) return { message: `'${path[i - 1]}' has no fields`, segment: i - 1 };

@@ -263,14 +263,17 @@ export function parseNode(source: string, offset = 0): Node {
         if (op === 'or' || op === '||') return { k: 'logic', op: 'or', left, right, pos };
         return liftWordNot({ k: 'binary', op: op as BinaryOp, left, right, pos });
       }
-      case 'ConditionalExpression':
+      case 'ConditionalExpression': {
+        // jsep builds `a ? b : c` after the fact, without a start of its own: it starts at `a`.
+        const test = normalise(n.test as JNode, depth + 1);
         return {
           k: 'conditional',
-          test: normalise(n.test as JNode, depth + 1),
+          test,
           then: normalise(n.consequent as JNode, depth + 1),
           otherwise: normalise(n.alternate as JNode, depth + 1),
-          pos: at,
+          pos: n.start === undefined ? test.pos : at,
         };
+      }
       case 'CallExpression': {
         const callee = n.callee as JNode;
         if (callee.type !== 'Identifier') {
