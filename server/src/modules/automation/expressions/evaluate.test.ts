@@ -52,6 +52,14 @@ describe('paths and literals', () => {
     expect(run('nothing.at.all')).toBeNull();
   });
 
+  test('a group of fields without an id is not a value, but can be tested for being there', () => {
+    expect(run('trigger.changes == null')).toBe(false);
+    expect(run('is_empty(trigger.changes)')).toBe(false);
+    expect(run('trigger.changes and true')).toBe(true);
+    expect(failure("trigger.changes == 'x'").description).toMatch(/not a value/);
+    expect(failure("'' + trigger.changes").description).toMatch(/not a value/);
+  });
+
   test('a related record stands for its id', () => {
     expect(run('record.stage')).toBe(deal.stage_id);
     expect(run('record.stage == record.stage_id')).toBe(true);

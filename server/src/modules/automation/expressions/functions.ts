@@ -158,9 +158,9 @@ function extreme(name: string, sign: number) {
 
 /** The functions expressions may call; nothing else is callable. */
 export const FUNCTIONS: Record<string, FunctionDef> = Object.assign(Object.create(null), {
-  is_empty: fn('is_empty(value)', 1, 1, ([v]) => isEmpty(plain(v))),
+  is_empty: fn('is_empty(value)', 1, 1, ([v]) => isEmpty(v)),
   coalesce: fn('coalesce(a, b, ...)', 1, UNLIMITED, (args) => {
-    for (const a of args) if (!isEmpty(plain(a))) return a;
+    for (const a of args) if (!isEmpty(a)) return a;
     return null;
   }),
   lower: textFn('lower', (s) => s.toLowerCase()),

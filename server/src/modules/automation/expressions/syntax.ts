@@ -1,5 +1,5 @@
 import jsep from 'jsep';
-import { Dec, parseDecimal } from './decimal';
+import { Dec, neg, parseDecimal } from './decimal';
 import { ExpressionError, ValueProblem } from './errors';
 
 /** The longest expression accepted, in characters. */
@@ -257,7 +257,7 @@ export function parseNode(source: string, offset = 0): Node {
         const op = n.operator as string;
         const pos = recorded && recorded.op === op ? offset + recorded.at : left.pos;
         const right = normalise(n.right as JNode, depth + 1);
-        if (op in REJECTED_OPERATORS)
+        if (Object.hasOwn(REJECTED_OPERATORS, op))
           throw new ExpressionError(`'${op}' is not an operator here`, pos, REJECTED_OPERATORS[op]);
         if (op === 'and' || op === '&&') return { k: 'logic', op: 'and', left, right, pos };
         if (op === 'or' || op === '||') return { k: 'logic', op: 'or', left, right, pos };
@@ -336,10 +336,6 @@ function checkName(name: string, pos: number) {
     throw new ExpressionError(`'${name}' is not allowed in an expression`, pos);
   if (WORD_OPERATORS.has(name))
     throw new ExpressionError(`expected an expression after '${name}'`, pos + name.length);
-}
-
-function neg(d: Dec): Dec {
-  return new Dec(-d.m, d.s);
 }
 
 /**

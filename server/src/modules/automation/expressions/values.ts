@@ -144,6 +144,7 @@ export function truthy(v: Value): boolean {
   return true;
 }
 
+/** Empty: nothing, blank text or an empty list (a group of fields is never empty). */
 export function isEmpty(v: Value): boolean {
   return (
     v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0)
@@ -162,9 +163,9 @@ export function render(v: Value): string {
 }
 
 export function equal(a: Value, b: Value): boolean {
+  if (a === null || b === null) return a === b;
   a = plain(a);
   b = plain(b);
-  if (a === null || b === null) return a === b;
   if (a instanceof Money && b instanceof Money)
     return a.currency === b.currency && a.minor === b.minor;
   if (isNumeric(a) && isNumeric(b)) return D.cmp(numberOf(a), numberOf(b)) === 0;
