@@ -257,6 +257,9 @@ describe('functions', () => {
     expect(run('today()')).toBe('2026-03-28');
     expect(run('today()', { ...scope, time_zone: 'Europe/Kyiv' })).toBe('2026-03-29');
     expect(run("today('America/New_York')")).toBe('2026-03-28');
+    expect(run('now()', { now: new Date('2026-01-02T03:04:05Z') })).toBe(
+      '2026-01-02T03:04:05.000Z',
+    );
     expect(failure('now()', { record: deal }).description).toBe(
       'the current time is not known here',
     );

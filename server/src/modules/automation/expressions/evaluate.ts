@@ -51,7 +51,8 @@ class Run implements CallContext {
   now(): DateTime {
     if (!this.clock) {
       const raw = Object.hasOwn(this.scope, 'now') ? this.scope.now : undefined;
-      const iso = typeof raw === 'string' ? normaliseDatetime(raw) : null;
+      const text = raw instanceof Date && !Number.isNaN(raw.getTime()) ? raw.toISOString() : raw;
+      const iso = typeof text === 'string' ? normaliseDatetime(text) : null;
       if (!iso) throw new ValueProblem('the current time is not known here');
       this.clock = DateTime.fromISO(iso, { zone: 'utc' });
     }

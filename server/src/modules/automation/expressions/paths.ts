@@ -3,8 +3,8 @@ import type { FieldMeta, ObjectMeta } from '../../../core/metadata/types';
 import { closest, ExpressionError } from './errors';
 import { arityMessage } from './evaluate';
 import { functionArity, functionNames } from './functions';
-import type { Expr, Node } from './syntax';
-import type { Template } from './template';
+import { parseExpression, type Expr, type Node } from './syntax';
+import { parseTemplate, type Template } from './template';
 
 /** A problem with a path; `segment` says which name (0 = the root) it is about. */
 export type PathProblem = string | { message: string; segment: number; hint?: string };
@@ -231,4 +231,24 @@ export function metadataChecker(
     }
     return null;
   };
+}
+
+/**
+ * Everything wrong with an expression or template as a process is saved: the syntax error, or
+ * else every path, function and argument count the checker refuses. `parsed` is null when the
+ * text does not parse.
+ */
+export function checkSource(
+  source: string,
+  kind: 'expression' | 'template',
+  check: PathChecker,
+): { parsed: Expr | Template | null; errors: ExpressionError[] } {
+  let parsed: Expr | Template;
+  try {
+    parsed = kind === 'expression' ? parseExpression(source) : parseTemplate(source);
+  } catch (e) {
+    if (e instanceof ExpressionError) return { parsed: null, errors: [e] };
+    throw e;
+  }
+  return { parsed, errors: checkPaths(parsed, check) };
 }
