@@ -1,7 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { normaliseDatetime } from '../../../core/metadata/field-types';
 import { ExpressionError, ValueProblem } from './errors';
-import { FUNCTIONS, type CallContext } from './functions';
+import { FUNCTIONS, instant, type CallContext } from './functions';
 import type { Expr, Node } from './syntax';
 import {
   arithmetic,
@@ -54,7 +54,7 @@ class Run implements CallContext {
       const text = raw instanceof Date && !Number.isNaN(raw.getTime()) ? raw.toISOString() : raw;
       const iso = typeof text === 'string' ? normaliseDatetime(text) : null;
       if (!iso) throw new ValueProblem('the current time is not known here');
-      this.clock = DateTime.fromISO(iso, { zone: 'utc' });
+      this.clock = instant(iso);
     }
     return this.clock;
   }
