@@ -186,6 +186,7 @@ describe('arithmetic', () => {
     expect(run('record.amount - 500')).toMatchObject({ amount: '12000.00' });
     expect(failure("record.amount + money(1, 'USD')").description).toBe('cannot add EUR and USD');
     expect(failure('record.amount * record.amount').description).toMatch(/two amounts/);
+    expect(failure('record.amount * 1000000000000').description).toBe('the amount is too large');
   });
 
   test('+ joins texts', () => {

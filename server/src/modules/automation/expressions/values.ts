@@ -8,7 +8,11 @@ export class Money {
   constructor(
     readonly minor: bigint,
     readonly currency: string,
-  ) {}
+  ) {
+    // The records engine keeps amounts a JavaScript number counts exactly; so do results.
+    if (minor > BigInt(Number.MAX_SAFE_INTEGER) || minor < BigInt(Number.MIN_SAFE_INTEGER))
+      throw new ValueProblem('the amount is too large');
+  }
 
   get amount(): Dec {
     return new Dec(this.minor, minorDigits(this.currency));
@@ -33,11 +37,15 @@ export class Group {
     return typeof id === 'string' ? id : null;
   }
 
-  /** An own data property; accessors are never called. */
   get(key: string): unknown {
-    const d = Object.getOwnPropertyDescriptor(this.data, key);
-    return d && 'value' in d ? d.value : undefined;
+    return ownValue(this.data, key);
   }
+}
+
+/** An own data property; accessors are never called and nothing is inherited. */
+function ownValue(o: object, key: string): unknown {
+  const d = Object.getOwnPropertyDescriptor(o, key);
+  return d && 'value' in d ? d.value : undefined;
 }
 
 /** What the evaluator works with. */
@@ -50,18 +58,16 @@ function isPlainObject(v: object): v is Record<string, unknown> {
 
 /** A currency value in API form: `{amount_minor, currency, amount}` (or part of it). */
 function moneyFrom(o: Record<string, unknown>): Money | null {
-  const keys = Object.keys(o);
-  const currency = o.currency;
+  if (!Object.keys(o).every((k) => k === 'currency' || k === 'amount' || k === 'amount_minor'))
+    return null;
+  const currency = ownValue(o, 'currency');
   if (typeof currency !== 'string' || !isCurrencyCode(currency)) return null;
-  if (!keys.every((k) => k === 'currency' || k === 'amount' || k === 'amount_minor')) return null;
-  if (typeof o.amount_minor === 'number' && Number.isSafeInteger(o.amount_minor))
-    return new Money(BigInt(o.amount_minor), currency);
+  const minor = ownValue(o, 'amount_minor');
+  if (typeof minor === 'number' && Number.isSafeInteger(minor))
+    return new Money(BigInt(minor), currency);
+  const raw = ownValue(o, 'amount');
   const amount =
-    typeof o.amount === 'string'
-      ? numberFromText(o.amount)
-      : typeof o.amount === 'number'
-        ? Dec.of(o.amount)
-        : null;
+    typeof raw === 'string' ? numberFromText(raw) : typeof raw === 'number' ? Dec.of(raw) : null;
   return amount ? Money.fromAmount(amount, currency) : null;
 }
 
