@@ -151,6 +151,28 @@ describe.each(DIALECTS)('expressions over records on %s', (dialect) => {
     ).toBe(59);
   });
 
+  test('a template that is one expression gives values the records engine takes', async () => {
+    const scope = await s.asSystem((ctx) =>
+      loadScope(ctx, { record: { object: 'deals', id: dealId } }, [['record', 'amount']]),
+    );
+    const values = {
+      amount: templateValue(parseTemplate('{{ record.amount * 2 }}'), scope),
+      expected_close_date: templateValue(
+        parseTemplate('{{ add_days(record.expected_close_date, 1) }}'),
+        scope,
+      ),
+    };
+    const res = await s.call('PATCH', `/api/v1/deals/${dealId}`, values);
+    expect(res.status).toBe(200);
+    expect(res.body.amount).toMatchObject({ amount: '25000.00', currency: 'EUR' });
+    expect(res.body.expected_close_date).toBe('2026-05-01');
+    const back = await s.call('PATCH', `/api/v1/deals/${dealId}`, {
+      amount: templateValue(parseTemplate('{{ record.amount }}'), scope),
+      expected_close_date: '2026-04-30',
+    });
+    expect(back.body.amount.amount_minor).toBe(1_250_000);
+  });
+
   test('follows relations two steps', async () => {
     const paths = [
       ['record', 'stage', 'pipeline', 'name'],

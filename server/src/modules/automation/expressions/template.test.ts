@@ -62,9 +62,8 @@ describe('templates', () => {
       templateValue(parseTemplate(' {{ add_days(record.expected_close_date, 1) }}\n'), scope),
     ).toBe('2026-05-01');
     expect(templateValue(parseTemplate('{{ record.amount * 2 }}'), scope)).toEqual({
-      amount_minor: 2_500_000,
-      currency: 'EUR',
       amount: '25000.00',
+      currency: 'EUR',
     });
     expect(templateValue(parseTemplate('{{ record.closed_at }}'), scope)).toBeNull();
     expect(templateValue(parseTemplate('#{{ record.probability }}'), scope)).toBe('#40');

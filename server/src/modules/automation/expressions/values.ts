@@ -93,15 +93,13 @@ export function fromData(v: unknown): Value {
   }
 }
 
-/** Back to plain data: numbers as numbers when exact, money in the API's form. */
+/**
+ * Back to plain data: numbers as numbers when exact; money as `{amount: '12.50', currency}`,
+ * the form the records engine takes as input, so a step can write it into a currency field.
+ */
 export function toData(v: Value): unknown {
   if (v instanceof Dec) return v.toPlain();
-  if (v instanceof Money)
-    return {
-      amount_minor: Number(v.minor),
-      currency: v.currency,
-      amount: v.amount.toText(),
-    };
+  if (v instanceof Money) return { amount: v.amount.toText(), currency: v.currency };
   if (v instanceof Group) return v.id ?? v.data;
   if (Array.isArray(v)) return v.map(toData);
   return v;
