@@ -84,6 +84,7 @@ export async function boot(opts: BootOptions): Promise<Booted> {
         smtpUrl: config.smtpUrl,
         mailFrom: config.mailFrom,
         allowPrivateTargets: config.allowPrivateTargets,
+        jobLeaseSeconds: config.jobLeaseSeconds,
       },
       modules,
       flows,

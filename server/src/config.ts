@@ -79,6 +79,12 @@ export const SETTINGS = [
     help: 'let webhooks and process steps call private and loopback addresses (only on a trusted network)',
   },
   {
+    key: 'jobLeaseSeconds',
+    env: 'KONTOR_JOB_LEASE_SECONDS',
+    default: '60',
+    help: 'how long a worker that stopped answering keeps its jobs before another takes them over',
+  },
+  {
     key: 'worker',
     env: 'KONTOR_WORKER',
     default: 'true',
@@ -104,6 +110,7 @@ const configSchema = z.object({
   smtpUrl: z.union([z.literal(''), z.url({ protocol: /^smtps?$/ })]),
   mailFrom: z.string().min(3),
   allowPrivateTargets: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  jobLeaseSeconds: z.coerce.number().int().min(3).max(86_400),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -22,6 +22,7 @@ import { Profile } from './pages/Profile';
 import { ObjectTable, tableSearch } from './pages/ObjectTable';
 import { RecordPage } from './pages/RecordPage';
 import { settingsRoutes } from './pages/settings/routes';
+import { SlaReport } from './pages/sla/SlaReport';
 import { StockPage } from './pages/stock/StockPage';
 import { TrashPage } from './pages/record/TrashPage';
 import { ReorderPage } from './pages/documents/ReorderPage';
@@ -48,6 +49,7 @@ const routeTree = rootRoute.addChildren([
   createRoute({ getParentRoute: () => rootRoute, path: '/profile', component: Profile }),
   createRoute({ getParentRoute: () => rootRoute, path: '/stock', component: StockPage }),
   createRoute({ getParentRoute: () => rootRoute, path: '/stock/reorder', component: ReorderPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: '/sla', component: SlaReport }),
 ]);
 function NotFound() {
   const { t } = useTranslation();

@@ -27,6 +27,8 @@ export interface Module {
   jobs?: JobHandlers;
   /** Reacts to committed domain events (core/events/outbox.ts). */
   onEvents?: EventConsumer;
+  /** What it offers to another module's extension point (`automation.actions`), by its name. */
+  extensions?: Record<string, unknown>;
 }
 
 /**
@@ -39,6 +41,7 @@ export interface Flow {
   routes?: (app: FastifyInstance) => Promise<void>;
   jobs?: JobHandlers;
   onEvents?: EventConsumer;
+  extensions?: Record<string, unknown>;
 }
 
 export interface KontorSettings {
@@ -53,6 +56,8 @@ export interface KontorSettings {
   mailFrom: string;
   /** Outbound calls (webhooks, process steps) may target private and loopback addresses. */
   allowPrivateTargets: boolean;
+  /** How long a claimed job stays with its worker without a sign of life. */
+  jobLeaseSeconds: number;
 }
 
 /** What every part of the server is handed: the database, metadata, clock, modules. */

@@ -8,6 +8,11 @@ import * as m0005 from './migrations/0005-stock-ledger';
 import * as m0006 from './migrations/0006-stock-documents';
 import * as m0007 from './migrations/0007-stock-indexes';
 import * as m0008 from './migrations/0008-mail-log';
+import * as m0009 from './migrations/0009-tasks';
+import * as m0010 from './migrations/0010-forms';
+import * as m0011 from './migrations/0011-webhooks';
+import * as m0012 from './migrations/0012-sla';
+import * as m0013 from './migrations/0013-automation';
 
 type Step = { up: (db: Database['db'], dialect: Database['dialect']) => Promise<void> };
 
@@ -21,6 +26,11 @@ const STEPS: Record<string, Step> = {
   '0006-stock-documents': m0006,
   '0007-stock-indexes': m0007,
   '0008-mail-log': m0008,
+  '0009-tasks': m0009,
+  '0010-forms': m0010,
+  '0011-webhooks': m0011,
+  '0012-sla': m0012,
+  '0013-automation': m0013,
 };
 
 class CodeMigrations implements MigrationProvider {

@@ -1,4 +1,7 @@
 import type { Flow } from '../core/kontor';
+import { automationFormsFlow } from './automation-forms';
+import { automationOperationsFlow } from './automation-operations';
+import { automationTasksFlow } from './automation-tasks';
 import { productionStockFlow } from './production-stock';
 import { purchasingStockFlow } from './purchasing-stock';
 import { reorderFlow } from './reorder';
@@ -12,4 +15,7 @@ export const FLOWS: Flow[] = [
   salesCatalogFlow,
   salesStockFlow,
   productionStockFlow,
+  automationOperationsFlow,
+  automationTasksFlow,
+  automationFormsFlow,
 ];

@@ -11,6 +11,7 @@ import { AppError } from '../core/errors';
 import type { Kontor } from '../core/kontor';
 import { authenticate, authRoutes } from './auth';
 import { errorHandler, sendProblem } from './problem';
+import { fileRoutes } from './routes/files';
 import { metadataRoutes } from './routes/metadata';
 import { openapiRoutes } from './routes/openapi';
 import { recordRoutes } from './routes/records';
@@ -146,6 +147,7 @@ export async function buildApp(kontor: Kontor, opts: AppOptions = {}): Promise<F
   await app.register(userRoutes);
   await app.register(openapiRoutes);
   await app.register(viewRoutes);
+  await app.register(fileRoutes);
   for (const m of [...kontor.modules, ...kontor.flows]) if (m.routes) await app.register(m.routes);
   await app.register(recordRoutes);
   return app;

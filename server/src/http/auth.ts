@@ -30,6 +30,9 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export async function authenticate(request: FastifyRequest) {
   request.actor = null;
+  // Pages and endpoints for people without a login (form links, web forms) act on no one's
+  // behalf: a session cookie the browser happens to hold must neither count nor be checked.
+  if (request.routeOptions.config?.public) return;
   const k = request.server.kontor;
   const auth = request.headers.authorization;
   if (auth) {

@@ -12,6 +12,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     kontor: Kontor;
   }
+  interface FastifyContextConfig {
+    /** A route for people without a login: no session or API key is read or checked. */
+    public?: boolean;
+  }
 }
 
 export function requireActor(request: FastifyRequest): Actor {

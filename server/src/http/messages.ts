@@ -8,6 +8,39 @@ import type { FastifyRequest } from 'fastify';
  */
 const UK: [RegExp, string][] = [
   // Next to a field.
+  // Working calendars and SLA policies.
+  [
+    /^"(.+)" is not an IANA time zone; use a name like Europe\/Berlin or UTC$/,
+    '«$1» — не часовий пояс IANA; вкажіть назву на кшталт Europe/Berlin або UTC',
+  ],
+  [
+    /^has no entries; write e\.g\. "mon-fri 09:00-17:00"$/,
+    'не має жодного запису; напишіть, наприклад, "mon-fri 09:00-17:00"',
+  ],
+  [
+    /^entry (\d+) \("(.*)"\): must start with days .+ followed by times like 09:00-17:00$/,
+    'запис $1 ("$2"): має починатися з днів (mon, tue, wed, thu, fri, sat, sun або проміжку на кшталт mon-fri), а далі час, наприклад 09:00-17:00',
+  ],
+  [
+    /^entry (\d+) \("(.*)"\): "(.*)" must be a time range like 09:00-17:00 \(00:00 to 24:00\)$/,
+    'запис $1 ("$2"): "$3" має бути проміжком часу на кшталт 09:00-17:00 (від 00:00 до 24:00)',
+  ],
+  [
+    /^entry (\d+) \("(.*)"\): "(.*)" starts and ends at the same time$/,
+    'запис $1 ("$2"): "$3" починається й закінчується в один і той самий час',
+  ],
+  [/^shifts overlap on (\w+) and (\w+)$/, 'зміни перетинаються: $1 і $2'],
+  [/^no object named "(.+)" can be timed$/, 'об’єкт «$1» не можна відстежувати за SLA'],
+  [/^(.+) have no field "(.+)"$/, 'у «$1» немає поля «$2»'],
+  [/^is required when a start field is given$/, 'обов’язкове, коли вказано поле для початку'],
+  [/^is required when a start value is given$/, 'обов’язкове, коли вказано значення для початку'],
+  [/^is required when the timer stops on a field$/, 'обов’язкове, коли таймер зупиняє поле'],
+  [/^is required when the timer stops on a value$/, 'обов’язкове, коли таймер зупиняє значення'],
+  [/^must be from 1 to 525600 working minutes$/, 'має бути від 1 до 525600 робочих хвилин'],
+  [
+    /^must be a date \(YYYY-MM-DD\) or an ISO 8601 instant with a zone$/,
+    'має бути датою (YYYY-MM-DD) або моментом часу ISO 8601 з поясом',
+  ],
   // The catalog (units, prices, taxes, kits); before the general patterns below.
   [/^must be more than zero$/, 'має бути більше нуля'],
   [/^must not be negative$/, 'не може бути від’ємним'],
@@ -227,6 +260,39 @@ const UK: [RegExp, string][] = [
     'не може стати послугою: це компонент специфікації «$1»',
   ],
   [/^must be between (\d+) and (\d+)$/, 'має бути від $1 до $2'],
+  // Webhooks; before the general "must be" below.
+  [
+    /^must be an absolute http or https URL, like (\S+)$/,
+    'має бути повною http- або https-адресою, наприклад $1',
+  ],
+  [/^must use http or https, not (\S+)$/, 'має використовувати http або https, а не $1'],
+  [/^must name a host$/, 'має містити ім’я хоста'],
+  [
+    /^must not carry a user name or password; the signature authenticates deliveries$/,
+    'не може містити ім’я користувача чи пароль; доставки засвідчує підпис',
+  ],
+  [/^must not have a #fragment$/, 'не може містити #фрагмент'],
+  [
+    /^(.+) is a private, loopback, link-local or reserved address; webhooks go to public hosts unless private targets are allowed in the settings$/,
+    '$1 — приватна, локальна, link-local або зарезервована адреса; вебхуки надсилаються лише на публічні адреси, якщо в налаштуваннях сервера не дозволено приватні',
+  ],
+  [/^the host (\S+) could not be resolved \((.+)\)$/, 'не вдалося знайти адресу хоста $1 ($2)'],
+  [/^the host (\S+) has no address$/, 'хост $1 не має адреси'],
+  [/^there is no object "(.+)"$/, 'об’єкта «$1» немає'],
+  [/^must be one of (.+)$/, 'має бути одним із: $1'],
+  [/^must name at least one event kind$/, 'має містити принаймні один вид подій'],
+  [/^must not name an event kind twice$/, 'не може містити вид подій двічі'],
+  [/^must be the next_cursor of a previous page$/, 'має бути next_cursor попередньої сторінки'],
+  [/^is not a subscription id$/, 'не є ідентифікатором вебхука'],
+  [/^is not a delivery id$/, 'не є ідентифікатором доставки'],
+  [
+    /^was skipped \(see its error\); there is nothing to replay$/,
+    'пропущена (див. її помилку); надсилати нічого',
+  ],
+  [
+    /^is disabled; enable it to replay its deliveries$/,
+    'вимкнено; увімкніть його, щоб повторити доставки',
+  ],
   [/^must be (a |an )?(.+)$/, 'має бути: $2'],
   [/^"(.*)" is not yes\/no$/, '«$1» — не «так» і не «ні»'],
   [/^Invalid option: expected one of (.+)$/, 'має бути одним із: $1'],
@@ -248,6 +314,10 @@ const UK: [RegExp, string][] = [
     /^Only administrators may manage users and roles$/,
     'Лише адміністратори можуть керувати користувачами й ролями',
   ],
+  [/^Only administrators may manage webhooks$/, 'Лише адміністратори можуть керувати вебхуками'],
+  [/^(Subscription|Delivery) not found$/, 'Не знайдено'],
+  [/^A skipped delivery has no body to send$/, 'Пропущена доставка не має тіла для надсилання'],
+  [/^The subscription is disabled$/, 'Вебхук вимкнено'],
   [/^You may not (read|create|update|delete) (.+)$/, 'Вам не дозволено: $1 — $2'],
   [/^The role does not allow this$/, 'Ваша роль цього не дозволяє'],
   [/^The record changed since that version$/, 'Запис змінився після цієї версії'],

@@ -7,7 +7,9 @@ import { FILTER_OPS, fieldHandler } from '../core/metadata/field-types';
 import type { FieldMeta, ObjectMeta } from '../core/metadata/types';
 import { productionPaths } from './openapi-production';
 import { documentPdfPaths, salesPaths } from './openapi-sales';
+import { slaPaths } from './openapi-sla';
 import { viewPaths, viewSchemas } from './openapi-views';
+import { webhookPaths, webhookSchemas } from './openapi-webhooks';
 
 type Schema = Record<string, unknown>;
 
@@ -466,10 +468,13 @@ export function openapiDocument(k: Kontor, actor: Actor | null): Schema {
   }
   Object.assign(schemas, viewSchemas());
   Object.assign(paths, viewPaths());
+  Object.assign(schemas, webhookSchemas());
+  Object.assign(paths, webhookPaths());
   const visible = new Set(visibleObjects(k, actor).map((o) => o.name));
   Object.assign(paths, salesPaths(visible));
   Object.assign(paths, documentPdfPaths(visible));
   Object.assign(paths, productionPaths(visible));
+  Object.assign(paths, slaPaths(visible));
   paths['/api/v1/leads/{id}/convert'] = {
     post: {
       tags: ['Leads'],
@@ -552,7 +557,11 @@ export function openapiDocument(k: Kontor, actor: Actor | null): Schema {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { session: [] }],
-    tags: [...visibleObjects(k, actor).map((o) => ({ name: o.labelPlural })), { name: 'Views' }],
+    tags: [
+      ...visibleObjects(k, actor).map((o) => ({ name: o.labelPlural })),
+      { name: 'Views' },
+      { name: 'Webhooks' },
+    ],
     paths,
     components: {
       schemas,

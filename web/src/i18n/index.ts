@@ -4,13 +4,16 @@ import { useMe } from '../api/hooks';
 import * as board from './board';
 import * as common from './common';
 import * as documents from './documents';
+import * as forms from './forms';
 import * as record from './record';
 import * as settings from './settings';
 import * as shell from './shell';
+import * as sla from './sla';
 import * as stock from './stock';
 import * as table from './table';
 import * as tableEdit from './tableEdit';
 import * as transfer from './transfer';
+import * as webhooks from './webhooks';
 
 /**
  * Every screen's words, one namespace per area (`web/src/i18n/<area>.ts`, English and Ukrainian
@@ -21,25 +24,31 @@ export const resources = {
     board: board.en,
     common: common.en,
     documents: documents.en,
+    forms: forms.en,
     record: record.en,
     settings: settings.en,
     shell: shell.en,
+    sla: sla.en,
     stock: stock.en,
     table: table.en,
     tableEdit: tableEdit.en,
     transfer: transfer.en,
+    webhooks: webhooks.en,
   },
   uk: {
     board: board.uk,
     common: common.uk,
     documents: documents.uk,
+    forms: forms.uk,
     record: record.uk,
     settings: settings.uk,
     shell: shell.uk,
+    sla: sla.uk,
     stock: stock.uk,
     table: table.uk,
     tableEdit: tableEdit.uk,
     transfer: transfer.uk,
+    webhooks: webhooks.uk,
   },
 } as const;
 

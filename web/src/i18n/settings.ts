@@ -242,6 +242,11 @@ export const en = {
       'Remove the field "{{label}}"? Its values are kept aside in the database but leave every screen.',
   },
 
+  forms: {
+    title: 'Forms',
+    summary: 'Forms for task links and for your website, and what was sent through them.',
+  },
+
   apiKeys: {
     title: 'API keys',
     summary: 'Keys for other programs to use the API; each acts as the user who made it.',
@@ -267,6 +272,10 @@ export const en = {
     revokeNamed: 'Revoke the key {{name}}',
     revokeText:
       'Programs that use this key are refused from now on. A revoked key cannot be used again; create a new one if needed.',
+  },
+  webhooks: {
+    title: 'Webhooks',
+    summary: 'Send changes of records to other programs’ URLs, signed, with a delivery log.',
   },
 };
 
@@ -525,6 +534,11 @@ export const uk: Translation<typeof en> = {
       'Прибрати поле «{{label}}»? Його значення буде збережено окремо в базі даних, але поле зникне з усіх екранів.',
   },
 
+  forms: {
+    title: 'Форми',
+    summary: 'Форми для посилань із завдань і для вашого сайту, та що через них надіслали.',
+  },
+
   apiKeys: {
     title: 'Ключі API',
     summary: 'Ключі, з якими інші програми користуються API; кожен діє від імені свого творця.',
@@ -550,5 +564,9 @@ export const uk: Translation<typeof en> = {
     revokeNamed: 'Відкликати ключ {{name}}',
     revokeText:
       'Програми, що використовують цей ключ, відтепер отримуватимуть відмову. Відкликаний ключ не можна відновити; за потреби створіть новий.',
+  },
+  webhooks: {
+    title: 'Вебхуки',
+    summary: 'Надсилання змін записів на адреси інших програм, з підписом і журналом доставок.',
   },
 };

@@ -50,7 +50,7 @@ export function Root() {
   const objects = useObjects(!!me.data && !me.data.must_change_password);
   const [opened, { toggle, close }] = useDisclosure();
   const path = useRouterState({ select: (s) => s.location.pathname });
-  const { t } = useTranslation(['shell', 'common', 'stock']);
+  const { t } = useTranslation(['shell', 'common', 'stock', 'sla']);
   const queryClient = useQueryClient();
   const locale = me.data?.locale;
   useEffect(() => {
@@ -159,6 +159,15 @@ export function Root() {
                 onClick={close}
               />
             )}
+          {/* The SLA report is for those who may read the policies it reports on. */}
+          {objects.data?.some((o) => o.name === 'sla_policies') && (
+            <NavLink
+              renderRoot={(props) => <Link to="/sla" {...props} />}
+              label={t('sla:nav')}
+              active={path === '/sla'}
+              onClick={close}
+            />
+          )}
           {me.data.is_admin && (
             <NavLink
               mt="md"

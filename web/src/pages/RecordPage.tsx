@@ -26,6 +26,7 @@ import { DOCUMENTS } from './documents/config';
 import { DocumentPage } from './documents/DocumentPage';
 import { ProductionPage } from './documents/ProductionPage';
 import { ConvertedNote, ConvertLeadDialog } from './record/ConvertLead';
+import { FormLinks } from './record/FormLinks';
 import { groupFields, type GroupName } from './record/groups';
 import { InlineField, RelationValue } from './record/InlineField';
 import { useLeaveGuard } from './record/LeaveGuard';
@@ -399,6 +400,7 @@ function RecordView({ object, record }: { object: ObjectMeta; record: ApiRecord 
             </Stack>
           )}
           <RecordSections object={object} record={record} readOnly={deleted} />
+          {object.name === 'tasks' && <FormLinks task={record} readOnly={deleted} />}
           <RelatedLists object={object} record={record} lists={lists} readOnly={deleted} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>

@@ -19,8 +19,6 @@ export interface ExternalJob {
 
 export type JobHandlers = Record<string, JobHandler | ExternalJob>;
 
-const LEASE_MS = 5 * 60_000;
-
 /**
  * Runs due jobs. A job's work and its completion commit in one transaction, so a crash leaves the
  * job to run again rather than half done, and a job another worker took over is not finished twice.
@@ -43,8 +41,38 @@ export class JobWorker {
     } = {},
   ) {}
 
+  private get leaseMs() {
+    return this.k.settings.jobLeaseSeconds * 1000;
+  }
+
+  /**
+   * Keeps this worker's claim on the jobs it holds while it is alive, so that a short lease is
+   * enough: the jobs of a worker that died are taken over within one lease, not minutes later.
+   */
+  private async renewLeases() {
+    await this.k.database.db
+      .updateTable('jobs')
+      .set({ locked_until: new Date(this.k.clock.now().getTime() + this.leaseMs).toISOString() })
+      .where('locked_by', '=', this.id)
+      .where('status', '=', 'running')
+      .execute();
+  }
+
   /** Dispatches pending events, then runs every job due now; returns how many jobs ran. */
   async runDue(): Promise<number> {
+    const heartbeat = setInterval(() => {
+      this.renewLeases().catch((err: unknown) =>
+        this.k.log.warn({ err }, 'could not renew job leases'),
+      );
+    }, this.leaseMs / 3);
+    try {
+      return await this.runAll();
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async runAll(): Promise<number> {
     let total = 0;
     for (;;) {
       if (this.opts.events) await dispatchEvents(this.k, this.opts.events);
@@ -54,7 +82,7 @@ export class JobWorker {
         this.k.clock,
         this.id,
         this.opts.batch ?? 20,
-        LEASE_MS,
+        this.leaseMs,
       );
       if (jobs.length === 0) return total;
       for (const job of jobs) {

@@ -67,6 +67,8 @@ const RESERVED_OBJECT_NAMES = new Set([
   'deal_stage_history',
   'aggregate',
   'views',
+  // /api/v1/webhooks/... belongs to the webhooks module.
+  'webhooks',
 ]);
 
 const optionSchema = z.strictObject({

@@ -10,8 +10,38 @@ export const tasks: ObjectDef = {
     { name: 'title', label: 'Title', type: 'text', required: true, searchable: true },
     { name: 'description', label: 'Description', type: 'long_text', searchable: true },
     { name: 'assignee_id', label: 'Assignee', type: 'relation', target: 'users', indexed: true },
+    {
+      name: 'queue_id',
+      label: 'Queue',
+      type: 'relation',
+      target: 'queues',
+      indexed: true,
+      reverseName: 'tasks',
+      reverseLabel: 'Tasks',
+    },
     { name: 'due_date', label: 'Due date', type: 'date', indexed: true },
     { name: 'due_at', label: 'Due time', type: 'datetime', indexed: true },
+    // A due date alone falls due at this hour on the assignee's clock (the end of the day if empty).
+    { name: 'due_hour', label: 'Due hour', type: 'integer' },
+    {
+      name: 'due_effective_at',
+      label: 'Due',
+      type: 'datetime',
+      readOnly: true,
+      indexed: true,
+    },
+    { name: 'remind_before', label: 'Remind before', type: 'integer' },
+    {
+      name: 'remind_unit',
+      label: 'Reminder unit',
+      type: 'select',
+      options: [
+        { value: 'minutes', label: 'Minutes' },
+        { value: 'hours', label: 'Hours' },
+        { value: 'days', label: 'Days' },
+      ],
+    },
+    { name: 'remind_at', label: 'Reminder at', type: 'datetime', readOnly: true },
     {
       name: 'status',
       label: 'Status',
@@ -19,6 +49,7 @@ export const tasks: ObjectDef = {
       indexed: true,
       options: [
         { value: 'open', label: 'Open' },
+        { value: 'waiting', label: 'Waiting' },
         { value: 'in_progress', label: 'In progress' },
         { value: 'done', label: 'Done' },
         { value: 'cancelled', label: 'Cancelled' },
@@ -35,6 +66,7 @@ export const tasks: ObjectDef = {
       ],
     },
     { name: 'completed_at', label: 'Completed', type: 'datetime', readOnly: true },
+    { name: 'time_spent_minutes', label: 'Time spent (minutes)', type: 'integer' },
     { name: 'related_object', label: 'Related object', type: 'text', indexed: true },
     { name: 'related_id', label: 'Related record', type: 'text', indexed: true },
     {

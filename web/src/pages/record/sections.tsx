@@ -1,6 +1,7 @@
 import { Stack } from '@mantine/core';
 import type { ComponentType } from 'react';
 import type { ApiRecord, ObjectMeta } from '../../api/client';
+import { SlaTimers } from '../sla/SlaTimers';
 import { ProductStock } from '../stock/ProductStock';
 import { WarehouseStock } from '../stock/WarehouseStock';
 
@@ -22,8 +23,11 @@ const SECTIONS: Record<string, ComponentType<RecordSectionProps>[]> = {
   warehouses: [WarehouseStock],
 };
 
+/** Sections every record page may show: its SLA timers, when a policy times the object. */
+const EVERY_OBJECT: ComponentType<RecordSectionProps>[] = [SlaTimers];
+
 export function RecordSections(props: RecordSectionProps) {
-  const sections = SECTIONS[props.object.name] ?? [];
+  const sections = [...EVERY_OBJECT, ...(SECTIONS[props.object.name] ?? [])];
   if (sections.length === 0) return null;
   return (
     <Stack gap="md" mt="md">

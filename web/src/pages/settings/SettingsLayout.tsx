@@ -22,7 +22,9 @@ export const SECTIONS = [
   { to: '/settings/pipelines', key: 'pipelines' },
   { to: '/settings/objects', key: 'objects' },
   { to: '/settings/fields', key: 'fields' },
+  { to: '/settings/forms', key: 'forms' },
   { to: '/settings/api-keys', key: 'apiKeys' },
+  { to: '/settings/webhooks', key: 'webhooks' },
 ] as const;
 
 /**
