@@ -121,6 +121,17 @@ describe.each(DIALECTS)('expressions over records on %s', (dialect) => {
     ]);
   });
 
+  test('a root named in roots is checked even when extraRoots lists it too', () => {
+    const items = metadataChecker(s.kontor.meta, { record: 'deals', item: 'tasks' }, [
+      'trigger',
+      'item',
+    ]);
+    expect(checkPaths(parseExpression('item.title + trigger.x'), items)).toEqual([]);
+    expect(checkPaths(parseExpression('item.titel'), items).map((e) => e.message)).toEqual([
+      "unknown field 'titel' on tasks at 5 (did you mean title?)",
+    ]);
+  });
+
   test('checks the paths of templates against metadata', () => {
     const t = parseTemplate('Deal {{ record.name }} at {{ record.stage.nam }}');
     expect(checkPaths(t, check).map((e) => e.message)).toEqual([

@@ -200,7 +200,7 @@ export function nextOn(
 
 /**
  * Checks paths against metadata: `roots` names what each root is (`{ record: 'deals' }`);
- * `extraRoots` (`trigger`) are allowed with any path after them.
+ * `extraRoots` (`trigger`) are allowed with any path after them, unless `roots` names them too.
  */
 export function metadataChecker(
   meta: MetadataRegistry,
@@ -209,8 +209,8 @@ export function metadataChecker(
 ): PathChecker {
   return (path) => {
     const [root] = path;
-    if (extraRoots.includes(root)) return null;
     if (!Object.hasOwn(roots, root)) {
+      if (extraRoots.includes(root)) return null;
       if (functionArity(root))
         return { message: `'${root}' is a function`, segment: 0, hint: `write ${root}()` };
       const near = closest(root, [...Object.keys(roots), ...extraRoots]);
