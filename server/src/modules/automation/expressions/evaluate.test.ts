@@ -52,9 +52,38 @@ describe('paths and literals', () => {
     expect(run('nothing.at.all')).toBeNull();
   });
 
+  test('a group of fields without an id is not a value, but can be tested for being there', () => {
+    expect(run('trigger.changes == null')).toBe(false);
+    expect(run('is_empty(trigger.changes)')).toBe(false);
+    expect(run('trigger.changes and true')).toBe(true);
+    expect(failure("trigger.changes == 'x'").description).toMatch(/not a value/);
+    expect(failure("'' + trigger.changes").description).toMatch(/not a value/);
+  });
+
   test('a related record stands for its id', () => {
     expect(run('record.stage')).toBe(deal.stage_id);
     expect(run('record.stage == record.stage_id')).toBe(true);
+  });
+
+  test('reads list items by number, from the end when negative', () => {
+    expect(run('trigger.changes.stage_id[0]')).toBe('a');
+    expect(run('trigger.changes.stage_id[-1]')).toBe('b');
+    expect(run('record.tags[5]')).toBeNull();
+    expect(run('record.closed_at[0]')).toBeNull();
+    expect(failure('record.name[0]').description).toBe('only lists have items, not text');
+    expect(failure("record.tags['0']").description).toMatch(/not a name/);
+    expect(failure('record.tags[0.5]').description).toMatch(/whole number/);
+  });
+
+  test('never calls accessors in the data', () => {
+    const data = { id: 'x' };
+    Object.defineProperty(data, 'secret', {
+      get() {
+        throw new Error('accessor called');
+      },
+      enumerable: true,
+    });
+    expect(run('record.secret', { record: data })).toBeNull();
   });
 
   test('reads literals and lists', () => {
@@ -145,18 +174,15 @@ describe('arithmetic', () => {
   });
 
   test('on money keeps the currency and rounds to its minor unit, half to even', () => {
-    expect(run('record.amount * 2')).toEqual({
-      amount_minor: 2_500_000,
-      currency: 'EUR',
-      amount: '25000.00',
-    });
+    expect(run('record.amount * 2')).toEqual({ amount: '25000.00', currency: 'EUR' });
     expect(run("money('0.05', 'EUR') / 2")).toMatchObject({ amount: '0.02' });
     expect(run("money('0.15', 'EUR') / 2")).toMatchObject({ amount: '0.08' });
-    expect(run("money(100, 'JPY') / 3")).toMatchObject({ amount_minor: 33, amount: '33' });
+    expect(run("money(100, 'JPY') / 3")).toEqual({ amount: '33', currency: 'JPY' });
     expect(run('record.amount / record.amount')).toBe(1);
     expect(run('record.amount - 500')).toMatchObject({ amount: '12000.00' });
     expect(failure("record.amount + money(1, 'USD')").description).toBe('cannot add EUR and USD');
     expect(failure('record.amount * record.amount').description).toMatch(/two amounts/);
+    expect(failure('record.amount * 1000000000000').description).toBe('the amount is too large');
   });
 
   test('+ joins texts', () => {
@@ -228,6 +254,9 @@ describe('functions', () => {
     expect(run('today()')).toBe('2026-03-28');
     expect(run('today()', { ...scope, time_zone: 'Europe/Kyiv' })).toBe('2026-03-29');
     expect(run("today('America/New_York')")).toBe('2026-03-28');
+    expect(run('now()', { now: new Date('2026-01-02T03:04:05Z') })).toBe(
+      '2026-01-02T03:04:05.000Z',
+    );
     expect(failure('now()', { record: deal }).description).toBe(
       'the current time is not known here',
     );

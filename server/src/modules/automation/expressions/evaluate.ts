@@ -1,7 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { normaliseDatetime } from '../../../core/metadata/field-types';
 import { ExpressionError, ValueProblem } from './errors';
-import { FUNCTIONS, type CallContext } from './functions';
+import { FUNCTIONS, instant, type CallContext } from './functions';
 import type { Expr, Node } from './syntax';
 import {
   arithmetic,
@@ -9,6 +9,8 @@ import {
   equal,
   fromData,
   Group,
+  kindOf,
+  needNumber,
   Money,
   negate,
   order,
@@ -49,9 +51,10 @@ class Run implements CallContext {
   now(): DateTime {
     if (!this.clock) {
       const raw = Object.hasOwn(this.scope, 'now') ? this.scope.now : undefined;
-      const iso = typeof raw === 'string' ? normaliseDatetime(raw) : null;
+      const text = raw instanceof Date && !Number.isNaN(raw.getTime()) ? raw.toISOString() : raw;
+      const iso = typeof text === 'string' ? normaliseDatetime(text) : null;
       if (!iso) throw new ValueProblem('the current time is not known here');
-      this.clock = DateTime.fromISO(iso, { zone: 'utc' });
+      this.clock = instant(iso);
     }
     return this.clock;
   }
@@ -83,6 +86,8 @@ class Run implements CallContext {
       }
       case 'list':
         return n.items.map((item) => this.eval(item));
+      case 'index':
+        return item(this.eval(n.target), this.eval(n.index));
       case 'not':
         return !truthy(this.eval(n.arg));
       case 'negate':
@@ -143,6 +148,14 @@ function checkArity(n: Node & { k: 'call' }, min: number, max: number) {
 export function arityMessage(name: string, given: number, min: number, max: number): string {
   const wanted = min === max ? `${min}` : max >= 50 ? `at least ${min}` : `${min} to ${max}`;
   return `${name} takes ${wanted} argument${wanted === '1' ? '' : 's'}, not ${given}`;
+}
+
+/** An item of a list by a whole number from 0; negative counts from the end. */
+function item(list: Value, index: Value): Value {
+  if (list === null) return null;
+  if (!Array.isArray(list)) throw new ValueProblem(`only lists have items, not ${kindOf(list)}`);
+  const i = needNumber(index, 'a list index').toInt('a list index');
+  return list.at(i) ?? null;
 }
 
 /** A field of a group, or of money (amount, currency, amount_minor); anything else is empty. */

@@ -61,14 +61,28 @@ function moment(v: Value, name: string): Moment {
   if (typeof text === 'string') {
     if (isDate(text)) return { kind: 'date', date: text };
     const iso = normaliseDatetime(text);
-    if (iso) return { kind: 'instant', at: DateTime.fromISO(iso, { zone: 'utc' }) };
+    if (iso) return { kind: 'instant', at: instant(iso) };
   }
   throw new ValueProblem(`${name} needs a date or a date and time, not ${describe(text)}`);
 }
 
+/** An ISO instant; parsed by Date, which is several times faster than luxon's ISO parser. */
+export function instant(iso: string): DateTime {
+  return DateTime.fromMillis(Date.parse(iso), { zone: 'utc' });
+}
+
+/** A date as midnight UTC, so that days between two dates are whole. */
+function calendarDate(date: string): DateTime {
+  return DateTime.utc(
+    Number(date.slice(0, 4)),
+    Number(date.slice(5, 7)),
+    Number(date.slice(8, 10)),
+  );
+}
+
 function dateIn(m: Moment, zone: string): DateTime {
   return m.kind === 'date'
-    ? DateTime.fromISO(m.date, { zone: 'utc' })
+    ? calendarDate(m.date)
     : m.at.setZone(zone).startOf('day').setZone('utc', { keepLocalTime: true });
 }
 
@@ -95,8 +109,7 @@ function addCalendar(unit: 'days' | 'months', name: string) {
     if (plain(v) === null) return null;
     const m = moment(v, name);
     const count = needNumber(n, name).toInt(`${name}'s count`);
-    if (m.kind === 'date')
-      return isoDate(DateTime.fromISO(m.date, { zone: 'utc' }).plus({ [unit]: count }));
+    if (m.kind === 'date') return isoDate(calendarDate(m.date).plus({ [unit]: count }));
     return isoInstant(m.at.setZone(ctx.zone).plus({ [unit]: count }));
   });
 }
@@ -158,9 +171,9 @@ function extreme(name: string, sign: number) {
 
 /** The functions expressions may call; nothing else is callable. */
 export const FUNCTIONS: Record<string, FunctionDef> = Object.assign(Object.create(null), {
-  is_empty: fn('is_empty(value)', 1, 1, ([v]) => isEmpty(plain(v))),
+  is_empty: fn('is_empty(value)', 1, 1, ([v]) => isEmpty(v)),
   coalesce: fn('coalesce(a, b, ...)', 1, UNLIMITED, (args) => {
-    for (const a of args) if (!isEmpty(plain(a))) return a;
+    for (const a of args) if (!isEmpty(a)) return a;
     return null;
   }),
   lower: textFn('lower', (s) => s.toLowerCase()),
@@ -245,7 +258,7 @@ export const FUNCTIONS: Record<string, FunctionDef> = Object.assign(Object.creat
     if (plain(a) === null || plain(b) === null) return null;
     const from = dateIn(moment(a, 'days_between'), ctx.zone);
     const to = dateIn(moment(b, 'days_between'), ctx.zone);
-    return Dec.of(Math.round(to.diff(from, 'days').days));
+    return Dec.of(Math.round((to.toMillis() - from.toMillis()) / 86_400_000));
   }),
   hours_between: between(3_600_000, 'hours_between'),
   minutes_between: between(60_000, 'minutes_between'),

@@ -15,6 +15,7 @@ export {
 export { evaluate, isTruthy, MAX_STEPS, type Scope } from './evaluate';
 export {
   checkPaths,
+  checkSource,
   metadataChecker,
   referencedPaths,
   type PathChecker,

@@ -37,6 +37,10 @@ export async function loadScope(
 
   const rootObjects: Record<string, ObjectMeta> = {};
   for (const [name, { object, id }] of Object.entries(roots)) {
+    if (object === 'users') {
+      scope[name] = await loadUser(ctx, id);
+      continue;
+    }
     const om = meta.get(object);
     rootObjects[name] = om;
     const record = { ...(await loadRecord(ctx, om, id)) } as Data;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { checkPaths, referencedPaths, type PathChecker } from './paths';
+import { checkPaths, checkSource, referencedPaths, type PathChecker } from './paths';
 import { parseExpression } from './syntax';
 import { parseTemplate } from './template';
 
@@ -51,5 +51,16 @@ describe('paths in expressions', () => {
   test('places errors of a template part in the template text', () => {
     const errors = checkPaths(parseTemplate('Dear {{ lowr(x) }}'), () => null);
     expect(errors[0].position).toBe(8);
+  });
+
+  test('checkSource gives the syntax error, or else every path problem, as a process is saved', () => {
+    const none: PathChecker = (path) => (path[0] === 'record' ? null : `unknown name '${path[0]}'`);
+    const bad = checkSource('record.a and', 'expression', none);
+    expect(bad.parsed).toBeNull();
+    expect(bad.errors.map((e) => e.message)).toEqual(["expected an expression after 'and' at 12"]);
+    const paths = checkSource('{{ x.a }} {{ record.b }} {{ y }}', 'template', none);
+    expect(paths.parsed).not.toBeNull();
+    expect(paths.errors.map((e) => e.position)).toEqual([3, 28]);
+    expect(checkSource('record.a', 'expression', none).errors).toEqual([]);
   });
 });

@@ -3,8 +3,8 @@ import type { FieldMeta, ObjectMeta } from '../../../core/metadata/types';
 import { closest, ExpressionError } from './errors';
 import { arityMessage } from './evaluate';
 import { functionArity, functionNames } from './functions';
-import type { Expr, Node } from './syntax';
-import type { Template } from './template';
+import { parseExpression, type Expr, type Node } from './syntax';
+import { parseTemplate, type Template } from './template';
 
 /** A problem with a path; `segment` says which name (0 = the root) it is about. */
 export type PathProblem = string | { message: string; segment: number; hint?: string };
@@ -24,6 +24,10 @@ function walk(n: Node, visit: (n: Node) => void) {
   switch (n.k) {
     case 'list':
       n.items.forEach((i) => walk(i, visit));
+      break;
+    case 'index':
+      walk(n.target, visit);
+      walk(n.index, visit);
       break;
     case 'not':
     case 'negate':
@@ -196,7 +200,7 @@ export function nextOn(
 
 /**
  * Checks paths against metadata: `roots` names what each root is (`{ record: 'deals' }`);
- * `extraRoots` (`trigger`) are allowed with any path after them.
+ * `extraRoots` (`trigger`) are allowed with any path after them, unless `roots` names them too.
  */
 export function metadataChecker(
   meta: MetadataRegistry,
@@ -205,8 +209,8 @@ export function metadataChecker(
 ): PathChecker {
   return (path) => {
     const [root] = path;
-    if (extraRoots.includes(root)) return null;
     if (!Object.hasOwn(roots, root)) {
+      if (extraRoots.includes(root)) return null;
       if (functionArity(root))
         return { message: `'${root}' is a function`, segment: 0, hint: `write ${root}()` };
       const near = closest(root, [...Object.keys(roots), ...extraRoots]);
@@ -216,7 +220,8 @@ export function metadataChecker(
         hint: near ? `did you mean ${near}?` : undefined,
       };
     }
-    let on: ObjectMeta | 'users' | 'money' | undefined = meta.find(roots[root]);
+    let on: ObjectMeta | 'users' | 'money' | undefined =
+      roots[root] === 'users' ? 'users' : meta.find(roots[root]);
     if (!on) return { message: `'${root}' is an unknown object '${roots[root]}'`, segment: 0 };
     for (let i = 1; i < path.length; i++) {
       if (!on) return { message: `'${path[i - 1]}' has no fields`, segment: i - 1 };
@@ -226,4 +231,24 @@ export function metadataChecker(
     }
     return null;
   };
+}
+
+/**
+ * Everything wrong with an expression or template as a process is saved: the syntax error, or
+ * else every path, function and argument count the checker refuses. `parsed` is null when the
+ * text does not parse.
+ */
+export function checkSource(
+  source: string,
+  kind: 'expression' | 'template',
+  check: PathChecker,
+): { parsed: Expr | Template | null; errors: ExpressionError[] } {
+  let parsed: Expr | Template;
+  try {
+    parsed = kind === 'expression' ? parseExpression(source) : parseTemplate(source);
+  } catch (e) {
+    if (e instanceof ExpressionError) return { parsed: null, errors: [e] };
+    throw e;
+  }
+  return { parsed, errors: checkPaths(parsed, check) };
 }

@@ -1,5 +1,5 @@
 import jsep from 'jsep';
-import { Dec, parseDecimal } from './decimal';
+import { Dec, neg, parseDecimal } from './decimal';
 import { ExpressionError, ValueProblem } from './errors';
 
 /** The longest expression accepted, in characters. */
@@ -18,6 +18,7 @@ export type Node =
   | { k: 'number'; value: Dec; pos: number }
   | { k: 'path'; segments: { name: string; pos: number }[]; pos: number }
   | { k: 'list'; items: Node[]; pos: number }
+  | { k: 'index'; target: Node; index: Node; pos: number }
   | { k: 'not'; arg: Node; pos: number; word?: boolean }
   | { k: 'negate'; arg: Node; pos: number }
   | { k: 'logic'; op: 'and' | 'or'; left: Node; right: Node; pos: number }
@@ -219,8 +220,21 @@ export function parseNode(source: string, offset = 0): Node {
         }
         return { k: 'literal', value: n.value as string | boolean | null, pos: at };
       }
-      case 'Identifier':
       case 'MemberExpression':
+        if (n.computed) {
+          // `list[0]`, `trigger.changes.stage_id[1]`: an item of a list, counted from 0.
+          const target = normalise(n.object as JNode, depth + 1);
+          const index = normalise(n.property as JNode, depth + 1);
+          if (index.k === 'literal' && typeof index.value === 'string')
+            throw new ExpressionError(
+              'brackets take the number of a list item, not a name',
+              index.pos,
+              'write record.field',
+            );
+          return { k: 'index', target, index, pos: index.pos };
+        }
+        return pathNode(n, offset);
+      case 'Identifier':
         return pathNode(n, offset);
       case 'ArrayExpression': {
         const items = (n.elements as (JNode | null)[]).map((item) => {
@@ -243,20 +257,23 @@ export function parseNode(source: string, offset = 0): Node {
         const op = n.operator as string;
         const pos = recorded && recorded.op === op ? offset + recorded.at : left.pos;
         const right = normalise(n.right as JNode, depth + 1);
-        if (op in REJECTED_OPERATORS)
+        if (Object.hasOwn(REJECTED_OPERATORS, op))
           throw new ExpressionError(`'${op}' is not an operator here`, pos, REJECTED_OPERATORS[op]);
         if (op === 'and' || op === '&&') return { k: 'logic', op: 'and', left, right, pos };
         if (op === 'or' || op === '||') return { k: 'logic', op: 'or', left, right, pos };
         return liftWordNot({ k: 'binary', op: op as BinaryOp, left, right, pos });
       }
-      case 'ConditionalExpression':
+      case 'ConditionalExpression': {
+        // jsep builds `a ? b : c` after the fact, without a start of its own: it starts at `a`.
+        const test = normalise(n.test as JNode, depth + 1);
         return {
           k: 'conditional',
-          test: normalise(n.test as JNode, depth + 1),
+          test,
           then: normalise(n.consequent as JNode, depth + 1),
           otherwise: normalise(n.alternate as JNode, depth + 1),
-          pos: at,
+          pos: n.start === undefined ? test.pos : at,
         };
+      }
       case 'CallExpression': {
         const callee = n.callee as JNode;
         if (callee.type !== 'Identifier') {
@@ -292,9 +309,9 @@ export function parseNode(source: string, offset = 0): Node {
       const prop = cur.property as JNode;
       if (cur.computed || prop.type !== 'Identifier')
         throw new ExpressionError(
-          'brackets after a value are not supported',
+          'only names have fields; an item of a list has none',
           off + (prop.start ?? cur.start ?? 0),
-          'write record.field',
+          'write record.field, and list[0] only at the end',
         );
       segments.unshift({ name: prop.name as string, pos: off + (prop.start ?? 0) });
       cur = cur.object as JNode;
@@ -319,10 +336,6 @@ function checkName(name: string, pos: number) {
     throw new ExpressionError(`'${name}' is not allowed in an expression`, pos);
   if (WORD_OPERATORS.has(name))
     throw new ExpressionError(`expected an expression after '${name}'`, pos + name.length);
-}
-
-function neg(d: Dec): Dec {
-  return new Dec(-d.m, d.s);
 }
 
 /**

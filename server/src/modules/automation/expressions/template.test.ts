@@ -52,15 +52,18 @@ describe('templates', () => {
     );
   });
 
+  test('writes literal braces through an expression', () => {
+    expect(renderTemplate(parseTemplate("use {{ '{{' }} name }}"), scope)).toBe('use {{ name }}');
+  });
+
   test('a template that is one expression gives its typed value', () => {
     expect(templateValue(parseTemplate('{{ record.probability + 5 }}'), scope)).toBe(45);
     expect(
       templateValue(parseTemplate(' {{ add_days(record.expected_close_date, 1) }}\n'), scope),
     ).toBe('2026-05-01');
     expect(templateValue(parseTemplate('{{ record.amount * 2 }}'), scope)).toEqual({
-      amount_minor: 2_500_000,
-      currency: 'EUR',
       amount: '25000.00',
+      currency: 'EUR',
     });
     expect(templateValue(parseTemplate('{{ record.closed_at }}'), scope)).toBeNull();
     expect(templateValue(parseTemplate('#{{ record.probability }}'), scope)).toBe('#40');

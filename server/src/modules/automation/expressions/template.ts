@@ -70,7 +70,7 @@ export function renderTemplate(t: Template, scope: Scope): string {
 
 /**
  * A template that is one `{{ expr }}` (blank text around it allowed) gives that expression's own
- * value (a number, a date, an id, money in API form); any other template gives its text.
+ * value (a number, a date, an id, money as `{amount, currency}`); any other template gives its text.
  */
 export function templateValue(t: Template, scope: Scope): unknown {
   const exprs = t.parts.filter((p) => typeof p !== 'string');

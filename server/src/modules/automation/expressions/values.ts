@@ -8,7 +8,11 @@ export class Money {
   constructor(
     readonly minor: bigint,
     readonly currency: string,
-  ) {}
+  ) {
+    // The records engine keeps amounts a JavaScript number counts exactly; so do results.
+    if (minor > BigInt(Number.MAX_SAFE_INTEGER) || minor < BigInt(Number.MIN_SAFE_INTEGER))
+      throw new ValueProblem('the amount is too large');
+  }
 
   get amount(): Dec {
     return new Dec(this.minor, minorDigits(this.currency));
@@ -29,13 +33,19 @@ export class Group {
   constructor(readonly data: Record<string, unknown>) {}
 
   get id(): string | null {
-    const id = Object.hasOwn(this.data, 'id') ? this.data.id : undefined;
+    const id = this.get('id');
     return typeof id === 'string' ? id : null;
   }
 
   get(key: string): unknown {
-    return Object.hasOwn(this.data, key) ? this.data[key] : undefined;
+    return ownValue(this.data, key);
   }
+}
+
+/** An own data property; accessors are never called and nothing is inherited. */
+function ownValue(o: object, key: string): unknown {
+  const d = Object.getOwnPropertyDescriptor(o, key);
+  return d && 'value' in d ? d.value : undefined;
 }
 
 /** What the evaluator works with. */
@@ -48,18 +58,16 @@ function isPlainObject(v: object): v is Record<string, unknown> {
 
 /** A currency value in API form: `{amount_minor, currency, amount}` (or part of it). */
 function moneyFrom(o: Record<string, unknown>): Money | null {
-  const keys = Object.keys(o);
-  const currency = o.currency;
+  if (!Object.keys(o).every((k) => k === 'currency' || k === 'amount' || k === 'amount_minor'))
+    return null;
+  const currency = ownValue(o, 'currency');
   if (typeof currency !== 'string' || !isCurrencyCode(currency)) return null;
-  if (!keys.every((k) => k === 'currency' || k === 'amount' || k === 'amount_minor')) return null;
-  if (typeof o.amount_minor === 'number' && Number.isSafeInteger(o.amount_minor))
-    return new Money(BigInt(o.amount_minor), currency);
+  const minor = ownValue(o, 'amount_minor');
+  if (typeof minor === 'number' && Number.isSafeInteger(minor))
+    return new Money(BigInt(minor), currency);
+  const raw = ownValue(o, 'amount');
   const amount =
-    typeof o.amount === 'string'
-      ? numberFromText(o.amount)
-      : typeof o.amount === 'number'
-        ? Dec.of(o.amount)
-        : null;
+    typeof raw === 'string' ? numberFromText(raw) : typeof raw === 'number' ? Dec.of(raw) : null;
   return amount ? Money.fromAmount(amount, currency) : null;
 }
 
@@ -85,15 +93,13 @@ export function fromData(v: unknown): Value {
   }
 }
 
-/** Back to plain data: numbers as numbers when exact, money in the API's form. */
+/**
+ * Back to plain data: numbers as numbers when exact; money as `{amount: '12.50', currency}`,
+ * the form the records engine takes as input, so a step can write it into a currency field.
+ */
 export function toData(v: Value): unknown {
   if (v instanceof Dec) return v.toPlain();
-  if (v instanceof Money)
-    return {
-      amount_minor: Number(v.minor),
-      currency: v.currency,
-      amount: v.amount.toText(),
-    };
+  if (v instanceof Money) return { amount: v.amount.toText(), currency: v.currency };
   if (v instanceof Group) return v.id ?? v.data;
   if (Array.isArray(v)) return v.map(toData);
   return v;
@@ -142,6 +148,7 @@ export function truthy(v: Value): boolean {
   return true;
 }
 
+/** Empty: nothing, blank text or an empty list (a group of fields is never empty). */
 export function isEmpty(v: Value): boolean {
   return (
     v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0)
@@ -160,9 +167,9 @@ export function render(v: Value): string {
 }
 
 export function equal(a: Value, b: Value): boolean {
+  if (a === null || b === null) return a === b;
   a = plain(a);
   b = plain(b);
-  if (a === null || b === null) return a === b;
   if (a instanceof Money && b instanceof Money)
     return a.currency === b.currency && a.minor === b.minor;
   if (isNumeric(a) && isNumeric(b)) return D.cmp(numberOf(a), numberOf(b)) === 0;
