@@ -486,6 +486,10 @@ describe.each(DIALECTS)('automation engine on %s', (dialect) => {
     expect(mine.body.data).toHaveLength(1);
     const detail = await as('GET', `/api/v1/automation/runs/${mine.body.data[0].id}`);
     expect(detail.status).toBe(200);
+    // The course of the run, not what it carried (fields the reader's role may hide).
+    expect(detail.body.data).toBeUndefined();
+    expect(detail.body.definition).toBeUndefined();
+    expect(detail.body.steps[0]).toMatchObject({ step_id: 'n', status: 'done', output: null });
     expect((await as('POST', `/api/v1/automation/runs/${mine.body.data[0].id}/stop`)).status).toBe(
       403,
     );
@@ -551,5 +555,69 @@ describe.each(DIALECTS)('automation engine on %s', (dialect) => {
       s.kontor.settings.allowPrivateTargets = false;
       await receiver.close();
     }
+  });
+
+  test('a condition that cannot be worked out fails its run and holds up nothing else', async () => {
+    const bad = await process({
+      name: 'Numbers from names',
+      definition: {
+        trigger: { type: 'record_created', object: 'companies' },
+        condition: "record.industry == 'Numbers' and number(record.name) > 1",
+        start: 'n',
+        steps: [{ id: 'n', type: 'note', text: 'big' }],
+      },
+    });
+    const good = await process({
+      name: 'Still working',
+      definition: {
+        trigger: { type: 'record_created', object: 'companies' },
+        condition: "record.industry == 'Numbers'",
+        start: 'n',
+        steps: [{ id: 'n', type: 'note', text: 'noted' }],
+      },
+    });
+    await s.call('POST', '/api/v1/companies', { name: 'Not a number', industry: 'Numbers' });
+    await s.drain();
+    await s.drain();
+    const [failed] = await runsOf(bad.id);
+    expect(failed).toMatchObject({ status: 'failed' });
+    expect(failed!.error).toMatch(/condition could not be evaluated: .*not a number/);
+    expect((await runsOf(good.id))[0]).toMatchObject({ status: 'done' });
+    const pending = await s.kontor.database.db
+      .selectFrom('outbox_events')
+      .select('id')
+      .where('processed_at', 'is', null)
+      .execute();
+    expect(pending).toEqual([]);
+    for (const p of [bad, good])
+      await s.call('POST', `/api/v1/automation/processes/${p.id}/disable`);
+  });
+
+  test('an inbound webhook with a repeated token is refused, not a server error', async () => {
+    const p = await process({
+      name: 'Twice the token',
+      definition: {
+        trigger: { type: 'webhook' },
+        start: 'c',
+        steps: [{ id: 'c', type: 'create_record', object: 'companies', values: { name: 'x' } }],
+      },
+    });
+    const res = await s.app.inject({
+      method: 'POST',
+      url: `/api/v1/automation/hooks/${p.id}?token=a&token=b`,
+      payload: {},
+    });
+    expect(res.statusCode).toBe(401);
+    const nul = await s.call('POST', '/api/v1/automation/processes', {
+      name: 'nul\u0000name',
+      definition: {
+        trigger: { type: 'webhook' },
+        start: 'c',
+        steps: [{ id: 'c', type: 'create_record', object: 'companies', values: { name: 'x' } }],
+      },
+    });
+    expect(nul.status).toBe(400);
+    expect(nul.body.errors[0].path).toBe('name');
+    await s.call('POST', `/api/v1/automation/processes/${p.id}/disable`);
   });
 });

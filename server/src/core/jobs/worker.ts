@@ -75,7 +75,11 @@ export class JobWorker {
   private async runAll(): Promise<number> {
     let total = 0;
     for (;;) {
-      if (this.opts.events) await dispatchEvents(this.k, this.opts.events);
+      // Events that cannot be handed over now must not keep due jobs from running.
+      if (this.opts.events)
+        await dispatchEvents(this.k, this.opts.events).catch((err: unknown) =>
+          this.k.log.error({ err }, 'could not hand over domain events; will try again'),
+        );
       const jobs = await claimJobs(
         this.k.database.db,
         this.k.database.dialect,

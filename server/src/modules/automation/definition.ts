@@ -200,9 +200,10 @@ export const definitionSchema = z.object({
 });
 export type Definition = z.infer<typeof definitionSchema>;
 
+const noNul = (s: string) => !s.includes('\u0000');
 export const processInputSchema = z.object({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(5000).optional(),
+  name: z.string().trim().min(1).max(200).refine(noNul, 'must not contain a NUL character'),
+  description: z.string().max(5000).refine(noNul, 'must not contain a NUL character').optional(),
   enabled: z.boolean().optional(),
   definition: definitionSchema,
 });

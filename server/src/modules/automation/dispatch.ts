@@ -4,7 +4,7 @@ import { enqueueJob } from '../../core/jobs/queue';
 import type { RecordContext } from '../../core/kontor';
 import { inTransaction, type Kontor } from '../../core/kontor';
 import type { Definition, Trigger } from './definition';
-import { evaluate, isTruthy } from './expressions';
+import { evaluate, ExpressionError, isTruthy } from './expressions';
 import { buildScope, expr } from './scope';
 import { candidateProcesses, getProcess, loadDefinition } from './store';
 import { startRun, STEP_JOB, triggerData, type RunData } from './runs';
@@ -90,7 +90,25 @@ export async function onAutomationEvents(ctx: RecordContext, events: DomainEvent
       if (e.at < p.updated_at) continue;
       if (!matches(t, e, p.id)) continue;
       const record = e.type === WEBHOOK_EVENT ? null : { object: e.object, id: e.recordId };
-      if (def.condition && !(await conditionHolds(ctx, def.condition, record, e))) continue;
+      let holds = true;
+      if (def.condition) {
+        try {
+          holds = await conditionHolds(ctx, def.condition, record, e);
+        } catch (err) {
+          // A condition that cannot be worked out for this event (a text where a number was
+          // meant) is that process's failure, recorded on a run; it must not hold up the events
+          // of every other process, nor be tried again forever.
+          if (!(err instanceof ExpressionError)) throw err;
+          await startRun(
+            ctx,
+            p,
+            { record, event: e },
+            `The condition could not be evaluated: ${err.message}`,
+          );
+          continue;
+        }
+      }
+      if (!holds) continue;
       await startRun(ctx, p, { record, event: e });
     }
   }
@@ -119,17 +137,21 @@ async function wakeWaiting(ctx: RecordContext, events: DomainEvent[]) {
     .select(['run_id', 'step_id', 'visit', 'object', 'record_id'])
     .where('record_id', 'in', ids)
     .execute();
-  const changed = new Set(events.map((e) => `${e.object}:${e.recordId}`));
+  const byRecord = new Map<string, string>();
+  for (const e of events) byRecord.set(`${e.object}:${e.recordId}`, e.id);
   const woken = new Set<string>();
   for (const w of waits) {
-    if (!changed.has(`${w.object}:${w.record_id}`)) continue;
+    const eventId = byRecord.get(`${w.object}:${w.record_id}`);
+    if (!eventId) continue;
     const job = {
       runId: w.run_id as string,
       stepId: w.step_id as string,
       visit: Number(w.visit),
       resume: 'check' as const,
     };
-    const key = `automation:${job.runId}:${job.stepId}:${job.visit}:check`;
+    // Keyed by the change, not only by the wait: a check already running may have read the
+    // record before this change, so each change gets a check of its own.
+    const key = `automation:${job.runId}:${job.stepId}:${job.visit}:check:${eventId}`;
     if (woken.has(key)) continue;
     woken.add(key);
     await enqueueJob(ctx.db, ctx.k.clock, STEP_JOB, job, { uniqueKey: key, maxAttempts: 5 });
@@ -195,7 +217,18 @@ export async function dateJob(ctx: RecordContext, payload: unknown) {
   const at = dateTriggerAt(t, value);
   if (!at || at.toISOString() !== p.at) return;
   const record = { object: p.object, id: p.recordId };
-  if (def.condition && !(await conditionHolds(ctx, def.condition, record, null))) return;
+  try {
+    if (def.condition && !(await conditionHolds(ctx, def.condition, record, null))) return;
+  } catch (err) {
+    if (!(err instanceof ExpressionError)) throw err;
+    await startRun(
+      ctx,
+      process,
+      { record, event: null },
+      `The condition could not be evaluated: ${err.message}`,
+    );
+    return;
+  }
   await startRun(ctx, process, { record, event: null });
 }
 

@@ -116,6 +116,9 @@ async function runOut(request: FastifyRequest, r: RunRow, steps = false) {
     chain: parseJson(r.chain),
   };
   if (steps) {
+    // What a run carried and produced may hold fields the reader's role hides: only
+    // administrators see it; others see the steps' course.
+    const full = request.actor?.role.isAdmin === true;
     const rows = await db
       .selectFrom('automation_run_steps')
       .selectAll()
@@ -123,8 +126,10 @@ async function runOut(request: FastifyRequest, r: RunRow, steps = false) {
       .orderBy('started_at')
       .orderBy('id')
       .execute();
-    out.data = parseJson(r.data);
-    out.definition = await loadDefinition(db, r.process_id, r.version);
+    if (full) {
+      out.data = parseJson(r.data);
+      out.definition = await loadDefinition(db, r.process_id, r.version);
+    }
     out.steps = rows.map((s) => ({
       id: s.id,
       step_id: s.step_id,
@@ -133,8 +138,8 @@ async function runOut(request: FastifyRequest, r: RunRow, steps = false) {
       status: s.status,
       started_at: s.started_at,
       finished_at: s.finished_at,
-      input: s.input ? parseJson(s.input) : null,
-      output: s.output ? parseJson(s.output) : null,
+      input: full && s.input ? parseJson(s.input) : null,
+      output: full && s.output ? parseJson(s.output) : null,
       error: s.error,
       attempts: s.attempts,
     }));
@@ -389,8 +394,9 @@ export async function automationRoutes(app: FastifyInstance) {
     { config: { rateLimit: { max: 120, timeWindow: '1 minute' } } },
     async (request, reply) => {
       const k = request.server.kontor;
-      const token =
-        (request.headers['x-kontor-token'] as string | undefined) ?? request.query.token ?? '';
+      const sent: unknown = request.headers['x-kontor-token'] ?? request.query.token;
+      // A repeated parameter or header is no token.
+      const token = typeof sent === 'string' ? sent : '';
       const p = await getProcess(k.database.db, request.params.id).catch(() => null);
       const expected = Buffer.from(p?.webhook_token_hash ?? '0'.repeat(64), 'hex');
       const given = Buffer.from(hashToken(token), 'hex');

@@ -12,6 +12,7 @@ import { loadDefinition } from './store';
 import { runStep } from './steps';
 import type { StepEnv, StepResult } from './actions';
 import { buildScope } from './scope';
+import { ExpressionError } from './expressions';
 
 export type RunStatus = 'running' | 'waiting' | 'done' | 'failed' | 'stopped';
 
@@ -86,13 +87,17 @@ export async function startRun(
     record: { object: string; id: string } | null;
     event: DomainEvent | null;
   },
+  /** A reason the run cannot start (its condition failed): it is recorded as failed. */
+  failure?: string,
 ): Promise<string> {
   const def = await loadDefinition(ctx.db, process.id, process.version);
   const id = newId();
   const now = isoNow(ctx.k.clock);
   const before = start.event?.cause?.chain ?? [];
-  let error: string | null = null;
-  if (before.length >= MAX_CHAIN) {
+  let error: string | null = failure ?? null;
+  if (error) {
+    // Recorded as it is.
+  } else if (before.length >= MAX_CHAIN) {
     error = `Stopped: ${before.length} runs in a row were each started by the changes of the one before (runs ${before.join(' → ')}); processes are triggering each other in a loop.`;
   } else if (before.length) {
     const own = await ctx.db
@@ -169,7 +174,11 @@ export const stepJob = {
     try {
       await inTransaction(k, SYSTEM_ACTOR, (ctx) => executeStep(ctx, p), `run:${p.runId}`);
     } catch (err) {
-      const permanent = err instanceof AppError && err.code !== 'version_mismatch';
+      // What the process asks that cannot be done (a value a field refuses, an expression that
+      // cannot be worked out) parks the run at once: trying again would fail the same way.
+      const permanent =
+        (err instanceof AppError && err.code !== 'version_mismatch') ||
+        err instanceof ExpressionError;
       const final = permanent || job.attempts >= job.max_attempts;
       await inTransaction(k, SYSTEM_ACTOR, (ctx) =>
         recordFailure(ctx, p, err as Error, job.attempts, final),
@@ -390,6 +399,7 @@ async function recordFailure(
       .updateTable('automation_runs')
       .set({
         status: 'failed',
+        finished_at: now,
         error: `Step "${p.stepId}" failed: ${message}`,
         current_step: p.stepId,
         updated_at: now,
@@ -405,6 +415,16 @@ export async function retryRun(ctx: RecordContext, id: string): Promise<RunRow> 
   if (!run) throw notFound(`Run ${id}`);
   if (run.status !== 'failed')
     throw new AppError('conflict', `Only a failed run can be retried; this one is ${run.status}`);
+  const owner = await ctx.db
+    .selectFrom('automation_processes')
+    .select('deleted_at')
+    .where('id', '=', run.process_id)
+    .executeTakeFirst();
+  if (owner?.deleted_at)
+    throw new AppError(
+      'conflict',
+      'The process of this run was deleted; its runs cannot be retried',
+    );
   const failed = await ctx.db
     .selectFrom('automation_run_steps')
     .select(['step_id', 'visit'])
