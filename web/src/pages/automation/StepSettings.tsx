@@ -15,7 +15,15 @@ import { useTranslation } from 'react-i18next';
 import type { ObjectMeta } from '../../api/client';
 import type { UserOption } from '../record/users';
 import type { PipelineOption, StageOption } from './api';
-import { CODE, DurationInput, fieldOptions, ValuesEditor, type NodeErrors } from './inputs';
+import {
+  CODE,
+  DurationInput,
+  fieldOptions,
+  objectForId,
+  RecordSelect,
+  ValuesEditor,
+  type NodeErrors,
+} from './inputs';
 import { CONDITION_EXAMPLE, stageData } from './TriggerPanel';
 import type { Catalog, Definition, Duration, Step, TaskSpec } from './types';
 
@@ -267,13 +275,23 @@ export function StepSettings({
       );
     }
     case 'wait_for_tasks': {
-      const creators = ctx.definition.steps.filter((s) => s.type === 'create_tasks');
+      // Steps that create tasks: create_tasks, and actions the catalog says make tasks (all
+      // actions while the catalog does not say; the server names a wrong choice).
+      const actions = ctx.catalog?.actions ?? [];
+      const says = actions.some((a) => a.produces_tasks !== undefined);
+      const creators = ctx.definition.steps.filter(
+        (s) =>
+          s.type === 'create_tasks' ||
+          s.id === step.step ||
+          (s.type === 'action' &&
+            (!says || actions.some((a) => a.action === s.action && a.produces_tasks))),
+      );
       return (
         <Select
           label={t('tasksStep')}
           data={creators.map((s) => ({
             value: s.id,
-            label: s.name ? `${s.name} (${s.id})` : `${t('stepType.create_tasks')} (${s.id})`,
+            label: `${s.name || t(`stepType.${s.type}`)} (${s.id})`,
           }))}
           value={step.step || null}
           allowDeselect={false}
@@ -377,9 +395,10 @@ function TasksEditor({
   errors: NodeErrors;
 }) {
   const { t } = useTranslation('automation');
-  const tasks = step.tasks ?? [];
+  const tasks = step.tasks;
   const setTask = (i: number, task: TaskSpec) =>
     onChange({ ...step, tasks: tasks.map((x, j) => (j === i ? task : x)) });
+  const queues = ctx.objects.find((o) => o.name === 'queues');
   const assignees = [
     { value: '{{ record.owner_id }}', label: t('recordOwner') },
     ...ctx.users.map((u) => ({ value: u.id, label: u.name })),
@@ -422,6 +441,15 @@ function TasksEditor({
                 onChange={(v) => setTask(i, { ...task, assignee: v ?? undefined })}
                 error={e('assignee')}
               />
+              {queues && (
+                <RecordSelect
+                  label={t('queue')}
+                  object={queues}
+                  value={task.queue_id}
+                  onChange={(id) => setTask(i, { ...task, queue_id: id })}
+                  error={e('queue_id')}
+                />
+              )}
               <NativeSelect
                 label={t('priority')}
                 data={[
@@ -496,9 +524,6 @@ function TasksEditor({
           </Fieldset>
         );
       })}
-      {errors.under('tasks') && !tasks.length && (
-        <TextInput label={t('tasks')} value="" readOnly error={errors.under('tasks')} />
-      )}
       <Group>
         <Button
           variant="default"
@@ -508,12 +533,6 @@ function TasksEditor({
           {t('addTask')}
         </Button>
       </Group>
-      <TextInput
-        label={t('templateId')}
-        value={step.template_id ?? ''}
-        onChange={(ev) => onChange({ ...step, template_id: ev.currentTarget.value || undefined })}
-        error={errors.get('template_id')}
-      />
     </Stack>
   );
 }
@@ -567,6 +586,36 @@ function ActionSettings({
                   noneLabel="—"
                   value={value as Duration | undefined}
                   onChange={(d) => set(s.name, d)}
+                  error={error}
+                />
+              );
+            const target = s.type === 'id' ? objectForId(s.name, ctx.objects) : undefined;
+            if (target)
+              return (
+                <RecordSelect
+                  key={s.name}
+                  label={s.label}
+                  object={target}
+                  value={typeof value === 'string' ? value : undefined}
+                  onChange={(id) => set(s.name, id)}
+                  error={error}
+                />
+              );
+            // A setting that names a step of this process (`task_step`).
+            if (s.type === 'id' && s.name.endsWith('_step'))
+              return (
+                <Select
+                  key={s.name}
+                  label={s.label}
+                  data={ctx.definition.steps
+                    .filter((other) => other.id !== step.id)
+                    .map((other) => ({
+                      value: other.id,
+                      label: `${other.name || t(`stepType.${other.type}`)} (${other.id})`,
+                    }))}
+                  value={typeof value === 'string' ? value : null}
+                  clearable
+                  onChange={(id) => set(s.name, id ?? undefined)}
                   error={error}
                 />
               );

@@ -9,8 +9,9 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { FieldMeta, ObjectMeta } from '../../api/client';
+import { api, type FieldMeta, type ObjectMeta, type Page } from '../../api/client';
 import { DURATION_UNITS, type Duration, type DurationUnit, type Values } from './types';
 
 /** Expressions and templates are typed in a monospace input (its label stays as others). */
@@ -183,5 +184,60 @@ export function ValuesEditor({
         />
       </Stack>
     </Fieldset>
+  );
+}
+
+/**
+ * The object an id setting of a flow's action points at, by its name: `form_id` → forms,
+ * `template_id` → task_templates (the one object whose name ends so). None when unclear.
+ */
+export function objectForId(setting: string, objects: ObjectMeta[]): ObjectMeta | undefined {
+  const m = /^(.+)_id$/.exec(setting);
+  if (!m) return undefined;
+  const found = objects.filter((o) => o.name === `${m[1]}s` || o.name.endsWith(`_${m[1]}s`));
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/** A record of an object chosen by its title (the first 500 by title; typing narrows them). */
+export function RecordSelect({
+  label,
+  object,
+  value,
+  onChange,
+  error,
+}: {
+  label: string;
+  object: ObjectMeta;
+  value: string | undefined;
+  onChange: (id: string | undefined) => void;
+  error?: string;
+}) {
+  const records = useQuery({
+    queryKey: ['automation', 'records', object.name],
+    staleTime: 60_000,
+    queryFn: async () => {
+      const p = new URLSearchParams({
+        limit: '500',
+        fields: object.title_field,
+        sort: object.title_field,
+      });
+      return (await api<Page>('GET', `/api/v1/${object.name}?${p.toString()}`)).data;
+    },
+  });
+  const data = (records.data ?? []).map((r) => ({
+    value: r.id,
+    label: String(r[object.title_field] ?? r.id),
+  }));
+  if (value && !data.some((d) => d.value === value)) data.push({ value, label: value });
+  return (
+    <Select
+      label={label}
+      data={data}
+      value={value ?? null}
+      searchable
+      clearable
+      onChange={(id) => onChange(id ?? undefined)}
+      error={error}
+    />
   );
 }

@@ -68,7 +68,7 @@ interface Base {
 export type Step =
   | (Base & { type: 'create_record'; object: string; values: Values; next?: string })
   | (Base & { type: 'update_record'; target: string; values: Values; next?: string })
-  | (Base & { type: 'create_tasks'; tasks?: TaskSpec[]; template_id?: string; next?: string })
+  | (Base & { type: 'create_tasks'; tasks: TaskSpec[]; next?: string })
   | (Base & {
       type: 'assign';
       field: string;
@@ -200,6 +200,8 @@ export interface Catalog {
       label: string;
       type: 'text' | 'template' | 'id' | 'duration' | 'number';
     }[];
+    /** Whether its output lists `task_ids` (a wait for tasks may wait for them). */
+    produces_tasks?: boolean;
   }[];
 }
 

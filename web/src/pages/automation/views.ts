@@ -12,7 +12,7 @@ type T = TFunction<'automation'>;
 function detail(t: T, step: Step, stages: StageOption[] | undefined): string {
   switch (step.type) {
     case 'create_tasks':
-      return step.tasks?.map((task) => task.title).join(', ') ?? step.template_id ?? '';
+      return step.tasks.map((task) => task.title).join(', ');
     case 'create_record':
       return step.object;
     case 'update_record':
