@@ -384,6 +384,7 @@ export async function automationRoutes(app: FastifyInstance) {
         action,
         label: a.label,
         settings: a.settings,
+        produces_tasks: a.producesTasks === true,
       })),
     };
   });
