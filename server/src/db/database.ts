@@ -1,7 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
 import pg from 'pg';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -78,7 +88,9 @@ function openSqlite(dataDir: string, file: string): Database {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('cache_size = -65536');
-  const db = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   return {
     db,
     dialect: 'sqlite',
@@ -89,6 +101,28 @@ function openSqlite(dataDir: string, file: string): Database {
       await db.destroy();
     },
   };
+}
+
+/**
+ * SQLite transactions that begin IMMEDIATE: a transaction takes the write lock when it starts, so
+ * another process writing to the same file (a `kontor worker`, a second server) makes it wait
+ * for the busy timeout. A plain BEGIN reads first and asks for the lock at its first write, and
+ * then SQLite cannot wait: the write fails at once with SQLITE_BUSY (measured in
+ * bench/automation.ts: thousands of refused changes next to two workers).
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
 }
 
 /**
