@@ -93,6 +93,8 @@ export interface AutomationBenchResult {
     /** Error lines the workers logged, and how many of them were SQLITE_BUSY. */
     workerLines: number;
     workerBusy: number;
+    workerBootFailures: number;
+    workerExits: number;
     /** Jobs that needed more than one attempt, and steps that recorded an error. */
     jobsRetried: number;
     stepErrors: number;
@@ -126,8 +128,12 @@ const toMs = (v: unknown) => (v instanceof Date ? v.getTime() : Date.parse(Strin
 // Worker processes
 
 const started = new Map<number, ChildProcess>();
-/** Lines the workers wrote at log level error, and how many of them were SQLITE_BUSY. */
-const workerErrors = { lines: 0, busy: 0 };
+/**
+ * Lines the workers wrote at log level error, how many of them were SQLITE_BUSY, workers that
+ * exited while booting (started again), and workers that exited while being measured.
+ */
+const workerErrors = { lines: 0, busy: 0, bootFailures: 0, exits: 0 };
+const stopping = new Set<number>();
 process.once('exit', () => {
   // Last resort when the benchmark dies: never leave a worker behind.
   for (const pid of started.keys()) {
@@ -156,13 +162,41 @@ function startWorker(t: Target): number {
       if (workerErrors.lines <= 3) out(`  [worker ${pid}] ${line.slice(0, 300)}`);
     }
   });
-  child.once('exit', () => started.delete(pid));
+  child.once('exit', () => {
+    started.delete(pid);
+    if (!stopping.has(pid)) workerErrors.exits++;
+  });
   return pid;
+}
+
+/**
+ * Starts workers one after another. On SQLite a worker booting while another process writes can
+ * fail with "database is locked" and exit; it is counted and started again.
+ */
+async function startWorkers(t: Target, n: number): Promise<number[]> {
+  const pids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let attempt = 1; ; attempt++) {
+      const exitsBefore = workerErrors.exits;
+      const pid = startWorker(t);
+      await sleep(8000);
+      if (started.has(pid)) {
+        pids.push(pid);
+        break;
+      }
+      workerErrors.exits = exitsBefore;
+      workerErrors.bootFailures++;
+      out(`  worker ${pid} exited while booting (attempt ${attempt}); starting another`);
+      if (attempt >= 5) throw new Error('the workers could not boot');
+    }
+  }
+  return pids;
 }
 
 async function stopWorker(pid: number) {
   const child = started.get(pid);
   if (!child) return;
+  stopping.add(pid);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   process.kill(pid, 'SIGTERM');
   const killer = setTimeout(() => {
@@ -564,14 +598,16 @@ async function withWorkers<T>(
   n: number,
   fn: () => Promise<T>,
 ): Promise<T> {
-  const pids = Array.from({ length: n }, () => startWorker(t));
+  const pids = await startWorkers(t, n);
   try {
-    // Ready when one change has gone all the way through; then a little for the other to boot.
+    // Ready when one change has gone all the way through.
     await changer.change();
     if ((await waitIdle(k, 120_000)) === null) throw new Error('the workers did not start');
-    await sleep(3000);
-    await waitIdle(k, 30_000);
-    return await fn();
+    const exits = workerErrors.exits;
+    const r = await fn();
+    if (workerErrors.exits > exits)
+      out(`  NOTE: ${workerErrors.exits - exits} worker(s) exited during this measurement`);
+    return r;
   } finally {
     for (const pid of pids) await stopWorker(pid);
   }
@@ -771,6 +807,8 @@ async function benchDialect(t: Target): Promise<AutomationBenchResult> {
         changesBusy: 0,
         workerLines: 0,
         workerBusy: 0,
+        workerBootFailures: 0,
+        workerExits: 0,
         jobsRetried: 0,
         stepErrors: 0,
         failedRuns: 0,
@@ -779,6 +817,8 @@ async function benchDialect(t: Target): Promise<AutomationBenchResult> {
     };
     workerErrors.lines = 0;
     workerErrors.busy = 0;
+    workerErrors.bootFailures = 0;
+    workerErrors.exits = 0;
 
     for (const workers of [1, 2]) {
       out(`\n--- ${workers} worker process${workers > 1 ? 'es' : ''} ---`);
@@ -820,6 +860,8 @@ async function benchDialect(t: Target): Promise<AutomationBenchResult> {
       changesBusy: changer.busy,
       workerLines: workerErrors.lines,
       workerBusy: workerErrors.busy,
+      workerBootFailures: workerErrors.bootFailures,
+      workerExits: workerErrors.exits,
       jobsRetried: await count(k, 'jobs', sql`attempts > 1`),
       stepErrors: await count(k, 'automation_run_steps', sql`error is not null`),
       failedRuns: await count(k, 'automation_runs', sql`status = 'failed'`),
@@ -831,7 +873,7 @@ async function benchDialect(t: Target): Promise<AutomationBenchResult> {
         ).rows.map((r) => `${String(r.error).slice(0, 160)} (${Number(r.n)}×)`)[0] ?? null,
     };
     out(
-      `errors: ${result.errors.changesBusy} changes refused with SQLITE_BUSY (retried), ${result.errors.workerLines} worker error lines (${result.errors.workerBusy} SQLITE_BUSY), ${result.errors.jobsRetried} jobs retried, ${result.errors.stepErrors} step errors, ${result.errors.failedRuns} failed runs${result.errors.commonError ? `; most common step error: ${result.errors.commonError}` : ''}`,
+      `errors: ${result.errors.changesBusy} changes refused with SQLITE_BUSY (retried), ${result.errors.workerLines} worker error lines (${result.errors.workerBusy} SQLITE_BUSY), ${result.errors.workerBootFailures} workers failed to boot, ${result.errors.workerExits} exited while measured, ${result.errors.jobsRetried} jobs retried, ${result.errors.stepErrors} step errors, ${result.errors.failedRuns} failed runs${result.errors.commonError ? `; most common step error: ${result.errors.commonError}` : ''}`,
     );
     return result;
   } finally {
