@@ -1,13 +1,13 @@
 /**
  * The whole benchmark, for SQLite and PostgreSQL: generate a database, measure the API on it,
  * time an import into a fresh one, measure the stock ledger on its own generated stock history,
- * then remove what was created. Each step runs as its own
+ * put the automation engine under load with worker processes, then remove what was created. Each step runs as its own
  * process (so one step's memory does not weigh on the next), started and stopped by PID.
  *
  *   npm run bench
  *   npm run bench -- --dialects sqlite --scale 0.1
  *   options: --dialects sqlite,postgres  --scale 1 (1 = 1M contacts, 100k companies, 200k deals)
- *            --steps generate,api,import,stock  --iterations 200  --budget 20  --import-rows 100000
+ *            --steps generate,api,import,stock,automation  --iterations 200  --budget 20  --import-rows 100000
  *            --database-url URL  --keep (leave the generated databases in place)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,13 +18,14 @@ import type { ApiBenchResult } from './api';
 import type { GenerateResult } from './generate';
 import type { ImportBenchResult } from './import';
 import type { StockBenchResult } from './stock';
+import type { AutomationBenchResult } from './automation';
 import { boolArg, intArg, numArg, parseArgs } from './lib/args';
 import { codeVersion, DEFAULT_PG_URL, dropSchema, postgresReachable, REPO_ROOT } from './lib/db';
 import { int, mib, ms, table } from './lib/stats';
 
 const args = parseArgs();
 const dialects = (args.get('dialects') ?? 'sqlite,postgres').split(',');
-const steps = new Set((args.get('steps') ?? 'generate,api,import,stock').split(','));
+const steps = new Set((args.get('steps') ?? 'generate,api,import,stock,automation').split(','));
 const scale = numArg(args, 'scale', 1);
 const pgUrl = args.get('database-url') ?? DEFAULT_PG_URL;
 const keep = boolArg(args, 'keep');
@@ -93,6 +94,7 @@ const results: Record<
     api?: ApiBenchResult | null;
     import?: ImportBenchResult | null;
     stock?: StockBenchResult | null;
+    automation?: AutomationBenchResult | null;
     skipped?: string;
   }
 > = {};
@@ -184,6 +186,22 @@ try {
       await step('stock.ts', stockArgs);
       results[dialect].stock = readJson<StockBenchResult>(json('stock'));
     }
+    if (steps.has('automation')) {
+      // Its own database too (a temporary folder or schema bench_auto_<pid>), removed by the step.
+      process.stdout.write(`\n--- automation ---\n`);
+      const autoArgs = [
+        '--db',
+        dialect,
+        '--tasks',
+        String(Math.round(100_000 * scale)),
+        '--json',
+        json('automation'),
+      ];
+      if (dialect === 'postgres') autoArgs.push('--database-url', pgUrl);
+      if (keep) autoArgs.push('--keep');
+      await step('automation.ts', autoArgs);
+      results[dialect].automation = readJson<AutomationBenchResult>(json('automation'));
+    }
   }
 } finally {
   await cleanup();
@@ -193,7 +211,9 @@ try {
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const versions = new Set(
   Object.values(results).flatMap((r) =>
-    [r.generate?.code, r.api?.code, r.import?.code, r.stock?.code].filter((v): v is string => !!v),
+    [r.generate?.code, r.api?.code, r.import?.code, r.stock?.code, r.automation?.code].filter(
+      (v): v is string => !!v,
+    ),
   ),
 );
 out(`\n=== summary (${((performance.now() - started) / 60000).toFixed(1)} min) ===`);
@@ -290,6 +310,21 @@ for (const [dialect, r] of Object.entries(results)) {
       );
     if (s.reservations.length)
       notes.push(`${dialect} after reserving: ${s.afterReservations.verdict}`);
+  }
+  if (r.automation) {
+    const a = r.automation;
+    const w = (n: number) => a.capacity.find((c) => c.workers === n);
+    notes.push(
+      `${dialect} automation: burst ${int(w(1)?.perSecond ?? NaN)}/s with 1 worker, ${int(w(2)?.perSecond ?? NaN)}/s with 2; steady kept up ${int(a.sustained['1'] ?? NaN)}/s and ${int(a.sustained['2'] ?? NaN)}/s; raw outbox inserts ${int(a.raw.outboxPerSecond)}/s`,
+    );
+    if (a.delay)
+      notes.push(
+        `${dialect} automation: change → first step median ${ms(a.delay.toFirstStep.median)} ms, p95 ${ms(a.delay.toFirstStep.p95)} ms at ${a.delay.rate}/s`,
+      );
+    if (a.timers)
+      notes.push(
+        `${dialect} automation: timers late by median ${ms(a.timers.lateness.median)} ms, p95 ${ms(a.timers.lateness.p95)} ms (${a.timers.unfired} of ${a.timers.count} not fired)`,
+      );
   }
 }
 out(table(['db', 'what', 'med', 'p95', 'direct med', 'direct p95', '/direct', 'samples'], rows, 2));
