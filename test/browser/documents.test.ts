@@ -170,7 +170,9 @@ describe.skipIf(!chromiumAvailable)('document screens', () => {
     await page.getByRole('button', { name: 'Change Notes' }).click();
     await page.getByRole('textbox', { name: 'Notes' }).fill('Deliver to the back door');
     await page.keyboard.press('Control+Enter');
-    await page.getByText('Deliver to the back door').waitFor();
+    // Shown in the field and, as a change, in the timeline.
+    await page.getByText('Deliver to the back door').first().waitFor();
+    await page.getByRole('button', { name: 'Change Notes' }).waitFor();
 
     // Ship: the dialog offers what is reserved.
     await page.getByRole('button', { name: 'Ship…' }).click();
