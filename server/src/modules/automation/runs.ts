@@ -449,10 +449,17 @@ export async function retryRun(ctx: RecordContext, id: string): Promise<RunRow> 
     .set({ status: 'running', error: null, finished_at: null, updated_at: isoNow(ctx.k.clock) })
     .where('id', '=', id)
     .execute();
-  await enqueueStep(ctx, {
+  // A key of its own: the failed attempt's job may still be finishing (marked done just after
+  // the failure was recorded), and a shared key would skip this one, leaving the run with no job.
+  // The step row keeps the step from running twice.
+  const job: StepJob = {
     runId: id,
     stepId: failed.step_id as string,
     visit: failed.visit as number,
+  };
+  await enqueueJob(ctx.db, ctx.k.clock, STEP_JOB, job, {
+    uniqueKey: `${stepJobKey(job)}:retry:${newId()}`,
+    maxAttempts: 5,
   });
   return getRun(ctx.db, id);
 }
